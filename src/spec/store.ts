@@ -1,0 +1,230 @@
+/**
+ * The persistence contract. Every implementation (SQLite in `src/store/sqlite`,
+ * PostgreSQL later) passes the shared conformance suite in
+ * `src/store/store.conformance.ts`; nothing above `src/store` may depend on
+ * which one it got.
+ *
+ * Conventions every method keeps:
+ * - ids are strings chosen by the store (UUID v7-like: sortable by creation);
+ * - times are ISO-8601 strings in UTC;
+ * - `get*` returns `undefined` when absent; `update*`/`remove*` throw
+ *   `NotFoundError` when the row is absent;
+ * - constraint violations throw `StoreError` with kind `unique | not_null |
+ *   foreign_key | check` and the driver error as `cause`;
+ * - JSON columns round-trip any JSON value unchanged.
+ */
+import type { JsonValue } from "./json.js";
+
+export interface Tenant {
+  id: string;
+  /** URL-safe unique name, e.g. `panaderia-rosa`. */
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+export type ApiKeyScope = "admin" | "chat";
+
+export interface ApiKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  /** The first characters of the secret (e.g. `alq_3fa9c1`), safe to show and log. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type Openness = "open" | "gated" | "closed";
+
+export interface ModelRecord {
+  /** Unique catalog name, e.g. `llama-3.1-8b-instruct-q4`. */
+  name: string;
+  /** `gguf:/abs/path.gguf`, `hf:OWNER/REPO/FILE.gguf`, or `url:https://host/v1`. */
+  source: string;
+  architecture: string | null;
+  parameterCount: number | null;
+  quantization: string | null;
+  contextLength: number | null;
+  licenseId: string | null;
+  licenseUrl: string | null;
+  weightsOpenness: Openness | null;
+  dataOpenness: Openness | null;
+  codeOpenness: Openness | null;
+  /** Whether the licence lets this model's outputs train other models; null when unknown. */
+  outputsMayTrain: boolean | null;
+  /** Anything else (API key env var, price per million tokens, threads, conditions). */
+  metadata: Record<string, JsonValue>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewModel = Omit<ModelRecord, "createdAt" | "updatedAt">;
+
+export interface AgentRecord {
+  id: string;
+  tenantId: string;
+  /** Unique per tenant. */
+  name: string;
+  /** The validated agent spec (validated by `src/agents`, stored as JSON). */
+  spec: Record<string, JsonValue>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ConversationStatus = "bot" | "waiting_human" | "human" | "closed";
+
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  /** The customer's id in the channel that reached us (widget cookie, `user` field, phone). */
+  externalUserId: string;
+  status: ConversationStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageRole = "system" | "user" | "assistant" | "tool" | "human";
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** 1, 2, 3… within the conversation, assigned by the store. */
+  seq: number;
+  role: MessageRole;
+  content: string;
+  /** Citations, tool calls and results, usage, latency. */
+  metadata: Record<string, JsonValue>;
+  createdAt: string;
+}
+
+export type JobStatus = "queued" | "running" | "paused" | "succeeded" | "failed" | "cancelled";
+
+export interface Job {
+  id: string;
+  tenantId: string | null;
+  /** What worker runs it, e.g. `synth`, `train`, `eval`. */
+  kind: string;
+  status: JobStatus;
+  payload: JsonValue;
+  /** The worker's resumable state; replaced whole by `checkpoint`. */
+  checkpoint: JsonValue;
+  /** 0..1 */
+  progress: number;
+  error: string | null;
+  attempts: number;
+  /** Who holds the lease while running, and until when. */
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The repositories one store exposes; a transaction exposes the same ones. */
+export interface StoreRepositories {
+  tenants: {
+    create(input: { slug: string; name: string }): Promise<Tenant>;
+    get(id: string): Promise<Tenant | undefined>;
+    getBySlug(slug: string): Promise<Tenant | undefined>;
+    list(): Promise<Tenant[]>;
+    /** Removes the tenant and everything it owns (keys, agents, conversations, jobs). */
+    remove(id: string): Promise<void>;
+  };
+  apiKeys: {
+    /**
+     * Creates a key and returns its secret once. Only a hash of the secret is
+     * stored; the secret cannot be recovered later.
+     */
+    create(input: { tenantId: string; name: string; scopes: ApiKeyScope[] }): Promise<{ key: ApiKey; secret: string }>;
+    /** The key a secret belongs to, or undefined when unknown or revoked. Records `lastUsedAt`. */
+    verify(secret: string): Promise<ApiKey | undefined>;
+    list(tenantId: string): Promise<ApiKey[]>;
+    revoke(tenantId: string, id: string): Promise<void>;
+  };
+  models: {
+    /** Inserts; throws StoreError(unique) when the name exists. */
+    add(model: NewModel): Promise<ModelRecord>;
+    get(name: string): Promise<ModelRecord | undefined>;
+    list(): Promise<ModelRecord[]>;
+    remove(name: string): Promise<void>;
+  };
+  agents: {
+    create(input: { tenantId: string; name: string; spec: Record<string, JsonValue> }): Promise<AgentRecord>;
+    get(tenantId: string, id: string): Promise<AgentRecord | undefined>;
+    getByName(tenantId: string, name: string): Promise<AgentRecord | undefined>;
+    list(tenantId: string): Promise<AgentRecord[]>;
+    update(tenantId: string, id: string, spec: Record<string, JsonValue>): Promise<AgentRecord>;
+    /** Removes the agent and its conversations. */
+    remove(tenantId: string, id: string): Promise<void>;
+  };
+  conversations: {
+    create(input: { tenantId: string; agentId: string; externalUserId: string }): Promise<Conversation>;
+    get(tenantId: string, id: string): Promise<Conversation | undefined>;
+    /** The newest conversation of this customer with this agent that is not closed. */
+    findOpen(tenantId: string, agentId: string, externalUserId: string): Promise<Conversation | undefined>;
+    list(tenantId: string, filter?: { agentId?: string; status?: ConversationStatus }): Promise<Conversation[]>;
+    setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<Conversation>;
+  };
+  messages: {
+    /** Appends with the next `seq` in the conversation. */
+    append(input: {
+      conversationId: string;
+      role: MessageRole;
+      content: string;
+      metadata?: Record<string, JsonValue>;
+    }): Promise<Message>;
+    /** In `seq` order; `afterSeq` for paging. */
+    list(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<Message[]>;
+  };
+  jobs: {
+    enqueue(input: { kind: string; tenantId?: string | null; payload: JsonValue }): Promise<Job>;
+    get(id: string): Promise<Job | undefined>;
+    list(filter?: { kind?: string; status?: JobStatus; tenantId?: string }): Promise<Job[]>;
+    /**
+     * Atomically takes the oldest `queued` job of one of `kinds` — or a
+     * `running` one whose lease has expired (its worker died) — marks it
+     * `running`, increments `attempts`, and leases it to `owner` for `leaseMs`.
+     * Two concurrent claimers never get the same job. Undefined when none.
+     */
+    claim(input: { kinds: string[]; owner: string; leaseMs: number }): Promise<Job | undefined>;
+    /** Extends the lease; throws StoreError(check) when `owner` no longer holds it. */
+    heartbeat(id: string, owner: string, leaseMs: number): Promise<void>;
+    /** Replaces the checkpoint and progress; same lease rule as heartbeat. */
+    checkpoint(id: string, owner: string, checkpoint: JsonValue, progress: number): Promise<void>;
+    /** Ends a running job: `succeeded`, `failed` (with error) or back to `queued`/`paused`. Releases the lease. */
+    finish(
+      id: string,
+      owner: string,
+      outcome: { status: "succeeded" | "failed" | "queued" | "paused"; error?: string },
+    ): Promise<Job>;
+    /** Operator actions: pause (queued/running → paused), resume (paused → queued), cancel (any unfinished → cancelled). */
+    setStatus(id: string, status: "paused" | "queued" | "cancelled"): Promise<Job>;
+  };
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** e.g. `sqlite 3.50.4 (WAL)` or `postgres 17.2`. */
+  engine: string;
+  schemaVersion: number;
+  latestSchemaVersion: number;
+  /** Integrity problems found, empty when ok. */
+  problems: string[];
+}
+
+export interface Store extends StoreRepositories {
+  /** `sqlite` or `postgres`. */
+  readonly kind: "sqlite" | "postgres";
+  /**
+   * Runs `fn` in one transaction: all of its writes commit together, or none
+   * do when it throws (the error is rethrown). Use only the `tx` handle inside.
+   * Other work on the same store waits until the transaction ends.
+   */
+  transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /** Schema version and a full integrity check. */
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
