@@ -6,6 +6,7 @@ export default defineConfig({
     // Native modules (better-sqlite3, node-llama-cpp) are safest in forked processes.
     pool: "forks",
     testTimeout: 30_000,
+    reporters: ["default", "./test/summary-reporter.ts"],
     hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,73 @@
+/**
+ * The shape of `alambique.yaml`. Every key is optional: an absent file means
+ * "all defaults". Environment variables override the file (see
+ * `src/config/load-config.ts`).
+ */
+import { z } from "zod";
+
+export const modelSourceConfigSchema = z
+  .object({
+    /** A local GGUF file. */
+    gguf: z.string().min(1).optional(),
+    /** `OWNER/REPO/FILE.gguf` on Hugging Face, downloaded where there is internet. */
+    hf: z.string().min(1).optional(),
+    /** Base URL of an OpenAI-compatible engine (vLLM, Ollama, llama-server, TGI, SGLang). */
+    url: z.url().optional(),
+    /** Name of the environment variable holding the engine's API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).optional(),
+    /** The engine's model id, when it differs from the catalog name. */
+    remoteModel: z.string().min(1).optional(),
+    license: z.string().min(1).optional(),
+    threads: z.int().positive().optional(),
+    contextSize: z.int().positive().optional(),
+  })
+  .strict()
+  .refine((m) => [m.gguf, m.hf, m.url].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of gguf, hf or url",
+  });
+
+export const configSchema = z
+  .object({
+    /** Where the SQLite file, models, datasets and runs live. */
+    dataDir: z.string().min(1).default("./.alambique"),
+    server: z
+      .object({
+        host: z.string().min(1).default("127.0.0.1"),
+        port: z.int().min(0).max(65535).default(8787),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 8787 }),
+    store: z
+      .object({
+        /** A SQLite path (relative to dataDir) or `postgres://…`. Defaults to `<dataDir>/alambique.db`. */
+        url: z.string().min(1).optional(),
+        busyTimeoutMs: z.int().positive().default(5000),
+      })
+      .strict()
+      .default({ busyTimeoutMs: 5000 }),
+    /** Models declared in the file, by catalog name. */
+    models: z.record(z.string().regex(/^[a-zA-Z0-9][\w.:-]*$/), modelSourceConfigSchema).default({}),
+    /** The catalog name used when a command or agent names none. */
+    defaultModel: z.string().min(1).optional(),
+    log: z
+      .object({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+      })
+      .strict()
+      .default({ level: "info" }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.infer<typeof configSchema>;
+export type ModelSourceConfig = z.infer<typeof modelSourceConfigSchema>;
+
+/** A loaded configuration: the values, where they came from, and resolved absolute paths. */
+export interface ResolvedConfig extends Config {
+  /** The file it was read from, or null when defaults and environment only. */
+  file: string | null;
+  /** Absolute data directory. */
+  dataPath: string;
+  /** The store URL after defaults and `DATABASE_URL`: an absolute SQLite path or `postgres://…`. */
+  storeUrl: string;
+}
