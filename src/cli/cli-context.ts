@@ -1,6 +1,7 @@
 import { loadConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../log/create-logger.js";
 import type { ResolvedConfig } from "../spec/config.js";
+import type { Store } from "../spec/store.js";
 
 /** Options every command accepts (placed before or after the command name). */
 export interface GlobalOptions {
@@ -26,6 +27,8 @@ export class CliContext {
   exitCode = 0;
   private resolved: ResolvedConfig | undefined;
   private log: Logger | undefined;
+  private opened: Promise<Store> | undefined;
+  private readonly cleanups: (() => Promise<void>)[] = [];
 
   constructor(
     readonly globals: GlobalOptions,
@@ -41,6 +44,30 @@ export class CliContext {
   get logger(): Logger {
     this.log ??= createLogger({ level: this.globals.verbose ? "debug" : this.logLevelOrWarn() });
     return this.log;
+  }
+
+  /** The configured store, opened (and migrated) on first use; closed by `close()`. */
+  store(): Promise<Store> {
+    this.opened ??= import("../store/index.js").then(({ openStore }) =>
+      openStore(this.config.storeUrl, {
+        busyTimeoutMs: this.config.store.busyTimeoutMs,
+        logger: this.logger,
+      }),
+    );
+    return this.opened;
+  }
+
+  /** Registers work to do when the command ends (unload models, stop servers), last registered first. */
+  onClose(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
+  /** Releases what the command opened. Safe to call when nothing was opened. */
+  async close(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
+    const opened = this.opened;
+    this.opened = undefined;
+    if (opened) await opened.then((store) => store.close()).catch(() => undefined);
   }
 
   /** One-shot commands log warnings and up unless the config or `--verbose` asks for more. */

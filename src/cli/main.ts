@@ -60,6 +60,8 @@ export async function main(argv: string[], io: Output = processOutput, env = pro
     return context.exitCode;
   } catch (error) {
     return reportError(error, context);
+  } finally {
+    await context.close();
   }
 }
 

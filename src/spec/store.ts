@@ -11,13 +11,18 @@
  *   `NotFoundError` when the row is absent;
  * - constraint violations throw `StoreError` with kind `unique | not_null |
  *   foreign_key | check` and the driver error as `cause`;
- * - JSON columns round-trip any JSON value unchanged.
+ * - invalid arguments that no constraint covers (a non-positive `leaseMs`, a
+ *   value `JSON.stringify` cannot write) throw `ValidationError`;
+ * - `list` returns rows oldest first (creation order) unless stated otherwise;
+ * - JSON columns round-trip any JSON value unchanged, `\u0000` and lone
+ *   surrogates included (so PostgreSQL cannot keep them in `jsonb`);
+ * - a closed store rejects every call with `StoreError("unavailable")`.
  */
 import type { JsonValue } from "./json.js";
 
 export interface Tenant {
   id: string;
-  /** URL-safe unique name, e.g. `panaderia-rosa`. */
+  /** URL-safe unique name, e.g. `panaderia-rosa`: 1–64 of `a-z`, `0-9`, `-` (else StoreError(check)). */
   slug: string;
   name: string;
   createdAt: string;
@@ -138,16 +143,25 @@ export interface StoreRepositories {
      * Creates a key and returns its secret once. Only a hash of the secret is
      * stored; the secret cannot be recovered later.
      */
-    create(input: { tenantId: string; name: string; scopes: ApiKeyScope[] }): Promise<{ key: ApiKey; secret: string }>;
-    /** The key a secret belongs to, or undefined when unknown or revoked. Records `lastUsedAt`. */
+    create(input: {
+      tenantId: string;
+      name: string;
+      scopes: ApiKeyScope[];
+    }): Promise<{ key: ApiKey; secret: string }>;
+    /**
+     * The key a secret belongs to, or undefined when unknown or revoked.
+     * Records `lastUsedAt`, to the minute (at most one write per key per minute).
+     */
     verify(secret: string): Promise<ApiKey | undefined>;
     list(tenantId: string): Promise<ApiKey[]>;
+    /** Idempotent (keeps the first `revokedAt`); NotFoundError when the tenant has no such key. */
     revoke(tenantId: string, id: string): Promise<void>;
   };
   models: {
     /** Inserts; throws StoreError(unique) when the name exists. */
     add(model: NewModel): Promise<ModelRecord>;
     get(name: string): Promise<ModelRecord | undefined>;
+    /** By name. */
     list(): Promise<ModelRecord[]>;
     remove(name: string): Promise<void>;
   };
@@ -161,15 +175,23 @@ export interface StoreRepositories {
     remove(tenantId: string, id: string): Promise<void>;
   };
   conversations: {
+    /** Starts in status `bot`. StoreError(foreign_key) unless the agent belongs to the tenant. */
     create(input: { tenantId: string; agentId: string; externalUserId: string }): Promise<Conversation>;
     get(tenantId: string, id: string): Promise<Conversation | undefined>;
     /** The newest conversation of this customer with this agent that is not closed. */
     findOpen(tenantId: string, agentId: string, externalUserId: string): Promise<Conversation | undefined>;
-    list(tenantId: string, filter?: { agentId?: string; status?: ConversationStatus }): Promise<Conversation[]>;
+    list(
+      tenantId: string,
+      filter?: { agentId?: string; status?: ConversationStatus },
+    ): Promise<Conversation[]>;
     setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<Conversation>;
   };
   messages: {
-    /** Appends with the next `seq` in the conversation. */
+    /**
+     * Appends with the next `seq` in the conversation (also across processes)
+     * and touches the conversation's `updatedAt`. StoreError(foreign_key) when
+     * the conversation does not exist.
+     */
     append(input: {
       conversationId: string;
       role: MessageRole;
@@ -190,17 +212,31 @@ export interface StoreRepositories {
      * Two concurrent claimers never get the same job. Undefined when none.
      */
     claim(input: { kinds: string[]; owner: string; leaseMs: number }): Promise<Job | undefined>;
-    /** Extends the lease; throws StoreError(check) when `owner` no longer holds it. */
+    /**
+     * Extends the lease. NotFoundError when the job is absent; StoreError(check)
+     * when it is no longer `running` under `owner` (another worker took it over
+     * after the lease expired, or an operator paused or cancelled it): the
+     * worker should stop. An expired lease nobody has taken over still counts.
+     */
     heartbeat(id: string, owner: string, leaseMs: number): Promise<void>;
-    /** Replaces the checkpoint and progress; same lease rule as heartbeat. */
+    /** Replaces the checkpoint and progress (0..1, else StoreError(check)); same lease rule as heartbeat. */
     checkpoint(id: string, owner: string, checkpoint: JsonValue, progress: number): Promise<void>;
-    /** Ends a running job: `succeeded`, `failed` (with error) or back to `queued`/`paused`. Releases the lease. */
+    /**
+     * Ends a running job: `succeeded` (progress becomes 1), `failed` (with
+     * error) or back to `queued`/`paused` (checkpoint kept, to resume from).
+     * Releases the lease; same lease rule as heartbeat.
+     */
     finish(
       id: string,
       owner: string,
       outcome: { status: "succeeded" | "failed" | "queued" | "paused"; error?: string },
     ): Promise<Job>;
-    /** Operator actions: pause (queued/running → paused), resume (paused → queued), cancel (any unfinished → cancelled). */
+    /**
+     * Operator actions: pause (queued/running → paused), resume (paused →
+     * queued), cancel (any unfinished → cancelled). Pausing or cancelling a
+     * running job takes its lease away. Asking for the status the job already
+     * has changes nothing; any other transition is StoreError(check).
+     */
     setStatus(id: string, status: "paused" | "queued" | "cancelled"): Promise<Job>;
   };
 }
@@ -220,11 +256,15 @@ export interface Store extends StoreRepositories {
   readonly kind: "sqlite" | "postgres";
   /**
    * Runs `fn` in one transaction: all of its writes commit together, or none
-   * do when it throws (the error is rethrown). Use only the `tx` handle inside.
-   * Other work on the same store waits until the transaction ends.
+   * do when it throws (the error is rethrown). Use only the `tx` handle inside:
+   * the store itself waits for the transaction, so an implementation rejects
+   * calls on it from inside `fn` rather than deadlock, and rejects `tx` once
+   * the transaction has ended. Other work on the same store waits until the
+   * transaction ends.
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
-  /** Schema version and a full integrity check. */
+  /** Schema version and a full integrity check; reports problems rather than throwing them. */
   health(): Promise<StoreHealth>;
+  /** Waits for calls already queued (an open transaction first), then closes. Idempotent. */
   close(): Promise<void>;
 }

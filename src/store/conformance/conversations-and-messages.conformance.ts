@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import type { ConversationStatus, MessageRole } from "../../spec/store.js";
+import type { StoreTestKit } from "./store-test-kit.conformance.js";
+import {
+  expectNotFound,
+  expectStoreError,
+  isoTimePattern,
+  seedConversation,
+  seedTenant,
+  uuidV7Pattern,
+} from "./store-test-kit.conformance.js";
+
+export function describeConversationsAndMessages(kit: StoreTestKit): void {
+  describe("conversations", () => {
+    it("creates in status bot, gets, lists with filters and sets the status", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation } = await seedConversation(store, "widget-cookie-1");
+      expect(conversation).toEqual({
+        id: expect.stringMatching(uuidV7Pattern),
+        tenantId: tenant.id,
+        agentId: agent.id,
+        externalUserId: "widget-cookie-1",
+        status: "bot",
+        createdAt: expect.stringMatching(isoTimePattern),
+        updatedAt: conversation.createdAt,
+      });
+      const otherAgent = await store.agents.create({ tenantId: tenant.id, name: "other", spec: {} });
+      const second = await store.conversations.create({
+        tenantId: tenant.id,
+        agentId: otherAgent.id,
+        externalUserId: "+34600000000",
+      });
+      expect(await store.conversations.get(tenant.id, conversation.id)).toEqual(conversation);
+
+      const handedOff = await store.conversations.setStatus(tenant.id, conversation.id, "waiting_human");
+      expect(handedOff).toEqual({
+        ...conversation,
+        status: "waiting_human",
+        updatedAt: expect.stringMatching(isoTimePattern),
+      });
+      expect(handedOff.updatedAt >= conversation.updatedAt).toBe(true);
+
+      expect((await store.conversations.list(tenant.id)).map((c) => c.id)).toEqual([
+        conversation.id,
+        second.id,
+      ]);
+      expect(await store.conversations.list(tenant.id, { agentId: otherAgent.id })).toEqual([second]);
+      expect(await store.conversations.list(tenant.id, { status: "waiting_human" })).toEqual([handedOff]);
+      expect(
+        await store.conversations.list(tenant.id, { agentId: otherAgent.id, status: "waiting_human" }),
+      ).toEqual([]);
+    });
+
+    it("finds the newest open conversation of a customer with an agent", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation: first } = await seedConversation(store, "ana");
+      const second = await store.conversations.create({
+        tenantId: tenant.id,
+        agentId: agent.id,
+        externalUserId: "ana",
+      });
+      await store.conversations.create({ tenantId: tenant.id, agentId: agent.id, externalUserId: "bea" });
+      expect(await store.conversations.findOpen(tenant.id, agent.id, "ana")).toEqual(second);
+      for (const status of ["waiting_human", "human"] satisfies ConversationStatus[]) {
+        await store.conversations.setStatus(tenant.id, second.id, status);
+        expect((await store.conversations.findOpen(tenant.id, agent.id, "ana"))?.id).toBe(second.id);
+      }
+      await store.conversations.setStatus(tenant.id, second.id, "closed");
+      expect((await store.conversations.findOpen(tenant.id, agent.id, "ana"))?.id).toBe(first.id);
+      await store.conversations.setStatus(tenant.id, first.id, "closed");
+      expect(await store.conversations.findOpen(tenant.id, agent.id, "ana")).toBeUndefined();
+      expect(await store.conversations.findOpen(tenant.id, agent.id, "nobody")).toBeUndefined();
+    });
+
+    it("scopes conversations to their tenant", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation } = await seedConversation(store, "ana");
+      const intruder = await seedTenant(store);
+      expect(await store.conversations.get(intruder.id, conversation.id)).toBeUndefined();
+      expect(await store.conversations.findOpen(intruder.id, agent.id, "ana")).toBeUndefined();
+      expect(await store.conversations.list(intruder.id)).toEqual([]);
+      await expectNotFound(store.conversations.setStatus(intruder.id, conversation.id, "closed"));
+      expect((await store.conversations.get(tenant.id, conversation.id))?.status).toBe("bot");
+      // A conversation cannot point at another tenant's agent.
+      await expectStoreError(
+        store.conversations.create({ tenantId: intruder.id, agentId: agent.id, externalUserId: "x" }),
+        "foreign_key",
+      );
+    });
+
+    it("returns undefined when absent and refuses bad statuses and unknown agents", async () => {
+      const store = await kit.fresh();
+      const { tenant, conversation } = await seedConversation(store);
+      expect(await store.conversations.get(tenant.id, "nope")).toBeUndefined();
+      await expectNotFound(store.conversations.setStatus(tenant.id, "nope", "closed"));
+      await expectStoreError(
+        store.conversations.setStatus(tenant.id, conversation.id, "archived" as ConversationStatus),
+        "check",
+      );
+      await expectStoreError(
+        store.conversations.create({ tenantId: tenant.id, agentId: "no-such-agent", externalUserId: "x" }),
+        "foreign_key",
+      );
+    });
+  });
+
+  describe("messages", () => {
+    it("appends with seq 1, 2, 3… per conversation and lists in seq order", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation } = await seedConversation(store);
+      const other = await store.conversations.create({
+        tenantId: tenant.id,
+        agentId: agent.id,
+        externalUserId: "z",
+      });
+      const roles: MessageRole[] = ["system", "user", "assistant", "tool", "human"];
+      const appended = [];
+      for (const [index, role] of roles.entries()) {
+        appended.push(
+          await store.messages.append({ conversationId: conversation.id, role, content: `m${index}` }),
+        );
+        if (index === 1)
+          await store.messages.append({ conversationId: other.id, role: "user", content: "elsewhere" });
+      }
+      expect(appended.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(appended[0]).toEqual({
+        id: expect.stringMatching(uuidV7Pattern),
+        conversationId: conversation.id,
+        seq: 1,
+        role: "system",
+        content: "m0",
+        metadata: {},
+        createdAt: expect.stringMatching(isoTimePattern),
+      });
+      expect(await store.messages.list(conversation.id)).toEqual(appended);
+      expect((await store.messages.list(other.id)).map((m) => m.seq)).toEqual([1]);
+      expect((await store.messages.list(conversation.id, { afterSeq: 2 })).map((m) => m.seq)).toEqual([
+        3, 4, 5,
+      ]);
+      expect((await store.messages.list(conversation.id, { limit: 2 })).map((m) => m.seq)).toEqual([1, 2]);
+      expect(
+        (await store.messages.list(conversation.id, { afterSeq: 3, limit: 1 })).map((m) => m.seq),
+      ).toEqual([4]);
+      expect(await store.messages.list(conversation.id, { afterSeq: 5 })).toEqual([]);
+      expect(await store.messages.list("no-such-conversation")).toEqual([]);
+    });
+
+    it("gives concurrent appends distinct consecutive seqs", async () => {
+      const store = await kit.fresh();
+      const { conversation } = await seedConversation(store);
+      const appended = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          store.messages.append({ conversationId: conversation.id, role: "user", content: `${i}` }),
+        ),
+      );
+      expect(appended.map((m) => m.seq).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
+      expect((await store.messages.list(conversation.id)).map((m) => m.seq)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
+    });
+
+    it("keeps metadata and refuses unknown conversations and roles", async () => {
+      const store = await kit.fresh();
+      const { conversation } = await seedConversation(store);
+      const metadata = {
+        citations: [{ doc: "faq.md", chunk: 3 }],
+        usage: { inputTokens: 12, outputTokens: 40 },
+        latencyMs: 812.5,
+      };
+      const message = await store.messages.append({
+        conversationId: conversation.id,
+        role: "assistant",
+        content: "",
+        metadata,
+      });
+      expect(message.metadata).toEqual(metadata);
+      expect(message.content).toBe("");
+      await expectStoreError(
+        store.messages.append({ conversationId: "nope", role: "user", content: "x" }),
+        "foreign_key",
+      );
+      await expectStoreError(
+        store.messages.append({
+          conversationId: conversation.id,
+          role: "robot" as MessageRole,
+          content: "x",
+        }),
+        "check",
+      );
+      await expectStoreError(
+        store.messages.append({
+          conversationId: conversation.id,
+          role: "user",
+          content: null as unknown as string,
+        }),
+        "not_null",
+      );
+      expect(await store.messages.list(conversation.id)).toEqual([message]);
+    });
+  });
+}

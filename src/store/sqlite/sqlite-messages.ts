@@ -1,0 +1,60 @@
+import type { Database } from "better-sqlite3";
+import type { JsonValue } from "../../spec/json.js";
+import type { Message, MessageRole } from "../../spec/store.js";
+import { newId } from "../ids.js";
+import { fromJsonText, nowIso, toJsonText } from "./column-values.js";
+import type { SyncRepositories } from "./sync-repositories.js";
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: MessageRole;
+  content: string;
+  metadata: string;
+  created_at: string;
+}
+
+export function createSqliteMessages(db: Database): SyncRepositories["messages"] {
+  // One statement computes the next seq and inserts under the write lock, so
+  // two writers (two processes) can never pick the same seq.
+  const insert = db.prepare<[Record<string, string>], MessageRow>(
+    `INSERT INTO messages (id, conversation_id, seq, role, content, metadata, created_at)
+     SELECT @id, @conversationId, coalesce(max(seq), 0) + 1, @role, @content, @metadata, @now
+     FROM messages WHERE conversation_id = @conversationId
+     RETURNING *`,
+  );
+  const touchConversation = db.prepare<[string, string]>(
+    "UPDATE conversations SET updated_at = ? WHERE id = ?",
+  );
+  const page = db.prepare<[string, number, number], MessageRow>(
+    "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+  );
+  const append = db.transaction((input: Parameters<SyncRepositories["messages"]["append"]>[0]): Message => {
+    const now = nowIso();
+    const metadata = toJsonText(input.metadata ?? {}, "metadata");
+    const { conversationId, role, content } = input;
+    const row = insert.get({ id: newId(), conversationId, role, content, metadata, now });
+    touchConversation.run(now, input.conversationId);
+    return toMessage(row!);
+  });
+
+  return {
+    append: (input) => append.immediate(input),
+    // LIMIT -1 is SQLite for "no limit".
+    list: (conversationId, options = {}) =>
+      page.all(conversationId, options.afterSeq ?? 0, options.limit ?? -1).map(toMessage),
+  };
+}
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    role: row.role,
+    content: row.content,
+    metadata: fromJsonText<Record<string, JsonValue>>(row.metadata),
+    createdAt: row.created_at,
+  };
+}

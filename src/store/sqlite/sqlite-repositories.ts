@@ -1,0 +1,22 @@
+import type { Database } from "better-sqlite3";
+import { createSqliteAgents } from "./sqlite-agents.js";
+import { createSqliteApiKeys } from "./sqlite-api-keys.js";
+import { createSqliteConversations } from "./sqlite-conversations.js";
+import { createSqliteJobs } from "./sqlite-jobs.js";
+import { createSqliteMessages } from "./sqlite-messages.js";
+import { createSqliteModels } from "./sqlite-models.js";
+import { createSqliteTenants } from "./sqlite-tenants.js";
+import type { SyncRepositories } from "./sync-repositories.js";
+
+/** Every repository on one migrated connection; statements are prepared once, here. */
+export function createSqliteRepositories(db: Database): SyncRepositories {
+  return {
+    tenants: createSqliteTenants(db),
+    apiKeys: createSqliteApiKeys(db),
+    models: createSqliteModels(db),
+    agents: createSqliteAgents(db),
+    conversations: createSqliteConversations(db),
+    messages: createSqliteMessages(db),
+    jobs: createSqliteJobs(db),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * `Store` on better-sqlite3: the async contract on a synchronous driver.
+ *
+ * Each call runs synchronously on the one connection, so calls never
+ * interleave — except across the awaits of `transaction(fn)`. While a
+ * transaction is open, an `AsyncMutex` makes other calls on this store wait
+ * their turn; the transaction's own `tx` handle runs without waiting. Calling
+ * the store itself (not `tx`) from inside its transaction would wait forever,
+ * so it is detected (AsyncLocalStorage) and rejected with an explanation.
+ *
+ * Across processes, SQLite's write lock serialises writers; every
+ * read-then-write runs under BEGIN IMMEDIATE so it waits for that lock
+ * (up to the busy timeout) instead of failing on a stale snapshot.
+ *
+ * Caveat: two stores on one file in one process share the event loop, so a
+ * transaction open on one blocks the other's writes, which then wait the busy
+ * timeout synchronously and fail with `locked`. Open one store per file per
+ * process.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Database } from "better-sqlite3";
+import { StoreError } from "../../spec/errors.js";
+import type { Store, StoreHealth, StoreRepositories } from "../../spec/store.js";
+import { AsyncMutex } from "../async-mutex.js";
+import type { StoreLogger } from "../store-logger.js";
+import { readSchemaVersion } from "./apply-migrations.js";
+import { latestSchemaVersion } from "./migrations.js";
+import { normalizeSqliteError, type SqliteErrorContext } from "./normalize-sqlite-error.js";
+import { openSqliteDatabase } from "./open-sqlite-database.js";
+import { createSqliteRepositories } from "./sqlite-repositories.js";
+import { type SyncRepositories, toAsyncRepositories } from "./sync-repositories.js";
+
+export interface SqliteStoreOptions {
+  /** A file path (its folder is created when missing) or `:memory:`. */
+  file: string;
+  /** How long a write waits for another process's write lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+  logger?: StoreLogger;
+}
+
+export const defaultBusyTimeoutMs = 5000;
+
+/** Opens, migrates and returns the store. Throws `StoreError` (see `openSqliteDatabase`). */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
+  const { db, journalMode, applied } = openSqliteDatabase(options.file, { busyTimeoutMs });
+  for (const migration of applied) {
+    options.logger?.info(
+      { file: options.file, version: migration.version, migration: migration.name },
+      "applied store migration",
+    );
+  }
+  if (options.file !== ":memory:" && journalMode !== "wal") {
+    options.logger?.warn(
+      { file: options.file, journalMode },
+      "SQLite could not switch to WAL mode; readers will block writers",
+    );
+  }
+  return new SqliteStore(db, { file: options.file, busyTimeoutMs });
+}
+
+interface TransactionScope {
+  active: boolean;
+}
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly tenants: StoreRepositories["tenants"];
+  readonly apiKeys: StoreRepositories["apiKeys"];
+  readonly models: StoreRepositories["models"];
+  readonly agents: StoreRepositories["agents"];
+  readonly conversations: StoreRepositories["conversations"];
+  readonly messages: StoreRepositories["messages"];
+  readonly jobs: StoreRepositories["jobs"];
+
+  readonly #db: Database;
+  readonly #context: SqliteErrorContext;
+  readonly #sync: SyncRepositories;
+  readonly #mutex = new AsyncMutex();
+  readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
+  /** Set by close(): new calls are refused. */
+  #closing: Promise<void> | undefined;
+  /** Set once the connection is closed; calls queued before close() ran before it. */
+  #closed = false;
+
+  constructor(db: Database, context: SqliteErrorContext) {
+    this.#db = db;
+    this.#context = context;
+    this.#sync = createSqliteRepositories(db);
+    const repositories = toAsyncRepositories(this.#sync, (call) => this.#run(call));
+    this.tenants = repositories.tenants;
+    this.apiKeys = repositories.apiKeys;
+    this.models = repositories.models;
+    this.agents = repositories.agents;
+    this.conversations = repositories.conversations;
+    this.messages = repositories.messages;
+    this.jobs = repositories.jobs;
+  }
+
+  async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
+    this.#assertCallable("transaction");
+    const release = await this.#mutex.acquire();
+    try {
+      this.#assertNotClosed();
+      this.#execute(() => this.#db.exec("BEGIN IMMEDIATE"));
+      const scope: TransactionScope = { active: true };
+      const tx = toAsyncRepositories(this.#sync, async (call) => {
+        if (!scope.active) {
+          throw new StoreError("unknown", "a transaction handle was used after its transaction ended", {
+            hint: "Use `tx` only inside the function passed to store.transaction(), and await every call.",
+          });
+        }
+        return this.#execute(call);
+      });
+      let result: T;
+      try {
+        result = await this.#transactionScope.run(scope, () => fn(tx));
+      } catch (error) {
+        scope.active = false;
+        this.#rollback();
+        throw error;
+      }
+      scope.active = false;
+      try {
+        this.#execute(() => this.#db.exec("COMMIT"));
+      } catch (error) {
+        this.#rollback();
+        throw error;
+      }
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  async health(): Promise<StoreHealth> {
+    return this.#run(() => {
+      const problems: string[] = [];
+      const schemaVersion = readSchemaVersion(this.#db);
+      try {
+        const integrity = this.#db.prepare<[], string>("PRAGMA integrity_check").pluck().all();
+        problems.push(...integrity.filter((line) => line !== "ok"));
+        const orphans = this.#db
+          .prepare<[], { table: string; rowid: number; parent: string }>("PRAGMA foreign_key_check")
+          .all();
+        for (const orphan of orphans) {
+          problems.push(`${orphan.table} row ${orphan.rowid} refers to a missing ${orphan.parent} row`);
+        }
+      } catch (error) {
+        const normalized = normalizeSqliteError(error, this.#context);
+        problems.push(normalized instanceof Error ? normalized.message : String(normalized));
+      }
+      if (schemaVersion !== latestSchemaVersion) {
+        problems.push(`schema version ${schemaVersion}, expected ${latestSchemaVersion}`);
+      }
+      const version = this.#db.prepare<[], string>("SELECT sqlite_version()").pluck().get();
+      const journalMode = String(this.#db.pragma("journal_mode", { simple: true })).toUpperCase();
+      return {
+        ok: problems.length === 0,
+        engine: `sqlite ${version} (${journalMode})`,
+        schemaVersion,
+        latestSchemaVersion,
+        problems,
+      };
+    });
+  }
+
+  /** Waits for calls already queued (an open transaction first), then closes. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#mutex.acquire().then((release) => {
+      try {
+        this.#db.close();
+      } finally {
+        this.#closed = true;
+        release();
+      }
+    });
+    return this.#closing;
+  }
+
+  /** One repository call outside a transaction: waits while one is open. */
+  async #run<R>(call: () => R): Promise<R> {
+    this.#assertCallable("store");
+    if (!this.#mutex.held) return this.#execute(call);
+    const release = await this.#mutex.acquire();
+    try {
+      this.#assertNotClosed();
+      return this.#execute(call);
+    } finally {
+      release();
+    }
+  }
+
+  #execute<R>(call: () => R): R {
+    try {
+      return call();
+    } catch (error) {
+      throw normalizeSqliteError(error, this.#context);
+    }
+  }
+
+  #rollback(): void {
+    // SQLite may already have rolled back (e.g. after SQLITE_FULL); ROLLBACK would then fail.
+    if (this.#db.open && this.#db.inTransaction) this.#db.exec("ROLLBACK");
+  }
+
+  #assertCallable(what: string): void {
+    if (this.#closing) throw this.#closedError();
+    if (this.#transactionScope.getStore()?.active) {
+      throw new StoreError("unknown", `${what} called inside store.transaction() on the same store`, {
+        hint: "Inside store.transaction(async (tx) => …) use the `tx` handle: the store waits for the transaction to end, so calling it there would wait forever.",
+      });
+    }
+  }
+
+  #assertNotClosed(): void {
+    if (this.#closed) throw this.#closedError();
+  }
+
+  #closedError(): StoreError {
+    return new StoreError("unavailable", `the store on ${this.#context.file} is closed`, {
+      hint: "Open it again with openStore(), and close it only when nothing uses it any more.",
+    });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The store conformance suite: every contract of `src/spec/store.ts`, written
+ * only against the `Store` interface and `openStore(url)`, so that every
+ * implementation runs the same cases. An implementation's test file calls
+ *
+ *   describeStoreConformance("sqlite", async () => `sqlite:${tempDir}/${n}.db`);
+ *
+ * `makeUrl` must return a URL no store has used yet, which several stores and
+ * child processes can open at once (so not `:memory:`). The cases live in
+ * `conformance/*.conformance.ts`, one area each.
+ */
+import { describe } from "vitest";
+import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
+import { describeDurability } from "./conformance/durability.conformance.js";
+import { describeJobs } from "./conformance/jobs.conformance.js";
+import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
+import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
+import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
+import { describeTransactionsAndJson } from "./conformance/transactions-and-json.conformance.js";
+
+export function describeStoreConformance(name: string, makeUrl: () => Promise<string>): void {
+  describe(`store conformance: ${name}`, () => {
+    const kit = createStoreTestKit(makeUrl);
+    describeTenantsAndKeys(kit);
+    describeModelsAndAgents(kit);
+    describeConversationsAndMessages(kit);
+    describeJobs(kit);
+    describeTransactionsAndJson(kit);
+    describeDurability(kit);
+  });
+}
