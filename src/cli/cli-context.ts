@@ -13,6 +13,8 @@ export interface GlobalOptions {
 export interface Output {
   /** A line of the command's result, on stdout. */
   out(text: string): void;
+  /** Part of the result as it is produced (streamed text), on stdout, with no newline added. */
+  write(text: string): void;
   /** A line for the person (progress, warnings, errors), on stderr. */
   err(text: string): void;
 }
@@ -82,5 +84,6 @@ export class CliContext {
 
 export const processOutput: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
+  write: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(`${text}\n`),
 };

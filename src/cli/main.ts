@@ -3,6 +3,8 @@ import { AlambiqueError, UsageError } from "../spec/errors.js";
 import { CliContext, type GlobalOptions, type Output, processOutput } from "./cli-context.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerModels } from "./commands/models.js";
+import { registerRun } from "./commands/run.js";
 import { packageVersion } from "./package-version.js";
 
 /** Exit codes: 0 success, 1 the command failed, 2 it was called wrongly. */
@@ -41,6 +43,8 @@ export function buildProgram(context: CliContext): Command {
 
   registerDemo(program, context);
   registerDoctor(program, context);
+  registerModels(program, context);
+  registerRun(program, context);
   return program;
 }
 

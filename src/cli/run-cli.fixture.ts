@@ -8,8 +8,13 @@ export interface CliRun {
 
 /** Runs the CLI in-process with captured output (no child process, no build needed). */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const out: string[] = [];
+  let stdout = "";
   const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, env);
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  const io = {
+    out: (t: string) => (stdout += `${t}\n`),
+    write: (t: string) => (stdout += t),
+    err: (t: string) => err.push(t),
+  };
+  const code = await main(argv, io, env);
+  return { code, stdout: stdout.replace(/\n$/, ""), stderr: err.join("\n") };
 }

@@ -1,0 +1,35 @@
+import type { FastifyReply } from "fastify";
+
+/**
+ * The abort signals of the requests being served. A request's signal aborts
+ * when its client disconnects before the response is complete, so a model
+ * stops generating for nobody at once; `abortAll` aborts every one, for a
+ * server that is shutting down and must not wait for long generations.
+ */
+export class InflightRequests {
+  readonly #controllers = new Set<AbortController>();
+
+  /** A signal tied to this reply's connection; forgotten once the response closes. */
+  signalFor(reply: FastifyReply): AbortSignal {
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    reply.raw.once("close", () => {
+      this.#controllers.delete(controller);
+      if (!reply.raw.writableFinished) {
+        controller.abort(new DOMException("the client closed the connection", "AbortError"));
+      }
+    });
+    return controller.signal;
+  }
+
+  abortAll(): void {
+    for (const controller of this.#controllers) {
+      controller.abort(new DOMException("the server is shutting down", "AbortError"));
+    }
+    this.#controllers.clear();
+  }
+
+  get size(): number {
+    return this.#controllers.size;
+  }
+}
