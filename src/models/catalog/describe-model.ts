@@ -87,12 +87,6 @@ export async function describeModel(input: AddModelInput, context: DescribeModel
     source = formatModelSource(gguf);
     facts = await readGgufFacts(gguf.path);
   }
-  if (facts && !facts.supported) {
-    throw new UsageError(
-      `the architecture "${facts.architecture}" is not supported by this build of llama.cpp`,
-      "update Alambique (a newer node-llama-cpp may support it), or serve the model with vLLM and add it with --url",
-    );
-  }
 
   const licenseId = input.license ?? facts?.licenseId ?? null;
   const known = findLicense(licenseId);

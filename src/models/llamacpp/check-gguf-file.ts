@@ -1,5 +1,5 @@
 import { open, realpath, stat } from "node:fs/promises";
-import { GgufInsights, type Llama, readGgufFileInfo } from "node-llama-cpp";
+import { GgufFileType, GgufInsights, type Llama, readGgufFileInfo } from "node-llama-cpp";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
 
 /**
@@ -16,6 +16,13 @@ export interface GgufFileFacts {
   realPath: string;
   sizeBytes: number;
   architecture: string;
+  /** What the catalog records, read from the header (no weights are loaded). */
+  name: string | null;
+  parameterCount: number;
+  /** e.g. `Q4_K_M`, `F16`; null when the file does not say. */
+  quantization: string | null;
+  contextLength: number | null;
+  licenseId: string | null;
 }
 
 const FIX_DOWNLOAD =
@@ -66,6 +73,7 @@ export async function checkGgufFile(path: string, llama: Llama): Promise<GgufFil
     throw notGguf(path, describeHead(head.subarray(0, read)));
 
   let architecture: string;
+  let facts: Omit<GgufFileFacts, "realPath" | "sizeBytes" | "architecture">;
   try {
     const info = await readGgufFileInfo(realPath, {
       readTensorInfo: true,
@@ -79,6 +87,16 @@ export async function checkGgufFile(path: string, llama: Llama): Promise<GgufFil
     if ((info.infoEndOffset ?? 0) > size || needed > size) {
       throw corrupt(path, `the file is truncated: ${size} bytes, but its tensors need at least ${needed}`);
     }
+    const general = info.metadata.general;
+    const fileType = general?.file_type;
+    facts = {
+      name: typeof general?.name === "string" ? general.name : null,
+      parameterCount: insights.totalParameters,
+      quantization:
+        fileType === undefined ? null : (GgufFileType[fileType]?.replace(/^(MOSTLY|ALL)_/, "") ?? null),
+      contextLength: insights.trainContextSize ?? null,
+      licenseId: typeof general?.license === "string" ? general.license : null,
+    };
     if (!insights.isSupportedByLlamaCpp) {
       throw new AlambiqueError(
         `model file ${path} has the architecture "${architecture}", which this llama.cpp does not support`,
@@ -94,7 +112,7 @@ export async function checkGgufFile(path: string, llama: Llama): Promise<GgufFil
     if (AlambiqueError.isInstance(error)) throw error;
     throw corrupt(path, `its GGUF header cannot be read (${(error as Error).message})`, error);
   }
-  return { realPath, sizeBytes: size, architecture };
+  return { realPath, sizeBytes: size, architecture, ...facts };
 }
 
 function notGguf(path: string, why: string): AlambiqueError {

@@ -14,6 +14,7 @@ import {
   type ChatHistoryItem,
   type ChatModelFunctions,
   type LLamaChatGenerateResponseOptions,
+  type Llama,
   LlamaChat,
   type LlamaChatResponse,
   type LlamaGrammar,
@@ -22,6 +23,7 @@ import { ValidationError } from "../../spec/errors.js";
 import { type CallSettings, toCallSettings } from "./call-settings.js";
 import { contextLengthExceeded } from "./context-length-error.js";
 import { convertPrompt } from "./convert-prompt.js";
+import { completeJsonPrefix } from "./grammar/complete-json-prefix.js";
 import type { JsonSchemaDefinition } from "./grammar/json-schema.js";
 import { matchesSchema } from "./grammar/schema-validator.js";
 import {
@@ -61,6 +63,11 @@ import { jsonInstructions, toolInstructions, withSystemText } from "./structured
  *    - `json`: responseFormat json: our grammar forces a matching JSON value;
  *    - `json-or-tool`: both at once (an agent step with tools and a structured
  *      final answer): a grammar allowing either.
+ * 4. Output cut short (maxOutputTokens, a stop sequence): a JSON answer is
+ *    closed the shortest valid way (`completeJsonPrefix`), keeping finish
+ *    reason `length` and flagging `providerMetadata.llamacpp.completedJson`;
+ *    a tool call is dropped, never run on invented arguments. Generation also
+ *    stops at the end of the context instead of silently dropping old messages.
  */
 
 export interface LlamaCppLanguageModelConfig {
@@ -91,6 +98,8 @@ interface Prepared {
 interface Outcome {
   stopReason: string;
   reasoningTokens: number;
+  /** The JSON answer was cut short (token limit, stop sequence) and closed by `completeJsonPrefix`. */
+  completedJson?: boolean;
 }
 
 const GRAMMAR_CACHE_SIZE = 64;
@@ -102,7 +111,6 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
   readonly provider: string;
   readonly #pool: ModelPool;
   readonly #lora: LoraAdapter[];
-  readonly #grammars = new Map<string, Promise<LlamaGrammar>>();
 
   constructor(modelId: string, config: LlamaCppLanguageModelConfig) {
     this.modelId = modelId;
@@ -234,7 +242,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     });
     try {
       const { chatWrapper, model } = lease.loaded;
-      const grammar = grammarText === undefined ? undefined : await this.#grammar(lease, grammarText);
+      const grammar = grammarText === undefined ? undefined : await parsedGrammar(lease, grammarText);
       const last = history.at(-1);
       const rendered = chatWrapper.generateContextState({
         chatHistory: last?.type === "model" ? history : [...history, { type: "model", response: [] }],
@@ -262,23 +270,6 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     }
   }
 
-  /** Grammars are parsed once per distinct text (tool sets and schemas repeat across an agent's calls). */
-  #grammar(lease: SequenceLease, text: string): Promise<LlamaGrammar> {
-    let grammar = this.#grammars.get(text);
-    if (grammar === undefined) {
-      if (this.#grammars.size >= GRAMMAR_CACHE_SIZE)
-        this.#grammars.delete(this.#grammars.keys().next().value!);
-      grammar = lease.loaded.model.llama.createGrammar({
-        grammar: text,
-        stopGenerationTriggers: [TERMINATOR],
-        trimWhitespaceSuffix: true,
-      });
-      grammar.catch(() => this.#grammars.delete(text));
-      this.#grammars.set(text, grammar);
-    }
-    return grammar;
-  }
-
   /** Runs the generation, emitting stream parts and, last, the `finish` part. Always releases the lease. */
   async #generate(prepared: Prepared, signal: AbortSignal | undefined, emit: Emit): Promise<void> {
     const { lease } = prepared;
@@ -303,6 +294,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
           llamacpp: {
             chatWrapper: lease.loaded.chatWrapper.wrapperName,
             contextSize: lease.sequence.contextSize,
+            ...(outcome.completedJson ? { completedJson: true } : {}),
           },
         },
       });
@@ -362,7 +354,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
       kind: "tool",
       tools: [{ name: tool.name, inputSchema: tool.inputSchema as JsonSchemaDefinition }],
     };
-    const grammar = await this.#grammar(prepared.lease, buildStructuredGrammar(mode));
+    const grammar = await parsedGrammar(prepared.lease, buildStructuredGrammar(mode));
     const history = withSystemText(prepared.history, toolInstructions([tool], "call"));
     const result = await chat.generateResponse(history, { ...this.#baseOptions(prepared, signal), grammar });
     const parsed = parseStructuredOutput(result.response, mode);
@@ -382,6 +374,17 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     let pending = "";
     const splitter = new ToolCallStreamSplitter();
     let callId: string | undefined;
+    // JSON text goes out as it comes, except a trailing comma, held until more follows: if the answer is
+    // cut short there, the completed document drops that comma and must still extend what was streamed.
+    let json = "";
+    let heldComma = false;
+    const writeJson = (delta: string) => {
+      let text = (heldComma ? "," : "") + delta;
+      heldComma = text.endsWith(",");
+      if (heldComma) text = text.slice(0, -1);
+      json += text;
+      writer.text(text);
+    };
     const onText = (delta: string) => {
       if (kind === undefined) {
         pending += delta;
@@ -390,7 +393,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
         kind = first === "<" ? "tool" : "json";
         delta = pending;
       }
-      if (kind === "json") writer.text(delta);
+      if (kind === "json") writeJson(delta);
       else {
         const { started, argsDelta } = splitter.push(delta);
         if (started !== undefined) callId = writer.toolInputStart(started);
@@ -408,8 +411,41 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
       writer.toolInputEnd(callId);
       if (parsed?.type === "tool-call") writer.toolCall(callId, parsed.toolName, parsed.input);
     }
-    return { stopReason: result.metadata.stopReason, reasoningTokens: 0 };
+    // A cut-short call is dropped (never run a tool on invented arguments); a cut-short answer is closed.
+    let completedJson = false;
+    if (kind !== "tool" && mode.kind !== "tool" && parseStructuredOutput(json, mode) === undefined) {
+      const completed = completeJsonPrefix(json, mode.schema ?? { type: "object" });
+      if (completed?.startsWith(json)) {
+        writer.text(completed.slice(json.length));
+        completedJson = true;
+      }
+    }
+    return { stopReason: result.metadata.stopReason, reasoningTokens: 0, completedJson };
   }
+}
+
+/**
+ * Grammars are parsed once per runtime and distinct text: an agent sends the
+ * same tools and schemas on every call, often through new model instances.
+ */
+const grammars = new WeakMap<Llama, Map<string, Promise<LlamaGrammar>>>();
+
+function parsedGrammar(lease: SequenceLease, text: string): Promise<LlamaGrammar> {
+  const llama = lease.loaded.model.llama;
+  const cache = grammars.get(llama) ?? new Map<string, Promise<LlamaGrammar>>();
+  grammars.set(llama, cache);
+  let grammar = cache.get(text);
+  if (grammar === undefined) {
+    if (cache.size >= GRAMMAR_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    grammar = llama.createGrammar({
+      grammar: text,
+      stopGenerationTriggers: [TERMINATOR],
+      trimWhitespaceSuffix: true,
+    });
+    grammar.catch(() => cache.delete(text));
+    cache.set(text, grammar);
+  }
+  return grammar;
 }
 
 function finishReason(stopReason: string, calledTools: boolean): LanguageModelV3FinishReason {

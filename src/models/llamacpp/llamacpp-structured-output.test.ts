@@ -67,6 +67,56 @@ describe("structured output", () => {
     expect(new Set(results.map((r) => textOf(r.content))).size).toBeGreaterThan(15);
   });
 
+  it("closes JSON cut short by maxOutputTokens so it still parses and matches, in both APIs (20 seeds)", async () => {
+    const order = z.object({
+      id: z.string().max(12),
+      status: z.enum(["pending", "shipped"]),
+      quantity: z.number().int().min(1).max(99),
+      lines: z
+        .array(z.object({ sku: z.string().max(8), gift: z.boolean().nullable() }))
+        .min(1)
+        .max(3),
+      note: z.string().max(20).optional(),
+    });
+    const responseFormat = {
+      type: "json" as const,
+      schema: z.toJSONSchema(order, { target: "draft-7" }) as JSONSchema7,
+    };
+    for (const seed of Array.from({ length: 20 }, (_, i) => i + 1)) {
+      const options = call({ responseFormat, temperature: 1, seed, maxOutputTokens: 2 + (seed % 13) });
+      const result = await model.doGenerate(options);
+      const text = textOf(result.content);
+      expect(result.finishReason.unified).toBe("length");
+      expect(result.providerMetadata?.llamacpp?.completedJson, text).toBe(true);
+      expect(order.safeParse(JSON.parse(text)).success, `seed ${seed}: ${text}`).toBe(true);
+      const { stream } = await model.doStream(options);
+      const streamed = (await readAll(stream))
+        .flatMap((p) => (p.type === "text-delta" ? [p.delta] : []))
+        .join("");
+      expect(streamed).toBe(text);
+    }
+  });
+
+  it("returns the cut-short text as it is, finish reason length, when it cannot be closed", async () => {
+    // completeJsonPrefix has no minimal value for string formats such as "date".
+    const dated = {
+      type: "object",
+      properties: { day: { type: "string", format: "date" } },
+      required: ["day"],
+    };
+    const result = await model.doGenerate(
+      call({
+        responseFormat: { type: "json", schema: dated as JSONSchema7 },
+        temperature: 1,
+        seed: 1,
+        maxOutputTokens: 3,
+      }),
+    );
+    expect(result.finishReason.unified).toBe("length");
+    expect(result.providerMetadata?.llamacpp?.completedJson).toBeUndefined();
+    expect(() => JSON.parse(textOf(result.content))).toThrow();
+  });
+
   it("returns a JSON object when no schema is given", async () => {
     const result = await model.doGenerate(
       call({ responseFormat: { type: "json" }, temperature: 1, seed: 3, maxOutputTokens: 800 }),
@@ -228,6 +278,14 @@ describe("tool calls", () => {
     expect(JSON.parse(streamed)).toEqual(JSON.parse((callPart as { input: string }).input));
     const finish = parts.at(-1);
     expect(finish?.type === "finish" && finish.finishReason.unified).toBe("tool-calls");
+  });
+
+  it("drops a forced call that maxOutputTokens cut short instead of inventing its arguments", async () => {
+    const result = await model.doGenerate(
+      call({ tools, toolChoice: { type: "required" }, temperature: 1, seed: 1, maxOutputTokens: 4 }),
+    );
+    expect(result.content).toEqual([]);
+    expect(result.finishReason.unified).toBe("length");
   });
 
   it("rejects toolChoice naming a tool that was not given", async () => {

@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlambiqueError } from "../../spec/errors.js";
 import { forgedModelPath } from "../forge/forged-model.fixture.js";
@@ -25,6 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.dispose()));
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function failure(pending: Promise<unknown>): Promise<AlambiqueError> {
@@ -201,6 +202,7 @@ describe("LoRA adapters", () => {
       });
     } finally {
       await provider.dispose();
+      await rm(dirname(adapter), { recursive: true, force: true });
     }
   });
 });

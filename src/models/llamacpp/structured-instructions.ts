@@ -11,12 +11,19 @@ import { TOOL_CALL_MARKER } from "./grammar/structured-grammar.js";
  * tool syntax, so the model is never told one format and forced into another.
  */
 
+/** The schema as the model reads it: compact, without the `$schema` dialect URL (tokens with no meaning for it). */
+function schemaText(schema: unknown): string {
+  if (typeof schema !== "object" || schema === null) return JSON.stringify(schema);
+  const { $schema: _, ...rest } = schema as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
 export function jsonInstructions(format: { schema?: unknown; name?: string; description?: string }): string {
   const lines = ["Reply with a single JSON value and nothing else."];
   if (format.name || format.description)
     lines.push(`It is ${[format.name, format.description].filter(Boolean).join(": ")}.`);
   if (format.schema !== undefined)
-    lines.push(`It must match this JSON schema:\n${JSON.stringify(format.schema)}`);
+    lines.push(`It must match this JSON schema:\n${schemaText(format.schema)}`);
   return lines.join("\n");
 }
 
@@ -27,7 +34,7 @@ export function toolInstructions(
   const list = tools
     .map(
       (tool) =>
-        `- ${tool.name}${tool.description ? `: ${tool.description}` : ""}\n  arguments schema: ${JSON.stringify(tool.inputSchema)}`,
+        `- ${tool.name}${tool.description ? `: ${tool.description}` : ""}\n  arguments schema: ${schemaText(tool.inputSchema)}`,
     )
     .join("\n");
   const call = '{"name": "<tool name>", "arguments": {…}}';
