@@ -5,6 +5,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { packageVersion } from "./package-version.js";
 
 /** Exit codes: 0 success, 1 the command failed, 2 it was called wrongly. */
@@ -45,6 +46,7 @@ export function buildProgram(context: CliContext): Command {
   registerDoctor(program, context);
   registerModels(program, context);
   registerRun(program, context);
+  registerServe(program, context);
   return program;
 }
 
