@@ -1,8 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { AlambiqueError, UsageError } from "../spec/errors.js";
 import { CliContext, type GlobalOptions, type Output, processOutput } from "./cli-context.js";
+import { registerAgents } from "./commands/agents.js";
+import { registerChat } from "./commands/chat.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerKnowledge } from "./commands/knowledge.js";
 import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
@@ -47,6 +50,9 @@ export function buildProgram(context: CliContext): Command {
   registerModels(program, context);
   registerRun(program, context);
   registerServe(program, context);
+  registerAgents(program, context);
+  registerChat(program, context);
+  registerKnowledge(program, context);
   return program;
 }
 

@@ -19,6 +19,7 @@
  * - a closed store rejects every call with `StoreError("unavailable")`.
  */
 import type { JsonValue } from "./json.js";
+import type { Chunk, ChunkHit, ChunkInput, KnowledgeSource, SourceKind, Ticket } from "./knowledge.js";
 
 export interface Tenant {
   id: string;
@@ -238,6 +239,64 @@ export interface StoreRepositories {
      * has changes nothing; any other transition is StoreError(check).
      */
     setStatus(id: string, status: "paused" | "queued" | "cancelled"): Promise<Job>;
+  };
+  /**
+   * The knowledge index of each agent. Chunks belong to a source; a source to
+   * an agent (removing either removes its chunks and their vectors).
+   */
+  knowledge: {
+    /**
+     * Creates the source, or replaces an existing one with the same (agentId, uri):
+     * its old chunks and vectors go, the new ones come, in one transaction.
+     */
+    putSource(input: {
+      tenantId: string;
+      agentId: string;
+      uri: string;
+      kind: SourceKind;
+      contentHash: string;
+      bytes: number;
+      chunks: ChunkInput[];
+    }): Promise<KnowledgeSource>;
+    getSource(tenantId: string, agentId: string, uri: string): Promise<KnowledgeSource | undefined>;
+    listSources(tenantId: string, agentId: string): Promise<KnowledgeSource[]>;
+    removeSource(tenantId: string, id: string): Promise<void>;
+    /** Chunks by id, in the order asked; unknown ids are left out. */
+    getChunks(tenantId: string, ids: string[]): Promise<Chunk[]>;
+    /** Chunks of an agent that have no vector for `model` yet (for embedding after ingest). */
+    chunksWithoutVectors(tenantId: string, agentId: string, model: string, limit: number): Promise<Chunk[]>;
+    /**
+     * Stores vectors for chunks, from one embedding model. All vectors of an
+     * agent share one model and dimension: a different one throws
+     * ValidationError naming both (re-embed everything to change models).
+     */
+    putVectors(
+      tenantId: string,
+      agentId: string,
+      model: string,
+      items: { chunkId: string; vector: Float32Array }[],
+    ): Promise<void>;
+    /**
+     * BM25 over title and text, case- and diacritics-insensitive (`panaderia`
+     * finds `panadería`). `query` is what a customer typed: the store makes it
+     * safe (no query syntax errors). Best first; empty when nothing matches.
+     */
+    searchText(tenantId: string, agentId: string, query: string, limit: number): Promise<ChunkHit[]>;
+    /** Nearest chunks by cosine distance. Empty when the agent has no vectors. */
+    searchVector(tenantId: string, agentId: string, vector: Float32Array, limit: number): Promise<ChunkHit[]>;
+  };
+  tickets: {
+    create(input: {
+      tenantId: string;
+      agentId: string;
+      conversationId?: string | null;
+      subject: string;
+      body: string;
+      metadata?: Record<string, JsonValue>;
+    }): Promise<Ticket>;
+    get(tenantId: string, id: string): Promise<Ticket | undefined>;
+    list(tenantId: string, filter?: { agentId?: string; status?: Ticket["status"] }): Promise<Ticket[]>;
+    setStatus(tenantId: string, id: string, status: Ticket["status"]): Promise<Ticket>;
   };
 }
 

@@ -13,9 +13,12 @@ import { describe } from "vitest";
 import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
 import { describeDurability } from "./conformance/durability.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
+import { describeKnowledge } from "./conformance/knowledge.conformance.js";
+import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
 import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
 import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
+import { describeTickets } from "./conformance/tickets.conformance.js";
 import { describeTransactionsAndJson } from "./conformance/transactions-and-json.conformance.js";
 
 export function describeStoreConformance(name: string, makeUrl: () => Promise<string>): void {
@@ -25,6 +28,9 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeModelsAndAgents(kit);
     describeConversationsAndMessages(kit);
     describeJobs(kit);
+    describeKnowledge(kit);
+    describeKnowledgeVectors(kit);
+    describeTickets(kit);
     describeTransactionsAndJson(kit);
     describeDurability(kit);
   });

@@ -1,12 +1,17 @@
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context.js";
+import { nonNegativeInt } from "../parse-option.js";
 
 export function registerDemo(program: Command, context: CliContext): void {
   program
     .command("demo")
-    .description("set up the demo business and show what runs today, offline, with embedded defaults")
-    .action(async () => {
+    .description(
+      "create the demo bakery and its agent, show it answering, and serve it (offline, no model needed)",
+    )
+    .option("--port <n>", "port for the API and the demo's webhook (default 8787, or PORT)", nonNegativeInt)
+    .option("--no-serve", "set up and answer the sample questions, then exit")
+    .action(async (options: { port?: number; serve: boolean }) => {
       const { runDemo } = await import("../demo/run-demo.js");
-      await runDemo(context);
+      await runDemo(context, options);
     });
 }

@@ -1,13 +1,86 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AgentRuntime } from "../../agents/agent-runtime.js";
+import { loadAgentFile } from "../../agents/load-agent-file.js";
+import { ModelRegistry } from "../../models/model-registry.js";
 import type { CliContext } from "../cli-context.js";
+import { defaultTenant } from "../default-tenant.js";
+import { demoOrdersRoute } from "./demo-orders-route.js";
+
+export const DEMO_DIR = fileURLToPath(new URL("../../../data/demo/", import.meta.url));
+
+/** What a visitor would ask first, in both languages, with a typo or two. */
+const SAMPLE_QUESTIONS = [
+  "¿A qué hora abren el domingo?",
+  "tienen pan sin gluten?",
+  "Do you deliver to my neighbourhood, and how much is it?",
+  "Can I order a birthday cake for Saturday?",
+];
+
+export interface DemoOptions {
+  /** Keep serving (HTTP API and the demo's order-status webhook) until Ctrl-C. */
+  serve: boolean;
+  port?: number;
+}
 
 /**
- * The main job. Today it prepares the data directory and the store and says
- * plainly what the finished demo will do; each issue that lands adds its step.
+ * The main job: creates the demo bakery (its agent, knowledge and an
+ * order-status webhook the demo itself serves), shows it answering customers
+ * in retrieval mode — no model needed — and serves it until stopped.
  */
-export async function runDemo(context: CliContext): Promise<void> {
-  const { config, io } = context;
-  io.out(`Alambique demo — data in ${config.dataPath}`);
+export async function runDemo(context: CliContext, options: DemoOptions): Promise<void> {
+  const { io } = context;
+  const store = await context.store();
+  const tenant = await defaultTenant(store);
+  io.out(`Alambique demo — data in ${context.config.dataPath}`);
+
+  const { startServer, untilSignal } = await import("../serve/start-server.js");
+  const server = options.serve
+    ? await startServer(context, {
+        port: options.port,
+        extend: async (app) => {
+          await app.register(demoOrdersRoute);
+        },
+      })
+    : undefined;
+  const port = server ? Number(new URL(server.url).port) : (options.port ?? context.config.server.port);
+
+  const loaded = loadAgentFile(join(DEMO_DIR, "agent.yaml"));
+  const { registerAgentSpec } = await import("../agents/register-agent-file.js");
+  const agent = await registerAgentSpec(context, loaded, {
+    ingest: true,
+    // The webhook lives on this server: point the agent at the port it really got.
+    rewriteUrl: (url) => url.replace(/\/\/127\.0\.0\.1:\d+\//, `//127.0.0.1:${port}/`),
+  });
+
+  const models =
+    server?.registry ?? new ModelRegistry({ store, declared: context.config.models, env: context.env });
+  if (!server) context.onClose(() => models.dispose());
+  const runtime = new AgentRuntime({ store, models });
+  context.onClose(() => runtime.dispose());
+  const mode = agent.spec.model
+    ? `model ${agent.spec.model}`
+    : "retrieval mode: it answers from the bakery's documents, no model needed";
+  io.out(`\nAgent ${agent.spec.displayName ?? agent.name} (${mode})\n`);
+  for (const [i, question] of SAMPLE_QUESTIONS.entries()) {
+    const turn = await runtime.turn({
+      tenantId: tenant.id,
+      agent: agent.id,
+      externalUserId: `demo:visitor-${i}`,
+      message: question,
+    });
+    io.out(`customer> ${question}`);
+    io.out(`${agent.name}> ${turn.text.replace(/\n/g, "\n    ")}\n`);
+  }
+
+  io.out(`Talk to it yourself:  npx alambique chat ${agent.name}`);
+  io.out(`Its documents:        ${join(DEMO_DIR, "knowledge")}`);
+  if (!server) return;
   io.out(
-    "Not yet: the bilingual bakery agent, its knowledge and the HTTP server arrive with the agents and server issues.",
+    `OpenAI-compatible API: ${server.url}/v1 (models: ${(await models.list()).map((m) => m.name).join(", ") || "none yet — add one with `alambique models add`"})`,
   );
+  io.out(`Order-status webhook:  ${server.url}/demo/orders/status?order_id=LE-1001`);
+  io.err("Serving. Press Ctrl-C to stop.");
+  const signal = await untilSignal();
+  io.err(`\n${signal}: stopping…`);
 }

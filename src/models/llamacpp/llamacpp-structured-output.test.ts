@@ -128,7 +128,7 @@ describe("structured output", () => {
   it("rejects a schema the grammar cannot express, naming the keyword", async () => {
     const bad = {
       type: "object",
-      properties: { code: { type: "string", pattern: "^[A-Z]+$" } },
+      properties: { code: { type: "string", pattern: "^(a)\\1$" } },
     } as JSONSchema7;
     await expect(
       model.doGenerate(call({ responseFormat: { type: "json", schema: bad } })),

@@ -4,7 +4,7 @@
  * only against the `Store` interface and `openStore(url)`.
  */
 import { afterEach, expect } from "vitest";
-import { NotFoundError, StoreError, type StoreErrorKind } from "../../spec/errors.js";
+import { NotFoundError, StoreError, type StoreErrorKind, ValidationError } from "../../spec/errors.js";
 import type { AgentRecord, Conversation, Store, Tenant } from "../../spec/store.js";
 import { type OpenStoreOptions, openStore } from "../open-store.js";
 
@@ -75,6 +75,19 @@ export async function expectStoreError(promise: Promise<unknown>, kind: StoreErr
 export async function expectNotFound(promise: Promise<unknown>): Promise<void> {
   const error = await settleError(promise, "NotFoundError");
   expect(error).toBeInstanceOf(NotFoundError);
+}
+
+/** Awaits `promise`, expects a `ValidationError` whose message matches `message`, and returns it. */
+export async function expectValidationError(
+  promise: Promise<unknown>,
+  message?: RegExp,
+): Promise<ValidationError> {
+  const error = await settleError(promise, "ValidationError");
+  expect(error).toBeInstanceOf(ValidationError);
+  const validation = error as ValidationError;
+  if (message) expect(validation.message).toMatch(message);
+  expect(validation.hint).toBeTruthy();
+  return validation;
 }
 
 async function settleError(promise: Promise<unknown>, expected: string): Promise<unknown> {

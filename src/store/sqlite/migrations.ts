@@ -129,6 +129,130 @@ CREATE INDEX jobs_leased ON jobs (lease_expires_at) WHERE status = 'running';
 PRAGMA application_id = ${alambiqueApplicationId};
 `,
   },
+  {
+    version: 2,
+    name: "knowledge and tickets",
+    sql: `
+-- One row per agent that has knowledge. key (AUTOINCREMENT: never given to
+-- another agent) places the agent's chunks in their own block of chunk keys,
+-- key * 2^27 + n for n = next_chunk, next_chunk + 1, …, so that FTS5 and
+-- every chunk query confine themselves to an agent with a rowid range. All
+-- vectors of an agent come from one embedding model and dimension, kept here.
+CREATE TABLE knowledge_indexes (
+  key INTEGER PRIMARY KEY AUTOINCREMENT CHECK (key < 67108864),
+  tenant_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  next_chunk INTEGER NOT NULL DEFAULT 0 CHECK (next_chunk BETWEEN 0 AND 134217728),
+  embedding_model TEXT CHECK (length(embedding_model) > 0),
+  embedding_dimension INTEGER CHECK (embedding_dimension BETWEEN 1 AND 8192),
+  CHECK ((embedding_model IS NULL) = (embedding_dimension IS NULL)),
+  -- Not agent_id alone: that would report another tenant's agent as a duplicate, not a foreign key.
+  UNIQUE (tenant_id, agent_id),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+
+CREATE TABLE knowledge_sources (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  uri TEXT NOT NULL CHECK (length(uri) > 0),
+  kind TEXT NOT NULL CHECK (kind IN ('markdown', 'text', 'html', 'pdf', 'csv', 'json')),
+  content_hash TEXT NOT NULL,
+  bytes INTEGER NOT NULL CHECK (bytes >= 0),
+  chunk_count INTEGER NOT NULL CHECK (chunk_count >= 0),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (agent_id, uri),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+
+-- key: in the agent's block (see knowledge_indexes), the rowid of FTS5 and vec0; id: the contract's id.
+CREATE TABLE chunks (
+  key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source_id TEXT NOT NULL REFERENCES knowledge_sources (id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+  title TEXT,
+  text TEXT NOT NULL,
+  location TEXT NOT NULL,
+  metadata TEXT NOT NULL CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+  UNIQUE (source_id, ordinal)
+) STRICT;
+
+-- BM25 over title and text. External content: the text lives once, in chunks,
+-- and 'rebuild' and integrity_check can compare the index with it. The
+-- triggers keep it in sync on every path that removes chunks (putSource's
+-- replacement, removeSource, the cascades from agents and tenants), in the
+-- same transaction.
+CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+  title, text,
+  content = 'chunks', content_rowid = 'key',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+-- ORDER BY rank: a word in the title (a heading, a question) counts twice.
+INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+  INSERT INTO chunks_fts (rowid, title, text) VALUES (new.key, new.title, new.text);
+END;
+CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+  INSERT INTO chunks_fts (chunks_fts, rowid, title, text) VALUES ('delete', old.key, old.title, old.text);
+END;
+CREATE TRIGGER chunks_fts_update AFTER UPDATE OF title, text ON chunks BEGIN
+  INSERT INTO chunks_fts (chunks_fts, rowid, title, text) VALUES ('delete', old.key, old.title, old.text);
+  INSERT INTO chunks_fts (rowid, title, text) VALUES (new.key, new.title, new.text);
+END;
+
+-- The cells that split an agent's vectors for search (sqlite-knowledge-vectors.ts):
+-- each has a centroid (in the vec0 table knowledge_centroids_<bits>) and a size.
+CREATE TABLE knowledge_cells (
+  cell INTEGER PRIMARY KEY AUTOINCREMENT,
+  index_key INTEGER NOT NULL REFERENCES knowledge_indexes (key) ON DELETE CASCADE,
+  size INTEGER NOT NULL CHECK (size >= 0)
+) STRICT;
+CREATE INDEX knowledge_cells_by_index ON knowledge_cells (index_key);
+
+-- One row per chunk, made with it. embedding (float32, the platform's byte
+-- order: little-endian everywhere Alambique runs) and cell are NULL until
+-- putVectors fills them. The binary-quantised copy searched first lives in
+-- the vec0 table knowledge_bits_<bits>, partitioned by cell; both vec0 tables
+-- are created by the first vectors of their width, each with a trigger that
+-- deletes its rows with these.
+CREATE TABLE chunk_vectors (
+  chunk_key INTEGER PRIMARY KEY REFERENCES chunks (key) ON DELETE CASCADE,
+  cell INTEGER,
+  embedding BLOB CHECK (length(embedding) > 0 AND length(embedding) % 4 = 0),
+  CHECK ((cell IS NULL) = (embedding IS NULL))
+) STRICT;
+CREATE INDEX chunk_vectors_pending ON chunk_vectors (chunk_key) WHERE embedding IS NULL;
+CREATE INDEX chunk_vectors_by_cell ON chunk_vectors (cell) WHERE cell IS NOT NULL;
+CREATE TRIGGER chunk_vectors_cell_size AFTER DELETE ON chunk_vectors WHEN old.cell IS NOT NULL BEGIN
+  UPDATE knowledge_cells SET size = size - 1 WHERE cell = old.cell;
+END;
+
+-- The parent key of tickets' (tenant_id, agent_id, conversation_id): a ticket
+-- may only point at a conversation of its own tenant and agent.
+CREATE UNIQUE INDEX conversations_scoped ON conversations (tenant_id, agent_id, id);
+
+CREATE TABLE tickets (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  conversation_id TEXT,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  metadata TEXT NOT NULL CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE,
+  -- Not enforced while conversation_id is NULL. Conversations go only with their agent.
+  FOREIGN KEY (tenant_id, agent_id, conversation_id)
+    REFERENCES conversations (tenant_id, agent_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX tickets_by_agent ON tickets (tenant_id, agent_id, conversation_id);
+CREATE INDEX tickets_by_status ON tickets (tenant_id, status);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

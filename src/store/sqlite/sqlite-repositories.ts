@@ -3,9 +3,11 @@ import { createSqliteAgents } from "./sqlite-agents.js";
 import { createSqliteApiKeys } from "./sqlite-api-keys.js";
 import { createSqliteConversations } from "./sqlite-conversations.js";
 import { createSqliteJobs } from "./sqlite-jobs.js";
+import { createSqliteKnowledge } from "./sqlite-knowledge.js";
 import { createSqliteMessages } from "./sqlite-messages.js";
 import { createSqliteModels } from "./sqlite-models.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
+import { createSqliteTickets } from "./sqlite-tickets.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
 /** Every repository on one migrated connection; statements are prepared once, here. */
@@ -18,5 +20,7 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     conversations: createSqliteConversations(db),
     messages: createSqliteMessages(db),
     jobs: createSqliteJobs(db),
+    knowledge: createSqliteKnowledge(db),
+    tickets: createSqliteTickets(db),
   };
 }

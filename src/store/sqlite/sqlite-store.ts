@@ -72,6 +72,8 @@ class SqliteStore implements Store {
   readonly conversations: StoreRepositories["conversations"];
   readonly messages: StoreRepositories["messages"];
   readonly jobs: StoreRepositories["jobs"];
+  readonly knowledge: StoreRepositories["knowledge"];
+  readonly tickets: StoreRepositories["tickets"];
 
   readonly #db: Database;
   readonly #context: SqliteErrorContext;
@@ -95,6 +97,8 @@ class SqliteStore implements Store {
     this.conversations = repositories.conversations;
     this.messages = repositories.messages;
     this.jobs = repositories.jobs;
+    this.knowledge = repositories.knowledge;
+    this.tickets = repositories.tickets;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

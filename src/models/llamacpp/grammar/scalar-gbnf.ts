@@ -1,5 +1,6 @@
 import { FORMATS, type Schema } from "./gbnf-base.js";
 import { type Bound, decimalRange, INTEGER_GBNF, integerRange, NUMBER_GBNF } from "./number-range-gbnf.js";
+import { patternGbnf } from "./pattern-gbnf.js";
 
 /** Reports a keyword the grammar cannot honour (throws). */
 export type Fail = (message: string) => never;
@@ -12,7 +13,18 @@ export function stringGbnf(schema: Schema, fail: Fail): string {
     // A pattern beside a supported format (zod adds one to z.email()) is taken to describe that format.
     return `"\\"" ${schema.format === "date-time" ? FORMATS["date-time"] : format} "\\""`;
   }
-  if (schema.pattern !== undefined) fail(`the keyword "pattern" (${schema.pattern}) is not supported`);
+  if (schema.pattern !== undefined) {
+    if (schema.minLength !== undefined || schema.maxLength !== undefined) {
+      fail(`"pattern" together with minLength/maxLength is not supported; put the length in the pattern`);
+    }
+    const inside = patternGbnf(schema.pattern);
+    if (inside === undefined) {
+      fail(
+        `the keyword "pattern" (${schema.pattern}) uses regex features the grammar cannot express (backreferences, lookaround, \\b, unicode classes)`,
+      );
+    }
+    return `"\\"" ${inside} "\\""`;
+  }
   const min = schema.minLength ?? 0;
   const max = schema.maxLength;
   if (max !== undefined && max < min) fail(`maxLength ${max} is below minLength ${min}`);

@@ -1,0 +1,142 @@
+import { createRetriever } from "../knowledge/create-retriever.js";
+import { type AgentSpec, agentSpecSchema } from "../spec/agent.js";
+import { NotFoundError } from "../spec/errors.js";
+import type { Retriever } from "../spec/knowledge.js";
+import type { ModelResolver } from "../spec/models.js";
+import type { Conversation, Store } from "../spec/store.js";
+import { type LoadedAgent, runTurn, type TurnInput, type TurnResult } from "./run-turn.js";
+import { buildAgentTools } from "./tools/build-agent-tools.js";
+import type { CitationNumbering } from "./tools/citation-numbering.js";
+import { createConfirmationGate, readPendingConfirmations } from "./tools/confirmation.js";
+import { McpConnections } from "./tools/mcp-connections.js";
+import { envSecrets } from "./tools/tool-context.js";
+
+export interface AgentRuntimeOptions {
+  store: Store;
+  models: ModelResolver;
+  /** Secrets for tool headers and MCP env, by name. Default: environment variables. */
+  secrets?: (name: string) => string | undefined;
+  now?: () => Date;
+  /** Synthetic-data runs: tools with side effects are simulated. */
+  dryRun?: boolean;
+}
+
+export interface AgentTurnInput {
+  tenantId: string;
+  /** The agent's id or name. */
+  agent: string;
+  externalUserId: string;
+  message: string;
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Context size assumed for a model whose catalog entry does not know it. */
+const DEFAULT_CONTEXT_TOKENS = 4096;
+
+/**
+ * Serves agents: resolves an agent's model, retriever and tools, runs turns,
+ * and keeps one set of MCP sessions per agent until `dispose()`. Stateless
+ * between turns apart from those sessions: everything else is in the store.
+ */
+export class AgentRuntime {
+  private readonly mcp = new Map<string, McpConnections>();
+  private readonly now: () => Date;
+  private readonly secrets: (name: string) => string | undefined;
+
+  constructor(private readonly options: AgentRuntimeOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.secrets = options.secrets ?? envSecrets();
+  }
+
+  /** The stored agent by id or name, with its spec parsed. Throws NotFoundError. */
+  async agent(tenantId: string, idOrName: string): Promise<LoadedAgent> {
+    const { agents } = this.options.store;
+    const record = (await agents.get(tenantId, idOrName)) ?? (await agents.getByName(tenantId, idOrName));
+    if (!record)
+      throw new NotFoundError(
+        "agent",
+        idOrName,
+        "`alambique agents list` shows the agents; create one with `alambique agents create --file agent.yaml`",
+      );
+    return { ...record, spec: agentSpecSchema.parse(record.spec) };
+  }
+
+  async turn(input: AgentTurnInput): Promise<TurnResult> {
+    const { store, models } = this.options;
+    const agent = await this.agent(input.tenantId, input.agent);
+    const spec = agent.spec;
+    const retriever = await this.retriever(spec);
+    const model = spec.model ? await models.languageModel(spec.model) : undefined;
+    const record = spec.model ? await store.models.get(spec.model) : undefined;
+    const turn: TurnInput = {
+      agent,
+      externalUserId: input.externalUserId,
+      message: input.message,
+      ...(input.onDelta ? { onDelta: input.onDelta } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    return runTurn(
+      {
+        store,
+        retriever,
+        model,
+        contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
+        now: this.now,
+        tools: (conversation, cite) => this.tools(agent, conversation, retriever, input.message, cite),
+      },
+      turn,
+    );
+  }
+
+  /** Closes every MCP session. */
+  async dispose(): Promise<void> {
+    const all = [...this.mcp.values()];
+    this.mcp.clear();
+    await Promise.all(all.map((connections) => connections.close()));
+  }
+
+  private async retriever(spec: AgentSpec): Promise<Retriever> {
+    const embed = spec.embeddingModel
+      ? await this.options.models.embeddingModel(spec.embeddingModel)
+      : undefined;
+    return createRetriever({ store: this.options.store, ...(embed ? { embed } : {}) });
+  }
+
+  private async tools(
+    agent: LoadedAgent,
+    conversation: Conversation,
+    retriever: Retriever,
+    reply: string,
+    cite: CitationNumbering,
+  ) {
+    const { store } = this.options;
+    const history = await store.messages.list(conversation.id);
+    const lastAssistant = [...history].reverse().find((m) => m.role === "assistant");
+    const pending = lastAssistant ? readPendingConfirmations(lastAssistant.metadata) : [];
+    let connections = this.mcp.get(agent.id);
+    if (!connections) {
+      connections = new McpConnections({ name: "alambique", version: "0.1.0" });
+      this.mcp.set(agent.id, connections);
+    }
+    const tools = await buildAgentTools(
+      agent.spec,
+      {
+        tenantId: agent.tenantId,
+        agentId: agent.id,
+        agent: agent.spec,
+        conversationId: conversation.id,
+        externalUserId: conversation.externalUserId,
+        store,
+        retriever,
+        now: this.now,
+        secrets: this.secrets,
+        dryRun: this.options.dryRun ?? false,
+        confirmed: createConfirmationGate({ pending, customerReply: reply, now: this.now() }),
+        cite,
+      },
+      connections,
+    );
+    return { tools, pending };
+  }
+}

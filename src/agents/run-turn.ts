@@ -1,0 +1,284 @@
+import { stepCountIs, streamText, type ToolSet } from "ai";
+import { detectLanguage } from "../safety/detect-language.js";
+import { looksLikeInjection } from "../safety/fence-untrusted.js";
+import { redactPii } from "../safety/redact-pii.js";
+import type { AgentSpec } from "../spec/agent.js";
+import type { JsonValue } from "../spec/json.js";
+import type { RetrievedHit, Retriever } from "../spec/knowledge.js";
+import type { LanguageModelV3 } from "../spec/models.js";
+import type { AgentRecord, Conversation, Message, Store } from "../spec/store.js";
+import { assemblePrompt, type Citation, citedIds } from "./assemble-prompt.js";
+import { handoffTopic, requestsHuman, withinAllowedTopics } from "./handoff-rules.js";
+import { phrases, pick } from "./localized.js";
+import { retrievalAnswer } from "./retrieval-answer.js";
+import { smallTalk } from "./small-talk.js";
+import { isAffirmative } from "./tools/affirmative-reply.js";
+import { type CitationNumbering, createCitationNumbering } from "./tools/citation-numbering.js";
+import {
+  collectPendingConfirmations,
+  type PendingConfirmation,
+  pendingConfirmationsKey,
+  runConfirmedCalls,
+} from "./tools/confirmation.js";
+
+/** Longest customer message handled, in characters; longer ones get a polite request to shorten. */
+export const MAX_MESSAGE_CHARS = 8000;
+
+export type TurnMode = "model" | "retrieval" | "handoff" | "human" | "refusal" | "too_long" | "small_talk";
+
+export interface TurnResult {
+  conversationId: string;
+  /** The conversation's status after the turn. */
+  status: Conversation["status"];
+  mode: TurnMode;
+  language: string;
+  /** The agent's reply; empty when a person is handling the conversation. */
+  text: string;
+  citations: Citation[];
+  toolCalls: { name: string; input: unknown; output: unknown }[];
+  usage: { inputTokens: number; outputTokens: number };
+  latencyMs: number;
+  /** The persisted assistant message, when there is a reply. */
+  messageId: string | null;
+}
+
+/** A stored agent with its spec parsed. */
+export type LoadedAgent = Omit<AgentRecord, "spec"> & { spec: AgentSpec };
+
+export interface TurnDeps {
+  store: Store;
+  retriever: Retriever;
+  /** The agent's model, or undefined in retrieval mode. */
+  model: LanguageModelV3 | undefined;
+  /** Context size of the model in tokens, for the history budget. */
+  contextTokens: number;
+  /**
+   * The agent's tools for this conversation, numbering citations with `cite`,
+   * and the calls waiting for the customer's confirmation (see tools/confirmation.ts).
+   */
+  tools: (
+    conversation: Conversation,
+    citations: CitationNumbering,
+  ) => Promise<{ tools: ToolSet; pending: PendingConfirmation[] }>;
+  now: () => Date;
+}
+
+export interface TurnInput {
+  agent: LoadedAgent;
+  externalUserId: string;
+  message: string;
+  /** Called with each piece of the reply as it is generated. */
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+const ANSWER_TOKENS = 512;
+
+/**
+ * One customer turn: input guardrails → retrieval → model with tools (or the
+ * retrieval-mode answer) → persist both messages with citations, tool calls,
+ * usage and latency. Never throws for what a customer typed; model and tool
+ * failures inside the loop go back to the model as results (see tools/).
+ */
+export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
+  const started = performance.now();
+  const { store } = deps;
+  const { agent } = input;
+  const spec = agent.spec;
+  const conversation =
+    (await store.conversations.findOpen(agent.tenantId, agent.id, input.externalUserId)) ??
+    (await store.conversations.create({
+      tenantId: agent.tenantId,
+      agentId: agent.id,
+      externalUserId: input.externalUserId,
+    }));
+  const history = await store.messages.list(conversation.id);
+  const previousLanguage = [...history].reverse().find((m) => typeof m.metadata.language === "string")
+    ?.metadata.language;
+
+  const tooLong = input.message.length > MAX_MESSAGE_CHARS;
+  const raw = tooLong ? `${input.message.slice(0, MAX_MESSAGE_CHARS)} [truncated]` : input.message;
+  const redaction = spec.guardrails.redactPii ? redactPii(raw) : { text: raw, found: {} };
+  const message = redaction.text;
+  const language = detectLanguage(message, spec.languages, previousLanguage as string | undefined);
+  const userMeta: Record<string, JsonValue> = { language, chars: input.message.length };
+  if (Object.keys(redaction.found).length > 0) userMeta.redacted = redaction.found as Record<string, number>;
+  if (looksLikeInjection(message)) userMeta.flags = ["possible_prompt_injection"];
+  await store.messages.append({
+    conversationId: conversation.id,
+    role: "user",
+    content: message,
+    metadata: userMeta,
+  });
+
+  const base = {
+    conversationId: conversation.id,
+    language,
+    citations: [],
+    toolCalls: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+  };
+  const reply = async (
+    mode: TurnMode,
+    text: string,
+    extra: Partial<TurnResult> & { meta?: Record<string, JsonValue> } = {},
+  ) => {
+    const status =
+      extra.status ??
+      (await store.conversations.get(agent.tenantId, conversation.id))?.status ??
+      conversation.status;
+    const latencyMs = Math.round(performance.now() - started);
+    const citations = extra.citations ?? [];
+    const stored = text
+      ? await store.messages.append({
+          conversationId: conversation.id,
+          role: "assistant",
+          content: text,
+          metadata: {
+            mode,
+            language,
+            latencyMs,
+            citations: citations as unknown as JsonValue,
+            toolCalls: (extra.toolCalls ?? []) as unknown as JsonValue,
+            usage: (extra.usage ?? base.usage) as unknown as JsonValue,
+            ...extra.meta,
+          },
+        })
+      : undefined;
+    if (text && mode !== "model") input.onDelta?.(text);
+    return { ...base, ...extra, mode, text, status, citations, latencyMs, messageId: stored?.id ?? null };
+  };
+
+  if (conversation.status === "waiting_human" || conversation.status === "human") {
+    return reply("human", "", { status: conversation.status });
+  }
+  if (tooLong) return reply("too_long", pick(undefined, language, phrases.tooLong));
+  if ((spec.handoff.onRequest && requestsHuman(message)) || handoffTopic(message, spec)) {
+    await store.conversations.setStatus(agent.tenantId, conversation.id, "waiting_human");
+    return reply("handoff", pick(spec.handoff.message, language, phrases.handoff), {
+      status: "waiting_human",
+      meta: {
+        handoffReason: requestsHuman(message) ? "customer_request" : `topic:${handoffTopic(message, spec)}`,
+      },
+    });
+  }
+
+  const chat = smallTalk(message);
+  if (chat)
+    return reply(
+      "small_talk",
+      chat === "greeting"
+        ? pick(spec.greeting, language, phrases.greeting)
+        : pick(undefined, language, phrases[chat]),
+    );
+
+  const hits = await deps.retriever.search({
+    tenantId: agent.tenantId,
+    agentId: agent.id,
+    query: message,
+    limit: 5,
+  });
+  const confidence = hits[0]?.confidence ?? 0;
+  const onTopic = withinAllowedTopics(message, spec) || confidence >= spec.handoff.minConfidence;
+  if (!onTopic) return reply("refusal", pick(spec.guardrails.refusal, language, phrases.refusal));
+
+  if (!deps.model) return answerFromDocuments(hits, confidence);
+
+  const numbering = createCitationNumbering();
+  const prompt = assemblePrompt({
+    cite: numbering.cite,
+    spec,
+    language,
+    hits,
+    history,
+    message,
+    budgetTokens: Math.max(512, deps.contextTokens - ANSWER_TOKENS),
+    now: deps.now(),
+  });
+  const { tools, pending } = await deps.tools(conversation, numbering);
+  // The customer said yes to calls the agent proposed last turn: run them now, so that even a small
+  // model only has to report the outcome (it could also call again: the confirmation gate allows that).
+  if (pending.length > 0 && isAffirmative(message)) {
+    const confirmed = await runConfirmedCalls(
+      tools,
+      pending,
+      input.signal ? { abortSignal: input.signal } : {},
+    );
+    prompt.messages.push(...confirmed.messages);
+  }
+  const result = streamText({
+    model: deps.model,
+    system: prompt.system,
+    messages: prompt.messages,
+    tools,
+    stopWhen: stepCountIs(spec.maxSteps),
+    maxOutputTokens: ANSWER_TOKENS,
+    maxRetries: 0,
+    ...(input.signal ? { abortSignal: input.signal } : {}),
+    onError: () => {},
+  });
+  let text = "";
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta") {
+      text += part.text;
+      input.onDelta?.(part.text);
+    } else if (part.type === "error") throw part.error;
+  }
+  const steps = await result.steps;
+  const toolCalls = steps.flatMap((step) =>
+    step.toolResults.map((r) => ({ name: r.toolName, input: r.input, output: r.output })),
+  );
+  const usage = await result.totalUsage;
+  const status =
+    (await store.conversations.get(agent.tenantId, conversation.id))?.status ?? conversation.status;
+  const used = citedIds(text);
+  const citations = numbering
+    .cited()
+    .filter((c) => used.includes(c.id))
+    .map((c) => ({ id: c.id, chunkId: c.chunkId, uri: c.sourceUri, location: c.location }));
+  const awaiting = collectPendingConfirmations(steps, deps.now());
+  if (!text.trim() && status === "bot") return answerFromDocuments(hits, confidence);
+  return reply(status === "waiting_human" ? "handoff" : "model", text.trim(), {
+    status,
+    citations,
+    toolCalls,
+    usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 },
+    meta: {
+      retrievedChunkIds: hits.map((h) => h.chunk.id),
+      summarisedTurns: prompt.summarisedTurns,
+      ...(awaiting.length > 0 ? { [pendingConfirmationsKey]: awaiting as unknown as JsonValue } : {}),
+    },
+  });
+
+  async function answerFromDocuments(found: RetrievedHit[], score: number): Promise<TurnResult> {
+    if (found[0] && score >= spec.handoff.minConfidence) {
+      const answer = retrievalAnswer(found[0], language);
+      return reply("retrieval", answer.text, {
+        citations: answer.citations,
+        meta: { confidence: score, retrievedChunkIds: found.map((h) => h.chunk.id) },
+      });
+    }
+    const failures = consecutiveFailures(history) + 1;
+    if (failures >= spec.handoff.afterFailures) {
+      await store.conversations.setStatus(agent.tenantId, conversation.id, "waiting_human");
+      return reply("handoff", pick(spec.handoff.message, language, phrases.handoff), {
+        status: "waiting_human",
+        meta: { handoffReason: "repeated_failure", failed: true, confidence: score },
+      });
+    }
+    return reply("retrieval", pick(undefined, language, phrases.notFound), {
+      meta: { failed: true, confidence: score },
+    });
+  }
+}
+
+/** Unanswered turns in a row at the end of the history (assistant messages marked `failed`). */
+function consecutiveFailures(history: Message[]): number {
+  let count = 0;
+  for (const message of [...history].reverse()) {
+    if (message.role !== "assistant") continue;
+    if (message.metadata.failed !== true) break;
+    count++;
+  }
+  return count;
+}

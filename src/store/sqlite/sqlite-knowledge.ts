@@ -1,0 +1,239 @@
+/**
+ * The knowledge index on SQLite: sources, chunks, BM25 (FTS5) and vectors
+ * (sqlite-vec), each agent's rows confined by its `knowledge_indexes.key`.
+ *
+ * Design (numbers from bench/retrieval.ts at the end):
+ * - Keys: an agent's chunks take keys from its own block (`chunkKeyRange`),
+ *   so "this agent's rows" is a rowid range everywhere: FTS5 applies it in
+ *   its index walk, the pending-vector and chunk queries use it on indexes.
+ * - Text: one external-content FTS5 table (unicode61 remove_diacritics 2)
+ *   synced by triggers; queries are built from folded words, never raw text
+ *   (fts5-query.ts), and very common words are dropped within a scoring
+ *   budget (sqlite-knowledge-text-search.ts).
+ * - Vectors: exact float32 in `chunk_vectors`; binary codes in vec0 tables
+ *   partitioned into cells (an incremental inverted file); a search probes
+ *   the nearest cells and re-ranks by exact cosine
+ *   (sqlite-knowledge-vectors.ts).
+ * - Isolation: the agent's key is looked up by (tenant, agent) and a search
+ *   reads only that key's rows; each hit is checked again against the tenant
+ *   and agent when it is loaded.
+ *
+ * Measured: TODO (bench/retrieval.ts).
+ */
+import type { Database } from "better-sqlite3";
+import { NotFoundError, StoreError } from "../../spec/errors.js";
+import type { JsonValue } from "../../spec/json.js";
+import { newId } from "../ids.js";
+import { assertLimit } from "./assert-limit.js";
+import { chunkKeyRange, chunksPerIndex } from "./chunk-keys.js";
+import { nowIso, toJsonText } from "./column-values.js";
+import {
+  type ChunkRow,
+  chunkColumns,
+  createHitLoader,
+  type KnowledgeIndexRow,
+  type SourceRow,
+  toChunk,
+  toSource,
+} from "./sqlite-knowledge-rows.js";
+import { createTextSearch } from "./sqlite-knowledge-text-search.js";
+import { assertVector, createVectorIndex, vectorMismatch } from "./sqlite-knowledge-vectors.js";
+import type { SyncRepositories } from "./sync-repositories.js";
+
+type Knowledge = SyncRepositories["knowledge"];
+
+/** Largest `limit` a search takes; `chunksWithoutVectors` takes up to `maxPendingLimit`. */
+export const maxSearchLimit = 1000;
+export const maxPendingLimit = 10_000;
+
+export function createSqliteKnowledge(db: Database): Knowledge {
+  const indexOf = db.prepare<[string, string], KnowledgeIndexRow>(
+    "SELECT * FROM knowledge_indexes WHERE tenant_id = ? AND agent_id = ?",
+  );
+  const insertIndex = db.prepare<[string, string], KnowledgeIndexRow>(
+    "INSERT INTO knowledge_indexes (tenant_id, agent_id) VALUES (?, ?) RETURNING *",
+  );
+  const reserveKeys = db.prepare<[number, number]>(
+    "UPDATE knowledge_indexes SET next_chunk = next_chunk + ? WHERE key = ?",
+  );
+  const sourceByUri = db.prepare<[string, string, string], SourceRow>(
+    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? AND uri = ?",
+  );
+  const sourcesOf = db.prepare<[string, string], SourceRow>(
+    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? ORDER BY created_at, id",
+  );
+  const insertSource = db.prepare<[Record<string, unknown>], SourceRow>(
+    `INSERT INTO knowledge_sources (id, tenant_id, agent_id, uri, kind, content_hash, bytes, chunk_count,
+       created_at, updated_at)
+     VALUES (@id, @tenantId, @agentId, @uri, @kind, @contentHash, @bytes, @chunkCount, @now, @now)
+     RETURNING *`,
+  );
+  const updateSource = db.prepare<[Record<string, unknown>], SourceRow>(
+    `UPDATE knowledge_sources
+     SET kind = @kind, content_hash = @contentHash, bytes = @bytes, chunk_count = @chunkCount, updated_at = @now
+     WHERE id = @id RETURNING *`,
+  );
+  const removeChunksOf = db.prepare<[string]>("DELETE FROM chunks WHERE source_id = ?");
+  const removeSource = db.prepare<[string, string]>(
+    "DELETE FROM knowledge_sources WHERE tenant_id = ? AND id = ?",
+  );
+  const insertChunk = db.prepare<[number, string, string, number, string | null, string, string, string]>(
+    `INSERT INTO chunks (key, id, source_id, ordinal, title, text, location, metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertVectorSlot = db.prepare<[number]>("INSERT INTO chunk_vectors (chunk_key) VALUES (?)");
+  const chunksByIds = db.prepare<[string, string], ChunkRow>(
+    `SELECT ${chunkColumns} FROM json_each(?) j
+     JOIN chunks c ON c.id = j.value
+     JOIN knowledge_sources s ON s.id = c.source_id AND s.tenant_id = ?
+     ORDER BY j.key`,
+  );
+  const pending = db.prepare<[number, number, number], ChunkRow>(
+    `SELECT ${chunkColumns} FROM chunk_vectors v JOIN chunks c ON c.key = v.chunk_key
+     WHERE v.chunk_key BETWEEN ? AND ? AND v.embedding IS NULL ORDER BY v.chunk_key LIMIT ?`,
+  );
+  const everyChunk = db.prepare<[number, number, number], ChunkRow>(
+    `SELECT ${chunkColumns} FROM chunks c WHERE c.key BETWEEN ? AND ? ORDER BY c.key LIMIT ?`,
+  );
+  const chunkKeyOf = db
+    .prepare<[string, number, number], number>("SELECT key FROM chunks WHERE id = ? AND key BETWEEN ? AND ?")
+    .pluck();
+  const textSearch = createTextSearch(db);
+  const vectors = createVectorIndex(db);
+  const loadHits = createHitLoader(db);
+
+  /** The agent's index row, made on its first source. StoreError(foreign_key) unless the agent is the tenant's. */
+  const ensureIndex = (tenantId: string, agentId: string): KnowledgeIndexRow =>
+    indexOf.get(tenantId, agentId) ?? insertIndex.get(tenantId, agentId)!;
+
+  const putSource = db.transaction((input: Parameters<Knowledge["putSource"]>[0]) => {
+    const index = ensureIndex(input.tenantId, input.agentId);
+    if (index.next_chunk + input.chunks.length > chunksPerIndex) throw keysExhausted(input.agentId);
+    const now = nowIso();
+    const fields = {
+      tenantId: input.tenantId,
+      agentId: input.agentId,
+      uri: input.uri,
+      kind: input.kind,
+      contentHash: input.contentHash,
+      bytes: input.bytes,
+      chunkCount: input.chunks.length,
+      now,
+    };
+    const existing = sourceByUri.get(input.tenantId, input.agentId, input.uri);
+    let source: SourceRow;
+    if (existing) {
+      // The triggers take the old chunks out of FTS5; the cascade takes their vectors.
+      removeChunksOf.run(existing.id);
+      source = updateSource.get({ ...fields, id: existing.id })!;
+    } else {
+      source = insertSource.get({ ...fields, id: newId() })!;
+    }
+    let key = chunkKeyRange(index.key).first + index.next_chunk;
+    for (const [position, chunk] of input.chunks.entries()) {
+      const metadata = toJsonText(
+        chunk.metadata as Record<string, JsonValue>,
+        `chunks[${position}].metadata`,
+      );
+      insertChunk.run(
+        key,
+        newId(),
+        source.id,
+        chunk.ordinal,
+        chunk.title,
+        chunk.text,
+        chunk.location,
+        metadata,
+      );
+      insertVectorSlot.run(key);
+      key += 1;
+    }
+    reserveKeys.run(input.chunks.length, index.key);
+    return toSource(source);
+  });
+
+  const putVectors = db.transaction(
+    (...[tenantId, agentId, model, items]: Parameters<Knowledge["putVectors"]>) => {
+      if (items.length === 0) return;
+      for (const [i, { vector }] of items.entries()) assertVector(vector, ["items", i, "vector"]);
+      const dimension = items[0]!.vector.length;
+      for (const [i, { vector }] of items.entries()) {
+        if (vector.length !== dimension) {
+          throw vectorMismatch(
+            `${model} (${dimension} dimensions, as items[0])`,
+            `${vector.length} dimensions (items[${i}])`,
+            ["items", i, "vector"],
+          );
+        }
+      }
+      const index = indexOf.get(tenantId, agentId);
+      if (!index) throw chunkNotFound(items[0]!.chunkId);
+      vectors.assertModel(index, model, dimension);
+      const { first, last } = chunkKeyRange(index.key);
+      for (const { chunkId, vector } of items) {
+        const key = chunkKeyOf.get(chunkId, first, last);
+        if (key === undefined) throw chunkNotFound(chunkId);
+        vectors.put(index.key, key, vector);
+      }
+    },
+  );
+
+  return {
+    putSource: (input) => putSource.immediate(input),
+    getSource: (tenantId, agentId, uri) => {
+      const row = sourceByUri.get(tenantId, agentId, uri);
+      return row && toSource(row);
+    },
+    listSources: (tenantId, agentId) => sourcesOf.all(tenantId, agentId).map(toSource),
+    removeSource(tenantId, id) {
+      if (removeSource.run(tenantId, id).changes === 0) throw new NotFoundError("knowledge source", id);
+    },
+    getChunks: (tenantId, ids) =>
+      ids.length === 0 ? [] : chunksByIds.all(JSON.stringify(ids), tenantId).map(toChunk),
+    chunksWithoutVectors(tenantId, agentId, model, limit) {
+      assertLimit(limit, maxPendingLimit);
+      const index = indexOf.get(tenantId, agentId);
+      if (!index) return [];
+      const { first, last } = chunkKeyRange(index.key);
+      // Vectors from another model do not count: every chunk still needs one for `model`.
+      const otherModel = index.embedding_model !== null && index.embedding_model !== model;
+      const rows =
+        otherModel && vectors.hasVectors(index.key)
+          ? everyChunk.all(first, last, limit)
+          : pending.all(first, last, limit);
+      return rows.map(toChunk);
+    },
+    putVectors: (tenantId, agentId, model, items) => putVectors.immediate(tenantId, agentId, model, items),
+    searchText(tenantId, agentId, query, limit) {
+      assertLimit(limit, maxSearchLimit);
+      const index = indexOf.get(tenantId, agentId);
+      if (!index || typeof query !== "string") return [];
+      return loadHits(tenantId, agentId, textSearch(index.key, query, limit));
+    },
+    searchVector(tenantId, agentId, vector, limit) {
+      assertLimit(limit, maxSearchLimit);
+      assertVector(vector, ["vector"]);
+      const index = indexOf.get(tenantId, agentId);
+      if (!index || index.embedding_dimension === null) return [];
+      if (vector.length !== index.embedding_dimension) {
+        const expected = `${index.embedding_model} (${index.embedding_dimension} dimensions)`;
+        throw vectorMismatch(expected, `a query vector of ${vector.length} dimensions`, ["vector"]);
+      }
+      return loadHits(tenantId, agentId, vectors.search(index.key, vector, limit));
+    },
+  };
+}
+
+function chunkNotFound(chunkId: string): NotFoundError {
+  return new NotFoundError(
+    "chunk",
+    chunkId,
+    "The chunk is not this agent's, or its source was removed or re-ingested since it was read: call chunksWithoutVectors again and embed what it returns.",
+  );
+}
+
+function keysExhausted(agentId: string): StoreError {
+  return new StoreError("check", `agent ${agentId} has used all ${chunksPerIndex} chunk keys of its index`, {
+    hint: "Create a new agent and add its sources there: an agent's index holds 2^27 chunks over its life, replaced ones included.",
+  });
+}
