@@ -3,12 +3,14 @@ import { AlambiqueError, UsageError } from "../spec/errors.js";
 import { CliContext, type GlobalOptions, type Output, processOutput } from "./cli-context.js";
 import { registerAgents } from "./commands/agents.js";
 import { registerChat } from "./commands/chat.js";
+import { registerDatasets } from "./commands/datasets.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerKnowledge } from "./commands/knowledge.js";
 import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
+import { registerSynth } from "./commands/synth.js";
 import { packageVersion } from "./package-version.js";
 
 /** Exit codes: 0 success, 1 the command failed, 2 it was called wrongly. */
@@ -53,6 +55,8 @@ export function buildProgram(context: CliContext): Command {
   registerAgents(program, context);
   registerChat(program, context);
   registerKnowledge(program, context);
+  registerSynth(program, context);
+  registerDatasets(program, context);
   return program;
 }
 

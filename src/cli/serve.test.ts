@@ -14,11 +14,18 @@ describe("alambique serve", () => {
     const cli = spawnCli(["serve", "--port", "0", "--data", data]);
     const banner = await cli.waitFor(/serving (http:\/\/\S+)\/v1/);
     const base = /serving (http:\/\/\S+)\/v1/.exec(banner)![1]!;
-    const models = (await (await fetch(`${base}/v1/models`)).json()) as { data: { id: string }[] };
+    // A fresh data folder: the default tenant's admin key is printed, once.
+    expect(banner).toContain("shown once");
+    const key = /\b(alq_[A-Za-z0-9_-]+)/.exec(banner)![1]!;
+    const authorization = `Bearer ${key}`;
+    expect((await fetch(`${base}/v1/models`)).status).toBe(401);
+    const models = (await (await fetch(`${base}/v1/models`, { headers: { authorization } })).json()) as {
+      data: { id: string }[];
+    };
     expect(models.data.map((m) => m.id)).toEqual(["tiny"]);
     const reply = await fetch(`${base}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization },
       body: JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "hola" }], max_tokens: 5 }),
     });
     expect(reply.status, `${await reply.clone().text()}\n${cli.output().stderr}`).toBe(200);

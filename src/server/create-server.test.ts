@@ -19,7 +19,11 @@ describe("createServer", () => {
         done();
       },
     });
-    const app = createServer({ models: emptyCatalog, logger: pino({ level: "info" }, sink) });
+    const app = createServer({
+      models: emptyCatalog,
+      auth: "disabled",
+      logger: pino({ level: "info" }, sink),
+    });
     await app.inject({ method: "GET", url: "/v1/models", headers: { "x-request-id": "req-42" } });
     await app.inject({
       method: "POST",
@@ -36,7 +40,7 @@ describe("createServer", () => {
   });
 
   it("answers an empty catalog with an empty model list", async () => {
-    const app = createServer({ models: emptyCatalog });
+    const app = createServer({ models: emptyCatalog, auth: "disabled" });
     const res = await app.inject({ method: "GET", url: "/v1/models" });
     expect(res.json()).toEqual({ object: "list", data: [] });
     await app.close();

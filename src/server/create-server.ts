@@ -1,13 +1,29 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
+import type { AgentRuntime } from "../agents/agent-runtime.js";
+import { ConversationDesk } from "../agents/conversation-desk.js";
+import { defaultMaxFileBytes } from "../knowledge/ingest-sources.js";
 import type { ModelResolver } from "../spec/models.js";
+import type { Store } from "../spec/store.js";
+import { apiPlugin } from "./api/api-routes.js";
+import { defaultAccess } from "./auth/default-access.js";
+import { type AuthMode, installAuth } from "./auth/install-auth.js";
 import { InflightRequests } from "./inflight-requests.js";
+import { rateLimitPlugin } from "./limits/rate-limit-plugin.js";
+import { createLimits, type LimitsOptions, serverTimeouts } from "./limits/server-limits.js";
 import { openaiRoutes } from "./openai/openai-routes.js";
 import { toOpenAIError } from "./openai-error.js";
+import { OpenStreams } from "./ops/open-streams.js";
+import { opsPlugin } from "./ops/ops-plugin.js";
+import { ServerMetrics } from "./ops/server-metrics.js";
 
-export interface CreateServerOptions {
+export interface ServerOptions {
   models: ModelResolver;
+  /** Serves agents (agent models in `/v1`). */
+  agents?: AgentRuntime;
   /** Request logs go here, each line with the request's id (`reqId`). Default: no logging. */
   logger?: Logger;
   /** Largest accepted request body, in bytes. Default 4 MiB: long chat histories, not uploads. */
@@ -19,7 +35,28 @@ export interface CreateServerOptions {
    * false: only catalog names, so a network client cannot make the server open files.
    */
   allowModelPaths?: boolean;
+  /** Where knowledge uploads are staged while they are ingested. Default: the system's temp folder. */
+  uploadDir?: string;
+  /** Largest uploaded file, in bytes. Default 50 MiB (the ingester's own limit). */
+  maxUploadBytes?: number;
+  /** Most files in one upload. Default 20. */
+  maxUploadFiles?: number;
+  /** `info.version` of the OpenAPI document. */
+  version?: string;
+  /** Rate limit, token budgets, generation queues, timeouts (see `LimitsOptions` for the defaults). */
+  limits?: LimitsOptions;
+  /** How long `close()` waits for requests that are not streams to finish, in ms. Default 10 000. */
+  drainMs?: number;
 }
+
+/**
+ * `auth` (default `required`): every route but `public` ones needs an API key
+ * (see `RequestAuth`). `disabled` is for in-process tests of `/v1` alone: no
+ * key is read, `request.auth` stays null, and `/api` (which needs a tenant)
+ * is not served.
+ */
+export type CreateServerOptions = ServerOptions &
+  ({ store: Store; auth?: "required" } | { store?: Store; auth: "disabled" });
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -31,9 +68,13 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
  * made up, echoed in the `x-request-id` response header and present in every
  * log line of the request. Every error, whatever route or layer raised it,
  * leaves through one handler as an OpenAI-shaped JSON error. Closing the
- * server aborts generations still in flight instead of waiting for them.
+ * server drains it: streams end cleanly, other requests get `drainMs` to
+ * finish, then what is left is aborted (see `opsPlugin`). `/healthz`,
+ * `/readyz` and `/metrics` sit beside `/v1`; limits apply as `limits` says.
  *
- * Later surfaces (REST `/api`, auth, quotas) register beside `/v1` as plugins.
+ * Every request to a known route is authenticated before its body is read
+ * (`installAuth`); `/v1` admits any key of a tenant, `/api` mostly admin keys.
+ * The REST `/api` registers beside `/v1` as a plugin.
  */
 export function createServer(options: CreateServerOptions): FastifyInstance {
   const logger: FastifyBaseLogger | undefined = options.logger;
@@ -44,16 +85,38 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       const header = req.headers["x-request-id"];
       return typeof header === "string" && requestIdPattern.test(header) ? header : randomUUID();
     },
-    // Streams can outlive a graceful close; `preClose` aborts them instead.
+    // Whatever the graceful drain (opsPlugin's `preClose`) left open is cut; a request that arrives
+    // meanwhile is answered by opsPlugin, in the OpenAI shape, rather than by Fastify.
     forceCloseConnections: true,
+    return503OnClosing: false,
+    ...serverTimeouts(options.limits),
+    // Errors the router raises before any route or hook (a bad URL, a too-long path parameter).
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = toOpenAIError(error);
+      (reply as FastifyReply).status(mapped.status).send(mapped.body);
+    },
   });
 
   const inflight = new InflightRequests();
+  const authMode: AuthMode = options.auth ?? "required";
+  installAuth(app, { store: options.store, mode: authMode });
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  app.addHook("preClose", async () => inflight.abortAll());
+
+  const limits = createLimits(options.limits);
+  const streams = new OpenStreams();
+  const metrics = new ServerMetrics({ queues: limits.queues, streams });
+  app.register(opsPlugin, {
+    metrics,
+    streams,
+    inflight,
+    models: options.models,
+    ...(options.store ? { store: options.store } : {}),
+    drainMs: options.drainMs ?? 10_000,
+  });
+  app.register(rateLimitPlugin, { limits });
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toOpenAIError(error);
@@ -72,12 +135,33 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     }),
   );
 
-  app.register(openaiRoutes, {
-    prefix: "/v1",
-    models: options.models,
-    allowModelPaths: options.allowModelPaths ?? false,
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-    inflight,
-  });
+  app.register(
+    async (v1) => {
+      v1.addHook("onRoute", defaultAccess("chat"));
+      await v1.register(openaiRoutes, {
+        models: options.models,
+        allowModelPaths: options.allowModelPaths ?? false,
+        heartbeatMs: options.heartbeatMs ?? 15_000,
+        inflight,
+        limits,
+        metrics,
+        streams,
+        ...(options.agents ? { agents: options.agents } : {}),
+        ...(options.store ? { store: options.store } : {}),
+      });
+    },
+    { prefix: "/v1" },
+  );
+  if (options.auth !== "disabled") {
+    app.register(apiPlugin, {
+      store: options.store,
+      models: options.models,
+      desk: new ConversationDesk(options.store),
+      uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
+      maxUploadBytes: options.maxUploadBytes ?? defaultMaxFileBytes,
+      maxUploadFiles: options.maxUploadFiles ?? 20,
+      version: options.version ?? "dev",
+    });
+  }
   return app;
 }

@@ -1,12 +1,16 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { FastifyInstance } from "fastify";
 import { forgedModelPath } from "../models/forge/forged-model.fixture.js";
 import { createLlamaCpp, type LlamaCppProvider } from "../models/llamacpp/create-llamacpp-provider.js";
 import { NotFoundError } from "../spec/errors.js";
 import type { ModelResolver } from "../spec/models.js";
-import type { ModelRecord } from "../spec/store.js";
-import { type CreateServerOptions, createServer } from "./create-server.js";
+import type { ModelRecord, Store } from "../spec/store.js";
+import { openStore } from "../store/open-store.js";
+import { createServer, type ServerOptions } from "./create-server.js";
 
 /** The catalog name under which the forged model is served. */
 export const FORGED_MODEL = "forged-tiny";
@@ -16,10 +20,17 @@ export interface ForgedServer {
   /** `http://127.0.0.1:PORT/v1` */
   baseURL: string;
   llamacpp: LlamaCppProvider;
+  /** A `chat` key of a tenant of the server's store, with `auth: "required"`; undefined otherwise. */
+  apiKey: string | undefined;
   close(): Promise<void>;
 }
 
-export interface ForgedServerOptions extends Omit<CreateServerOptions, "models"> {
+export interface ForgedServerOptions extends Omit<ServerOptions, "models"> {
+  /**
+   * Default `disabled`: no key needed, no `/api`. `required`: the server gets
+   * a store in a temporary folder, and `apiKey` is a chat key of a tenant in it.
+   */
+  auth?: "required" | "disabled";
   /** Wraps the real model, e.g. to watch the abort signal the server passes it. */
   wrapModel?: (model: LanguageModelV3) => LanguageModelV3;
 }
@@ -30,19 +41,33 @@ export interface ForgedServerOptions extends Omit<CreateServerOptions, "models">
  * llama.cpp provider on one thread, for language and embeddings alike.
  */
 export async function startForgedServer(options: ForgedServerOptions = {}): Promise<ForgedServer> {
-  const { wrapModel = (model) => model, ...serverOptions } = options;
+  const { wrapModel = (model) => model, auth = "disabled", ...serverOptions } = options;
   const path = await forgedModelPath("tiny", 1);
   const llamacpp = createLlamaCpp({ threads: 1, gpu: false });
-  const app = createServer({ ...serverOptions, models: forgedResolver(llamacpp, path, wrapModel) });
+  const models = forgedResolver(llamacpp, path, wrapModel);
+  let store: Store | undefined;
+  let apiKey: string | undefined;
+  const dir = auth === "required" ? mkdtempSync(join(tmpdir(), "alq-forged-server-")) : undefined;
+  if (dir) {
+    store = await openStore(join(dir, "alambique.db"));
+    const tenant = await store.tenants.create({ slug: "forged", name: "Forged" });
+    apiKey = (await store.apiKeys.create({ tenantId: tenant.id, name: "client", scopes: ["chat"] })).secret;
+  }
+  const app = store
+    ? createServer({ ...serverOptions, models, store })
+    : createServer({ ...serverOptions, models, auth: "disabled" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.server.address() as AddressInfo;
   return {
     app,
     baseURL: `http://127.0.0.1:${port}/v1`,
     llamacpp,
+    apiKey,
     async close() {
       await app.close();
       await llamacpp.dispose();
+      await store?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,40 @@ export const modelSourceConfigSchema = z
     message: "give exactly one of gguf, hf or url",
   });
 
+const queueLimitsSchema = z
+  .object({
+    /** Generations of one model running at once. */
+    concurrency: z.int().positive().optional(),
+    /** Requests that may wait for a slot beyond those; one more is answered 429 at once. */
+    maxWaiting: z.int().min(0).optional(),
+  })
+  .strict();
+
+/** `server.limits`: what one client or tenant may use. Every key is optional; defaults in `src/server/limits`. */
+export const serverLimitsConfigSchema = z
+  .object({
+    /** Requests per minute per API key (per client address when auth is off); 0 turns it off. Default 600. */
+    requestsPerMinute: z.int().min(0).optional(),
+    /** Requests a key may make at once after being idle. Default: requestsPerMinute. */
+    burst: z.int().positive().optional(),
+    /** Tokens (prompt + completion) each tenant may use per UTC day. Default: no budget. */
+    dailyTokens: z.int().positive().optional(),
+    /** Daily token budgets of particular tenants, by tenant id. */
+    tenantDailyTokens: z.record(z.string(), z.int().min(0)).optional(),
+    /** Generations per model (default 4 running, 16 waiting), and per model name. */
+    queue: queueLimitsSchema
+      .extend({ models: z.record(z.string(), queueLimitsSchema).optional() })
+      .strict()
+      .optional(),
+    /** Deadline of a non-streaming request, in ms. Default 120 000. */
+    requestTimeoutMs: z.int().positive().optional(),
+    /** Time a client has to send a whole request, in ms. Default 30 000. */
+    receiveTimeoutMs: z.int().positive().optional(),
+    /** Time a client has to send the request headers, in ms. Default 10 000. */
+    headersTimeoutMs: z.int().positive().optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Where the SQLite file, models, datasets and runs live. */
@@ -34,6 +68,9 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default("127.0.0.1"),
         port: z.int().min(0).max(65535).default(8787),
+        limits: serverLimitsConfigSchema.optional(),
+        /** How long a stopping server waits for requests that are not streams to finish, in ms. Default 10 000. */
+        drainMs: z.int().min(0).optional(),
       })
       .strict()
       .default({ host: "127.0.0.1", port: 8787 }),

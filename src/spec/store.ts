@@ -18,6 +18,8 @@
  *   surrogates included (so PostgreSQL cannot keep them in `jsonb`);
  * - a closed store rejects every call with `StoreError("unavailable")`.
  */
+
+import type { DatasetCard, DropReason, Split, SynthRow, SynthTask } from "./distill.js";
 import type { JsonValue } from "./json.js";
 import type { Chunk, ChunkHit, ChunkInput, KnowledgeSource, SourceKind, Ticket } from "./knowledge.js";
 
@@ -129,6 +131,66 @@ export interface Job {
   updatedAt: string;
 }
 
+/** A task of a synthetic-data job's stored plan; `ordinal` is its place in the plan (0, 1, …). */
+export interface PlannedTask extends SynthTask {
+  ordinal: number;
+}
+
+export interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Rows kept and dropped in one slice (a language, an intent). */
+export interface KeptDropped {
+  kept: number;
+  dropped: number;
+}
+
+/** What a synthetic-data job has produced so far, from its stored rows. */
+export interface SynthCounts {
+  /** Tasks in the plan (0 before planning). */
+  planned: number;
+  /** Rows written, kept and dropped. */
+  rows: number;
+  kept: number;
+  /** Dropped rows per reason; reasons with no rows are absent. */
+  dropped: Partial<Record<DropReason, number>>;
+  /** By `provenance.language` and by `intent`. */
+  byLanguage: Record<string, KeptDropped>;
+  byIntent: Record<string, KeptDropped>;
+  /** Sums over the rows: the teacher's (`row.usage`) and the judge's. */
+  usage: { teacher: TokenCounts; judge: TokenCounts };
+}
+
+/** The parts of a dataset card its creator writes; the store fills in the rest. */
+export type NewDatasetCard = Omit<DatasetCard, "name" | "version" | "createdAt" | "frozenAt">;
+
+export interface Dataset {
+  id: string;
+  tenantId: string;
+  /** 1–64 of `a-z`, `0-9`, `.`, `_`, `-`, starting with a letter or digit (else StoreError(check)). */
+  name: string;
+  /** 1, 2, 3… per (tenant, name), assigned by the store. */
+  version: number;
+  /** The synthetic-data job it was made from; null for an import. */
+  jobId: string | null;
+  card: DatasetCard;
+  rowCount: number;
+  splitCounts: Record<Split, number>;
+  /** Set once by `freeze`; from then on the dataset and its rows never change. */
+  frozenAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DatasetRow {
+  /** 0, 1, 2… in the order the rows were given. */
+  ordinal: number;
+  split: Split;
+  row: SynthRow;
+}
+
 /** The repositories one store exposes; a transaction exposes the same ones. */
 export interface StoreRepositories {
   tenants: {
@@ -210,9 +272,10 @@ export interface StoreRepositories {
      * Atomically takes the oldest `queued` job of one of `kinds` — or a
      * `running` one whose lease has expired (its worker died) — marks it
      * `running`, increments `attempts`, and leases it to `owner` for `leaseMs`.
+     * With `id`, only that job is considered (a command resuming one job).
      * Two concurrent claimers never get the same job. Undefined when none.
      */
-    claim(input: { kinds: string[]; owner: string; leaseMs: number }): Promise<Job | undefined>;
+    claim(input: { kinds: string[]; owner: string; leaseMs: number; id?: string }): Promise<Job | undefined>;
     /**
      * Extends the lease. NotFoundError when the job is absent; StoreError(check)
      * when it is no longer `running` under `owner` (another worker took it over
@@ -268,7 +331,11 @@ export interface StoreRepositories {
     /**
      * Stores vectors for chunks, from one embedding model. All vectors of an
      * agent share one model and dimension: a different one throws
-     * ValidationError naming both (re-embed everything to change models).
+     * ValidationError naming both (re-embed everything to change models: once
+     * the agent has no vectors left, the next call may start another model).
+     * NotFoundError when a chunk is not the agent's (it was removed or
+     * re-ingested since it was listed); ValidationError for a vector that is
+     * not a Float32Array of finite numbers, or is all zeros.
      */
     putVectors(
       tenantId: string,
@@ -282,8 +349,88 @@ export interface StoreRepositories {
      * safe (no query syntax errors). Best first; empty when nothing matches.
      */
     searchText(tenantId: string, agentId: string, query: string, limit: number): Promise<ChunkHit[]>;
-    /** Nearest chunks by cosine distance. Empty when the agent has no vectors. */
+    /**
+     * Nearest chunks by cosine distance. Empty when the agent has no vectors;
+     * ValidationError when `vector`'s dimension is not that of the agent's.
+     * Searches may be approximate (an index trades recall for speed); scores
+     * are exact. `limit` is 1–1000 for both searches (else ValidationError).
+     */
     searchVector(tenantId: string, agentId: string, vector: Float32Array, limit: number): Promise<ChunkHit[]>;
+  };
+  /**
+   * The rows of synthetic-data jobs (`jobs` of kind `synth`). A job's plan is
+   * stored once; each planned task then gets exactly one row (kept, or
+   * dropped with a reason), so a killed worker resumes with `pendingTasks` and
+   * never writes a row twice. Rows go with their job.
+   */
+  synth: {
+    /**
+     * Stores a job's plan, in order, all at once. StoreError(check) when the job
+     * already has one; `unique` when two tasks share a key; `foreign_key` when
+     * the job does not exist; ValidationError for an empty key or a cell that is
+     * not an object.
+     */
+    putPlan(jobId: string, tasks: SynthTask[]): Promise<void>;
+    /** Planned tasks that have no row yet, in plan order, after `afterOrdinal`; `limit` 1..10000. */
+    pendingTasks(jobId: string, options: { afterOrdinal?: number; limit: number }): Promise<PlannedTask[]>;
+    /**
+     * Writes the row of a planned task unless the job already has a row with
+     * that key (a resumed or raced worker): the first write wins, and the
+     * result says whether this one was written. `judgeUsage` is the judge's
+     * tokens for it. ValidationError when the row does not match
+     * `synthRowSchema`; StoreError(foreign_key) when the key is not in the plan.
+     */
+    putRow(jobId: string, row: SynthRow, judgeUsage?: TokenCounts): Promise<boolean>;
+    /** Replaces a written row (a later judgement, a duplicate found). NotFoundError when absent. */
+    updateRow(jobId: string, row: SynthRow): Promise<void>;
+    getRow(jobId: string, key: string): Promise<SynthRow | undefined>;
+    /**
+     * Rows in key order (code-unit order for ASCII keys), only kept or only
+     * dropped ones if asked, after `afterKey`; all of them without `limit`.
+     */
+    listRows(
+      jobId: string,
+      options?: { status?: "kept" | "dropped"; afterKey?: string; limit?: number },
+    ): Promise<SynthRow[]>;
+    /** Zeros for a job with no plan or rows (also an unknown job). */
+    counts(jobId: string): Promise<SynthCounts>;
+  };
+  /**
+   * Versioned training datasets of a tenant. A dataset is created whole, may
+   * have its card rewritten, and once frozen never changes: every later write
+   * to it or its rows throws StoreError(check).
+   */
+  datasets: {
+    /**
+     * Creates the next version of the tenant's dataset `name` (1 when new),
+     * unfrozen, holding `rows` in the order given. The stored card is `card`
+     * with name, version, createdAt and frozenAt (null) filled in.
+     * ValidationError for a row that does not match `synthRowSchema`;
+     * StoreError(unique) when two rows share a key, check for a bad name,
+     * foreign_key for an unknown tenant or job.
+     */
+    create(input: {
+      tenantId: string;
+      name: string;
+      jobId?: string | null;
+      card: NewDatasetCard;
+      rows: { split: Split; row: SynthRow }[];
+    }): Promise<Dataset>;
+    get(tenantId: string, id: string): Promise<Dataset | undefined>;
+    /** A version by name; the newest one when `version` is absent. */
+    getByName(tenantId: string, name: string, version?: number): Promise<Dataset | undefined>;
+    /** By name, then version. */
+    list(tenantId: string, filter?: { name?: string }): Promise<Dataset[]>;
+    /** In ordinal order, one split if asked, after `afterOrdinal`; all of them without `limit`. NotFoundError for an unknown dataset. */
+    rows(
+      tenantId: string,
+      id: string,
+      options?: { split?: Split; afterOrdinal?: number; limit?: number },
+    ): Promise<DatasetRow[]>;
+    /** Rewrites the card (name, version and times stay). StoreError(check) when frozen; NotFoundError. */
+    setCard(tenantId: string, id: string, card: NewDatasetCard): Promise<Dataset>;
+    /** Freezes it (the card's `frozenAt` is set). Freezing a frozen dataset changes nothing. NotFoundError. */
+    freeze(tenantId: string, id: string): Promise<Dataset>;
   };
   tickets: {
     create(input: {

@@ -18,6 +18,12 @@ import type { StoreLogger } from "./store-logger.js";
 export interface OpenStoreOptions {
   /** How long a write waits for another process's write lock, in ms (SQLite). Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Caps the database file (SQLite `max_page_count`, this connection): past
+   * it, writes fail as on a full disk (`unavailable`, cause SQLITE_FULL). For
+   * quotas, and for testing what fills the disk. Default: no cap.
+   */
+  maxSizeBytes?: number;
   logger?: StoreLogger;
 }
 
@@ -28,7 +34,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       hint: "Use SQLite for now: unset DATABASE_URL (the default is .alambique/alambique.db) or pass a file path or sqlite:PATH.",
     });
   }
-  return openSqliteStore({ file: target.file, busyTimeoutMs: options.busyTimeoutMs, logger: options.logger });
+  return openSqliteStore({
+    file: target.file,
+    busyTimeoutMs: options.busyTimeoutMs,
+    maxSizeBytes: options.maxSizeBytes,
+    logger: options.logger,
+  });
 }
 
 export type StoreTarget = { kind: "sqlite"; file: string } | { kind: "postgres" };

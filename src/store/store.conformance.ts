@@ -11,12 +11,14 @@
  */
 import { describe } from "vitest";
 import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
+import { describeDatasets } from "./conformance/datasets.conformance.js";
 import { describeDurability } from "./conformance/durability.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
 import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
 import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
+import { describeSynthRows } from "./conformance/synth-rows.conformance.js";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
 import { describeTickets } from "./conformance/tickets.conformance.js";
 import { describeTransactionsAndJson } from "./conformance/transactions-and-json.conformance.js";
@@ -31,6 +33,8 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeKnowledge(kit);
     describeKnowledgeVectors(kit);
     describeTickets(kit);
+    describeSynthRows(kit);
+    describeDatasets(kit);
     describeTransactionsAndJson(kit);
     describeDurability(kit);
   });

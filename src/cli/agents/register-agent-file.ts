@@ -3,8 +3,8 @@ import { type LoadedAgentFile, loadAgentFile } from "../../agents/load-agent-fil
 import type { LoadedAgent } from "../../agents/run-turn.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import type { JsonValue } from "../../spec/json.js";
+import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
-import { defaultTenant } from "../default-tenant.js";
 
 export interface RegisterOptions {
   /** Ingest the knowledge files the spec lists (unchanged files are skipped by content hash). */

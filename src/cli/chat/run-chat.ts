@@ -2,8 +2,8 @@ import { createInterface } from "node:readline/promises";
 import { AgentRuntime } from "../../agents/agent-runtime.js";
 import { pick } from "../../agents/localized.js";
 import { ModelRegistry } from "../../models/model-registry.js";
+import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
-import { defaultTenant } from "../default-tenant.js";
 
 /**
  * A terminal conversation with an agent: each line is a customer message, the

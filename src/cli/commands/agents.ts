@@ -22,7 +22,7 @@ export function registerAgents(program: Command, context: CliContext): void {
     .description("the agents")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
-      const { defaultTenant } = await import("../default-tenant.js");
+      const { defaultTenant } = await import("../../store/default-tenant.js");
       const store = await context.store();
       const list = await store.agents.list((await defaultTenant(store)).id);
       if (options.json) return context.io.out(JSON.stringify(list, null, 2));
@@ -39,7 +39,7 @@ export function registerAgents(program: Command, context: CliContext): void {
     .command("show <name>")
     .description("an agent's spec")
     .action(async (name: string) => {
-      const { defaultTenant } = await import("../default-tenant.js");
+      const { defaultTenant } = await import("../../store/default-tenant.js");
       const { NotFoundError } = await import("../../spec/errors.js");
       const store = await context.store();
       const agent = await store.agents.getByName((await defaultTenant(store)).id, name);
@@ -51,7 +51,7 @@ export function registerAgents(program: Command, context: CliContext): void {
     .command("remove <name>")
     .description("remove an agent with its knowledge and conversations")
     .action(async (name: string) => {
-      const { defaultTenant } = await import("../default-tenant.js");
+      const { defaultTenant } = await import("../../store/default-tenant.js");
       const { NotFoundError } = await import("../../spec/errors.js");
       const store = await context.store();
       const tenant = await defaultTenant(store);

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../knowledge/knowledge-test.fixture.js";
+import { defaultTenant } from "../../store/default-tenant.js";
 import { openStore } from "../../store/index.js";
-import { defaultTenant } from "../default-tenant.js";
 import { runCli } from "../run-cli.fixture.js";
 
 const knowledgeDir = join(import.meta.dirname, "../../../data/demo/knowledge");

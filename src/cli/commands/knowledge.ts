@@ -129,7 +129,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
 
 /** The named agent of the default tenant; NotFoundError saying how to create it. */
 async function findAgent(store: Store, name: string): Promise<AgentRecord> {
-  const { defaultTenant } = await import("../default-tenant.js");
+  const { defaultTenant } = await import("../../store/default-tenant.js");
   const agent = await store.agents.getByName((await defaultTenant(store)).id, name);
   if (agent) return agent;
   const { NotFoundError } = await import("../../spec/errors.js");

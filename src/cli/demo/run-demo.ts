@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { AgentRuntime } from "../../agents/agent-runtime.js";
 import { loadAgentFile } from "../../agents/load-agent-file.js";
 import { ModelRegistry } from "../../models/model-registry.js";
+import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
-import { defaultTenant } from "../default-tenant.js";
 import { demoOrdersRoute } from "./demo-orders-route.js";
 
 export const DEMO_DIR = fileURLToPath(new URL("../../../data/demo/", import.meta.url));

@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { AgentRuntime } from "../../agents/agent-runtime.js";
 import { ModelRegistry } from "../../models/model-registry.js";
+import { ensureAdminKey } from "../../server/auth/bootstrap-admin-key.js";
 import { createServer } from "../../server/create-server.js";
 import type { CliContext } from "../cli-context.js";
+import { packageVersion } from "../package-version.js";
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -13,6 +17,13 @@ export interface StartedServer {
 /**
  * Opens the store, the model registry and the HTTP server, and listens.
  * Everything it opens is closed by the context when the command ends.
+ *
+ * Serves the agents of the store as `agent:<name>` models, with the limits
+ * of `server.limits`. Closing (on SIGTERM, see `untilSignal`) drains the
+ * server first (see opsPlugin), then closes agents, models and the store.
+ *
+ * When the default tenant has no active admin key (a fresh install), makes
+ * one and prints its secret, once: only its hash is stored.
  */
 export async function startServer(
   context: CliContext,
@@ -27,7 +38,26 @@ export async function startServer(
     llamacpp: { logger: context.logger },
   });
   context.onClose(() => registry.dispose());
-  const app = createServer({ models: registry, logger: context.logger });
+  const bootstrap = await ensureAdminKey(store);
+  if (bootstrap.secret) {
+    context.io.err("Admin API key of the default tenant (save it now; it is shown once):");
+    context.io.err(`  ${bootstrap.secret}`);
+    context.io.err("Send it as `Authorization: Bearer <key>`; create more with POST /api/keys.");
+  }
+  // Closed after the server (cleanups run last registered first), before the registry and the store.
+  const agents = new AgentRuntime({ store, models: registry });
+  context.onClose(() => agents.dispose());
+  const { limits, drainMs } = context.config.server;
+  const app = createServer({
+    store,
+    models: registry,
+    agents,
+    ...(limits ? { limits } : {}),
+    ...(drainMs !== undefined ? { drainMs } : {}),
+    logger: context.logger,
+    uploadDir: join(context.config.dataPath, "uploads"),
+    version: packageVersion(),
+  });
   await options.extend?.(app);
   context.onClose(() => app.close());
   const address = await app.listen({

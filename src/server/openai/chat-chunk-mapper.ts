@@ -1,4 +1,5 @@
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import type { AlambiqueChoiceExtension } from "./alambique-extension.js";
 import {
   type CompletionMeta,
   mapFinishReason,
@@ -29,6 +30,7 @@ export interface ChatCompletionChunk {
     };
     finish_reason: OpenAIFinishReason | null;
     logprobs: null;
+    alambique?: AlambiqueChoiceExtension;
   }[];
   /** Present (null until the last chunk) only when the client asked for `stream_options.include_usage`. */
   usage?: OpenAIUsage | null;
@@ -39,6 +41,12 @@ export interface ChatChunkMapper {
   start(): ChatCompletionChunk;
   /** The chunks one stream part becomes: none for bookkeeping parts. `error` parts are the caller's to handle. */
   push(part: LanguageModelV3StreamPart): ChatCompletionChunk[];
+  /**
+   * The last chunk of a stream the server ends early (shutting down): finish
+   * reason `length`, which clients read as a complete but truncated answer,
+   * and `alambique.interrupted`. No usage chunk follows: the count is unknown.
+   */
+  interrupt(): ChatCompletionChunk;
 }
 
 /**
@@ -75,6 +83,11 @@ export function createChatChunkMapper(
 
   return {
     start: () => chunk({ role: "assistant", content: "" }),
+    interrupt() {
+      const last = chunk({}, "length");
+      last.choices[0]!.alambique = { interrupted: "server_shutdown" };
+      return last;
+    },
     push(part) {
       switch (part.type) {
         case "text-delta":

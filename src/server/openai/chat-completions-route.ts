@@ -1,97 +1,149 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { toOpenAIError } from "../openai-error.js";
+import { admitGeneration } from "../limits/admit-generation.js";
+import type { OpenStreams } from "../ops/open-streams.js";
 import { parseBody } from "../parse-body.js";
-import { openSseStream, type SseStream } from "../sse-stream.js";
+import { agentCompletions, isAgentModel } from "./agent-completion.js";
+import { callerTenant } from "./caller-tenant.js";
 import { createChatChunkMapper } from "./chat-chunk-mapper.js";
 import { chatCompletionRequestSchema } from "./chat-completion-request.js";
+import { openChatStream, sendStreamError, untilAborted } from "./chat-stream.js";
 import { mapCallOptions } from "./map-call-options.js";
-import { type CompletionMeta, toChatCompletion } from "./map-chat-response.js";
+import { type CompletionMeta, mapUsage, type OpenAIUsage, toChatCompletion } from "./map-chat-response.js";
 import type { OpenAIRoutesOptions } from "./openai-routes.js";
+import { recordUsage } from "./record-usage.js";
 import { resolveLanguageModel } from "./resolve-model.js";
 
 /**
- * `POST /v1/chat/completions`. Everything that can be refused is refused
- * before the first byte is written (validation, unknown model, a provider that
- * throws at once), so those errors get a real status. Once a stream has
- * started, a failure arrives as a final `data: {"error":…}` event instead of
- * `[DONE]`, which OpenAI's clients raise as an error.
+ * `POST /v1/chat/completions`, for catalog models and (`agent:<name>`) for
+ * agents. Everything that can be refused is refused before the first byte is
+ * written (validation, unknown model, the tenant's budget, a full queue, a
+ * provider that throws at once), so those errors get a real status. Once a
+ * stream has started, a failure arrives as a final `data: {"error":…}` event
+ * instead of `[DONE]`, which OpenAI's clients raise as an error.
+ *
+ * A generation holds one of its model's queue slots until it ends. A
+ * non-streaming one has a deadline (504 `timeout` past it); a stream has none,
+ * and ends with a last chunk and `[DONE]` when the server shuts down.
  */
 export function registerChatCompletionsRoute(app: FastifyInstance, options: OpenAIRoutesOptions): void {
+  const tenantOf = callerTenant(options.store);
+  const agentCompletion = agentCompletions(options, tenantOf);
   app.post("/chat/completions", async (request, reply) => {
     const body = parseBody(chatCompletionRequestSchema, request.body);
+    if (isAgentModel(body.model)) return agentCompletion(request, reply, body);
     const model = await resolveLanguageModel(options.models, body.model, {
       allowPaths: options.allowModelPaths,
     });
-    const signal = options.inflight.signalFor(reply);
-    const callOptions = mapCallOptions(body, signal);
+    const controller = options.inflight.controllerFor(reply);
+    const callOptions = mapCallOptions(body, controller.signal);
+    const tenantId = await tenantOf(request);
+    const stream = body.stream === true;
+    const admission = await admitGeneration(options.limits, reply, {
+      tenantId,
+      queue: body.model,
+      stream,
+      controller,
+    });
     const meta: CompletionMeta = {
-      id: `chatcmpl-${randomBytes(12).toString("hex")}`,
+      id: `chatcmpl-${randomUUID()}`,
       created: Math.floor(Date.now() / 1000),
       model: body.model,
     };
-    request.log.info(
-      { model: body.model, stream: body.stream === true, user: body.user ?? undefined },
-      "chat completion",
-    );
-    if (!body.stream) return toChatCompletion(await model.doGenerate(callOptions), meta);
+    request.log.info({ model: body.model, stream, user: body.user ?? undefined }, "chat completion");
+    options.metrics.modelUsed(body.model);
 
-    const { stream } = await model.doStream(callOptions);
-    await pipeChatStream(stream, request, reply, meta, {
-      includeUsage: body.stream_options?.include_usage === true,
-      heartbeatMs: options.heartbeatMs,
-      signal,
-    });
+    if (!stream) {
+      try {
+        const completion = toChatCompletion(
+          await untilAborted(model.doGenerate(callOptions), admission.signal),
+          meta,
+        );
+        recordUsage(options, tenantId, body.model, completion.usage);
+        return completion;
+      } catch (error) {
+        throw admission.failure(error);
+      } finally {
+        admission.release();
+      }
+    }
+
+    try {
+      const { stream: parts } = await model.doStream(callOptions);
+      const usage = await pipeChatStream(parts, request, reply, meta, {
+        includeUsage: body.stream_options?.include_usage === true,
+        heartbeatMs: options.heartbeatMs,
+        streams: options.streams,
+        controller,
+      });
+      recordUsage(options, tenantId, body.model, usage);
+    } finally {
+      admission.release();
+    }
   });
 }
 
+/** Streams the parts as chunks until the end, an error, the client leaving, or a shutdown. Returns the usage. */
 async function pipeChatStream(
   stream: ReadableStream<LanguageModelV3StreamPart>,
   request: FastifyRequest,
   reply: FastifyReply,
   meta: CompletionMeta,
-  options: { includeUsage: boolean; heartbeatMs: number; signal: AbortSignal },
-): Promise<void> {
-  const sse = openSseStream(reply, { heartbeatMs: options.heartbeatMs });
+  options: {
+    includeUsage: boolean;
+    heartbeatMs: number;
+    streams: OpenStreams;
+    /** The request's: aborted when the client leaves, or by a shutdown (see `openChatStream`). */
+    controller: AbortController;
+  },
+): Promise<OpenAIUsage | undefined> {
+  const { sse, interrupted, close } = openChatStream(reply, options);
+  const signal = options.controller.signal;
   const mapper = createChatChunkMapper(meta, { includeUsage: options.includeUsage });
   const reader = stream.getReader();
-  // A disconnect must stop the read loop at once, even while the provider is silent.
-  const onAbort = () => void reader.cancel(options.signal.reason).catch(() => {});
-  options.signal.addEventListener("abort", onAbort, { once: true });
+  // A disconnect or a shutdown must stop the read loop at once, even while the provider is silent.
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
   let drained = false;
+  let finished = false;
+  let usage: OpenAIUsage | undefined;
+  const endEarly = async () => {
+    if (!interrupted()) {
+      request.log.info("client disconnected; generation aborted");
+      return;
+    }
+    request.log.info("server shutting down; stream ended early");
+    if (!finished) await sse.send(mapper.interrupt());
+    await sse.send("[DONE]");
+  };
   try {
     await sse.send(mapper.start());
     for (;;) {
       const { done, value: part } = await reader.read();
       drained = done;
-      if (done || options.signal.aborted) break;
+      if (done || signal.aborted) break;
       if (part.type === "error") {
-        await sendError(sse, part.error, request);
-        return;
+        await sendStreamError(sse, part.error, request);
+        return usage;
+      }
+      if (part.type === "finish") {
+        usage = mapUsage(part.usage);
+        finished = true;
       }
       for (const chunk of mapper.push(part)) await sse.send(chunk);
     }
-    if (options.signal.aborted) {
-      request.log.info("client disconnected; generation aborted");
-      return;
-    }
-    await sse.send("[DONE]");
+    if (signal.aborted) await endEarly();
+    else await sse.send("[DONE]");
   } catch (error) {
-    if (options.signal.aborted) request.log.info("client disconnected; generation aborted");
-    else await sendError(sse, error, request);
+    if (signal.aborted) await endEarly();
+    else await sendStreamError(sse, error, request);
   } finally {
-    options.signal.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", onAbort);
     // Stop a provider that is still producing after an error event or a disconnect.
     if (!drained) await reader.cancel().catch(() => {});
     reader.releaseLock();
-    sse.end();
+    close();
   }
-}
-
-async function sendError(sse: SseStream, error: unknown, request: FastifyRequest): Promise<void> {
-  const mapped = toOpenAIError(error);
-  if (mapped.internal) request.log.error({ err: error }, "chat completion stream failed");
-  else request.log.info({ err: error }, "chat completion stream refused");
-  await sse.send(mapped.body);
+  return usage;
 }

@@ -1,9 +1,13 @@
 import { embedMany } from "ai";
 import type { FastifyInstance } from "fastify";
+import { admitGeneration } from "../limits/admit-generation.js";
 import { parseBody } from "../parse-body.js";
 import { RequestError } from "../request-error.js";
+import { callerTenant } from "./caller-tenant.js";
+import { untilAborted } from "./chat-stream.js";
 import { embeddingRequestSchema } from "./embedding-request.js";
 import type { OpenAIRoutesOptions } from "./openai-routes.js";
+import { recordUsage } from "./record-usage.js";
 import { resolveEmbeddingModel } from "./resolve-model.js";
 
 /**
@@ -11,20 +15,42 @@ import { resolveEmbeddingModel } from "./resolve-model.js";
  * (`maxEmbeddingsPerCall`) by the AI SDK's `embedMany`; retries are left to
  * the provider (an HTTP provider retries in its own fetch), hence
  * `maxRetries: 0`. `dimensions` cannot resize a model's vectors: it is
- * accepted only when it equals the model's own dimension.
+ * accepted only when it equals the model's own dimension. Like a
+ * non-streaming chat completion, it counts against the tenant's budget, waits
+ * in the model's queue and has a deadline.
  */
 export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRoutesOptions): void {
+  const tenantOf = callerTenant(options.store);
   app.post("/embeddings", async (request, reply) => {
     const body = parseBody(embeddingRequestSchema, request.body);
     const model = await resolveEmbeddingModel(options.models, body.model, {
       allowPaths: options.allowModelPaths,
     });
     const values = typeof body.input === "string" ? [body.input] : body.input;
-    const { embeddings, usage } = await embedMany({
-      model,
-      values,
-      maxRetries: 0,
-      abortSignal: options.inflight.signalFor(reply),
+    const tenantId = await tenantOf(request);
+    const admission = await admitGeneration(options.limits, reply, {
+      tenantId,
+      queue: body.model,
+      stream: false,
+      controller: options.inflight.controllerFor(reply),
+    });
+    options.metrics.modelUsed(body.model);
+    let result: Awaited<ReturnType<typeof embedMany>>;
+    try {
+      result = await untilAborted(
+        embedMany({ model, values, maxRetries: 0, abortSignal: admission.signal }),
+        admission.signal,
+      );
+    } catch (error) {
+      throw admission.failure(error);
+    } finally {
+      admission.release();
+    }
+    const { embeddings, usage } = result;
+    recordUsage(options, tenantId, body.model, {
+      prompt_tokens: usage.tokens,
+      completion_tokens: 0,
+      total_tokens: usage.tokens,
     });
     const dimension = embeddings[0]?.length ?? 0;
     if (body.dimensions != null && body.dimensions !== dimension) {

@@ -3,6 +3,7 @@ import type {
   LanguageModelV3GenerateResult,
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
+import type { AlambiqueChoiceExtension } from "./alambique-extension.js";
 
 /** What identifies one completion across its chunks: the same in every chunk of a stream. */
 export interface CompletionMeta {
@@ -45,6 +46,7 @@ export interface ChatCompletion {
     };
     finish_reason: OpenAIFinishReason;
     logprobs: null;
+    alambique?: AlambiqueChoiceExtension;
   }[];
   usage?: OpenAIUsage;
 }

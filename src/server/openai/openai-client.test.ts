@@ -11,8 +11,8 @@ let server: ForgedServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  server = await startForgedServer();
-  client = new OpenAI({ baseURL: server.baseURL, apiKey: "not-checked-yet", maxRetries: 0 });
+  server = await startForgedServer({ auth: "required" });
+  client = new OpenAI({ baseURL: server.baseURL, apiKey: server.apiKey, maxRetries: 0 });
 });
 afterAll(() => server.close());
 

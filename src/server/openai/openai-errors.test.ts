@@ -157,7 +157,7 @@ describe("OpenAI-shaped errors", () => {
       embeddingModel: () => Promise.reject(new Error("boom")),
       list: () => Promise.reject(new Error("boom at /srv/secret/catalog.db")),
     };
-    const app = createServer({ models: broken });
+    const app = createServer({ models: broken, auth: "disabled" });
     const res = await app.inject({ method: "GET", url: "/v1/models" });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({

@@ -181,6 +181,33 @@ export function describeKnowledgeVectors(kit: StoreTestKit): void {
       expect(hits.map((hit) => hit.chunk.text)).toEqual(["arriba", "abajo"]);
     });
 
+    it("rolls back a first putVectors with its transaction, and can do it again", async () => {
+      const store = await kit.fresh();
+      const seeded = await seedAgent(store);
+      const { tenant, agent } = seeded;
+      await putTexts(store, seeded, "compass.md", texts);
+      const chunks = await store.knowledge.chunksWithoutVectors(tenant.id, agent.id, "compass-3", 100);
+      const items = chunks.map((chunk) => ({ chunkId: chunk.id, vector: directions[chunk.text]! }));
+      const failure = new Error("embedding job cancelled");
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.knowledge.putVectors(tenant.id, agent.id, "compass-3", items);
+          expect(await tx.knowledge.searchVector(tenant.id, agent.id, vector(0, 1, 0), 1)).toHaveLength(1);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await store.knowledge.searchVector(tenant.id, agent.id, vector(0, 1, 0), 1)).toEqual([]);
+      expect(await store.knowledge.chunksWithoutVectors(tenant.id, agent.id, "compass-3", 100)).toEqual(
+        chunks,
+      );
+      // Another model may start, since nothing was kept.
+      await store.knowledge.putVectors(tenant.id, agent.id, "compass-3b", items);
+      expect(
+        (await store.knowledge.searchVector(tenant.id, agent.id, vector(0, 1, 0), 1))[0]!.chunk.text,
+      ).toBe("norte");
+      expect((await store.health()).problems).toEqual([]);
+    });
+
     it("keeps vectors to their agent and tenant", async () => {
       const store = await kit.fresh();
       const a = await seedCompass(store);

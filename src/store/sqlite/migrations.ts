@@ -253,6 +253,95 @@ CREATE INDEX tickets_by_agent ON tickets (tenant_id, agent_id, conversation_id);
 CREATE INDEX tickets_by_status ON tickets (tenant_id, status);
 `,
   },
+  {
+    version: 3,
+    name: "synthetic data and datasets",
+    sql: `
+-- The plan of a synthetic-data job: its tasks in order, written once.
+CREATE TABLE synth_tasks (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+  key TEXT NOT NULL CHECK (length(key) > 0),
+  kind TEXT NOT NULL CHECK (kind IN ('qa', 'conversation', 'real')),
+  cell TEXT NOT NULL CHECK (json_valid(cell) AND json_type(cell) = 'object'),
+  PRIMARY KEY (job_id, ordinal),
+  UNIQUE (job_id, key)
+) STRICT;
+
+-- One row per planned task once it is done, kept (dropped IS NULL) or dropped
+-- with a reason. (job_id, key) is unique: a resumed worker cannot write a row
+-- twice. dropped, language, intent and the token counts copy the row's JSON
+-- for counting; judge tokens are only here.
+CREATE TABLE synth_rows (
+  job_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  dropped TEXT CHECK (length(dropped) > 0),
+  language TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL CHECK (input_tokens >= 0),
+  output_tokens INTEGER NOT NULL CHECK (output_tokens >= 0),
+  judge_input_tokens INTEGER NOT NULL CHECK (judge_input_tokens >= 0),
+  judge_output_tokens INTEGER NOT NULL CHECK (judge_output_tokens >= 0),
+  row TEXT NOT NULL CHECK (json_valid(row) AND json_type(row) = 'object'),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (job_id, key),
+  FOREIGN KEY (job_id, key) REFERENCES synth_tasks (job_id, key) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX synth_rows_by_drop ON synth_rows (job_id, dropped);
+
+CREATE TABLE datasets (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  name TEXT NOT NULL
+    CHECK (length(name) BETWEEN 1 AND 64 AND name GLOB '[a-z0-9]*' AND name NOT GLOB '*[^a-z0-9._-]*'),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  job_id TEXT REFERENCES jobs (id) ON DELETE SET NULL,
+  card TEXT NOT NULL CHECK (json_valid(card) AND json_type(card) = 'object'),
+  row_count INTEGER NOT NULL CHECK (row_count >= 0),
+  train_rows INTEGER NOT NULL CHECK (train_rows >= 0),
+  validation_rows INTEGER NOT NULL CHECK (validation_rows >= 0),
+  test_rows INTEGER NOT NULL CHECK (test_rows >= 0),
+  frozen_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (tenant_id, name, version)
+) STRICT;
+
+CREATE TABLE dataset_rows (
+  dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+  split TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+  key TEXT NOT NULL CHECK (length(key) > 0),
+  intent TEXT NOT NULL,
+  language TEXT NOT NULL,
+  row TEXT NOT NULL CHECK (json_valid(row) AND json_type(row) = 'object'),
+  PRIMARY KEY (dataset_id, ordinal),
+  UNIQUE (dataset_id, key)
+) STRICT;
+CREATE INDEX dataset_rows_by_split ON dataset_rows (dataset_id, split, ordinal);
+
+-- A frozen dataset never changes, whatever code tries. Only job_id may still
+-- change (set to NULL when its job goes), and rows may still be deleted with
+-- the dataset (its tenant removed).
+CREATE TRIGGER datasets_frozen BEFORE UPDATE OF name, version, card, row_count, train_rows,
+  validation_rows, test_rows, frozen_at, tenant_id ON datasets
+  WHEN old.frozen_at IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'the dataset is frozen');
+END;
+CREATE TRIGGER dataset_rows_frozen_insert BEFORE INSERT ON dataset_rows
+  WHEN (SELECT frozen_at FROM datasets WHERE id = new.dataset_id) IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'the dataset is frozen');
+END;
+CREATE TRIGGER dataset_rows_frozen_update BEFORE UPDATE ON dataset_rows
+  WHEN (SELECT frozen_at FROM datasets WHERE id = old.dataset_id) IS NOT NULL
+BEGIN
+  SELECT RAISE(ABORT, 'the dataset is frozen');
+END;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -6,6 +6,8 @@
  * Never leaves a side empty when there are two vectors or more (identical
  * vectors are split by position).
  */
+import { dot, unitOf as unit } from "./vector-cells.js";
+
 export interface Split {
   /** 0 or 1 per input vector. */
   side: Uint8Array;
@@ -60,18 +62,4 @@ function meanOf(
     for (let d = 0; d < dimension; d++) mean[d]! += vector[d]!;
   });
   return unit(mean);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
-/** A unit-length copy; the zero vector stays zero. */
-function unit(vector: Float32Array): Float32Array {
-  const norm = Math.sqrt(dot(vector, vector));
-  const copy = Float32Array.from(vector);
-  if (norm > 0) for (let i = 0; i < copy.length; i++) copy[i]! /= norm;
-  return copy;
 }

@@ -66,13 +66,17 @@ export function createSqliteJobs(db: Database): Jobs {
   );
   // One statement, run under BEGIN IMMEDIATE: the write lock is held from the
   // choice of the job to its update, so two claimers cannot pick the same one.
-  const claim = db.prepare<[{ kinds: string; owner: string; expires: string; now: string }], JobRow>(
+  const claim = db.prepare<
+    [{ kinds: string; owner: string; expires: string; now: string; id: string | null }],
+    JobRow
+  >(
     `UPDATE jobs
      SET status = 'running', attempts = attempts + 1, lease_owner = @owner, lease_expires_at = @expires,
          updated_at = @now
      WHERE id = (
        SELECT id FROM jobs
        WHERE kind IN (SELECT value FROM json_each(@kinds))
+         AND (@id IS NULL OR id = @id)
          AND (status = 'queued' OR (status = 'running' AND lease_expires_at < @now))
        ORDER BY created_at, id
        LIMIT 1)
@@ -101,8 +105,9 @@ export function createSqliteJobs(db: Database): Jobs {
      WHERE id = ? RETURNING *`,
   );
 
-  const claimTransaction = db.transaction((kinds: string[], owner: string, leaseMs: number) =>
-    claim.get({ kinds: JSON.stringify(kinds), owner, expires: isoAfter(leaseMs), now: nowIso() }),
+  const claimTransaction = db.transaction(
+    (kinds: string[], owner: string, leaseMs: number, id: string | null) =>
+      claim.get({ kinds: JSON.stringify(kinds), owner, expires: isoAfter(leaseMs), now: nowIso(), id }),
   );
   const setStatusTransaction = db.transaction((id: string, status: OperatorStatus): Job => {
     const current = byId.get(id);
@@ -140,10 +145,10 @@ export function createSqliteJobs(db: Database): Jobs {
       filtered
         .all({ kind: filter.kind ?? null, status: filter.status ?? null, tenantId: filter.tenantId ?? null })
         .map(toJob),
-    claim({ kinds, owner, leaseMs }) {
+    claim({ kinds, owner, leaseMs, id }) {
       assertLeaseMs(leaseMs);
       if (kinds.length === 0) return undefined;
-      const row = claimTransaction.immediate(kinds, owner, leaseMs);
+      const row = claimTransaction.immediate(kinds, owner, leaseMs, id ?? null);
       return row && toJob(row);
     },
     heartbeat(id, owner, leaseMs) {

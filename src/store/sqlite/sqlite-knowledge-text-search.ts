@@ -2,15 +2,32 @@
  * BM25 search over one agent's chunks, with bounded work.
  *
  * FTS5 scores every row its MATCH expression matches before it can sort
- * (measured: iterating 95k matches takes 2.7 ms, scoring them with bm25()
- * 44 ms), and a word found in most chunks (`de`, `la`, `the`) makes a query
- * score most of the index. Such a word also weighs almost nothing in BM25
- * (its idf tends to zero). So each query word's document frequency within
- * the agent is probed first, counting up to `scoredRowBudget` rowids (no
- * scoring), and the words are kept rarest first while the rows they match
- * stay within that budget: the ranking is exact BM25 over the kept words.
- * When every word is that common, the rarest one is ranked over its first
- * `scoredRowBudget` matching chunks (in ingest order).
+ * (measured at 100k chunks: iterating 95k matches takes 2.7 ms, scoring them
+ * with bm25() 44 ms; at 1M chunks exact BM25 takes about 1 s a query), and
+ * bm25() also counts every row of each phrase once per query for its idf
+ * (about 80 ns a row: 80 ms for `de`, in nearly every chunk). So:
+ *
+ * 1. Each query word's document frequency within the agent is probed, walking
+ *    at most `probeRows` of its rowids: exact for rarer words, and for common
+ *    ones an estimate from how far into the agent's rowids the walk got.
+ *    Words in no chunk are dropped.
+ * 2. Tier 1: chunks containing every one of the rarest words (at least two)
+ *    whose frequencies add up to at most `conjunctiveBudget`, by BM25 over
+ *    those words. A chunk with all the informative words of a question is the
+ *    best answer more often than BM25 alone says (measured in
+ *    bench/retrieval.ts: "source chunk in top 10").
+ * 3. Tier 2, when tier 1 found fewer than `limit`: chunks containing any of
+ *    the rarest words whose frequencies add up to at most `scoredRowBudget`,
+ *    by BM25 over those words; when even the rarest word is more frequent,
+ *    its first `scoredRowBudget` chunks (in ingest order) by BM25 — or, when
+ *    it is in more than `unrankedFrequency` chunks, its first `limit` chunks
+ *    with score 0: bm25() would count every one of its rows for an idf near
+ *    zero (48 ms for `de` at 1M chunks, measured).
+ *
+ * Words more frequent than the budgets (`de`, `the`) weigh almost nothing in
+ * BM25 (their idf tends to zero); leaving them out is what bounds the work.
+ * Tier 1 comes first; its scores are raised by one constant, when needed, to
+ * stay above tier 2's, so scores always decrease down the list.
  *
  * The agent is selected by its block of rowids (`chunkKeyRange`), which FTS5
  * applies while walking its index.
@@ -20,54 +37,98 @@ import { chunkKeyRange } from "./chunk-keys.js";
 import { fts5String, searchTerms } from "./fts5-query.js";
 import type { RankedKey } from "./sqlite-knowledge-rows.js";
 
-/** At most about this many rows are scored per query (see the file comment; measured in bench/retrieval.ts). */
-export const scoredRowBudget = 8_000;
+/** Tier 2 scores about this many rows at most (tuned in bench/retrieval.ts). */
+export const scoredRowBudget = 4_000;
+/** Tier 1's words add up to at most this many chunks (tuned in bench/retrieval.ts). */
+export const conjunctiveBudget = 60_000;
+/** A query whose every word is in more chunks than this is not ranked (see the file comment). */
+export const unrankedFrequency = 100_000;
+/** A frequency probe walks at most this many rows. */
+export const probeRows = 1_000;
 
 export interface TextSearchOptions {
-  /** Overrides `scoredRowBudget`; `Infinity` scores every match (exact, for benchmarks). */
+  /** Overrides `scoredRowBudget`; `Infinity` scores every match of every word (exact BM25, for benchmarks). */
   budget?: number;
+  /** Overrides `conjunctiveBudget`; 0 turns tier 1 off. */
+  conjunctive?: number;
+  /** Overrides `unrankedFrequency` (for tests). */
+  unranked?: number;
 }
 
-export type TextSearch = (indexKey: number, query: string, limit: number) => RankedKey[];
+/** `used`: how many chunk keys the agent has used (knowledge_indexes.next_chunk). */
+export type TextSearch = (indexKey: number, used: number, query: string, limit: number) => RankedKey[];
+
+interface Row {
+  key: number;
+  rank: number;
+}
 
 export function createTextSearch(db: Database, options: TextSearchOptions = {}): TextSearch {
   const budget = options.budget ?? scoredRowBudget;
-  const probe = db
-    .prepare<[string, number, number, number], number>(
-      `SELECT count(*) FROM (
-         SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`,
-    )
-    .pluck();
-  const ranked = db.prepare<[string, number, number, number], { key: number; rank: number }>(
+  const conjunctive = options.conjunctive ?? conjunctiveBudget;
+  const unrankedAbove = options.unranked ?? unrankedFrequency;
+  const probe = db.prepare<[string, number, number, number], { rows: number; last: number | null }>(
+    `SELECT count(*) AS rows, max(key) AS last FROM (
+       SELECT rowid AS key FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`,
+  );
+  const ranked = db.prepare<[string, number, number, number], Row>(
     `SELECT rowid AS key, rank FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ?
      ORDER BY rank LIMIT ?`,
   );
+  const unranked = db.prepare<[string, number, number, number], Row>(
+    "SELECT rowid AS key, 0 AS rank FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?",
+  );
   // MATERIALIZED: the inner LIMIT must bound what is scored, not be folded into the outer sort.
-  const rankedFirst = db.prepare<[string, number, number, number, number], { key: number; rank: number }>(
+  const rankedFirst = db.prepare<[string, number, number, number, number], Row>(
     `WITH first AS MATERIALIZED (
        SELECT rowid AS key, rank FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)
      SELECT key, rank FROM first ORDER BY rank LIMIT ?`,
   );
 
-  return (indexKey, query, limit) => {
+  return (indexKey, used, query, limit) => {
     const terms = searchTerms(query);
-    if (terms.length === 0) return [];
-    const { first, last } = chunkKeyRange(indexKey);
+    if (terms.length === 0 || used === 0) return [];
+    const first = chunkKeyRange(indexKey).first;
+    const last = first + used - 1;
     if (!Number.isFinite(budget)) return toRanked(ranked.all(anyOf(terms), first, last, limit));
     const counted = terms
-      .map((term) => ({ term, count: probe.get(anyOf([term]), first, last, budget + 1)! }))
-      .filter(({ count }) => count > 0)
-      .sort((a, b) => a.count - b.count);
+      .map((term) => {
+        const { rows, last: reached } = probe.get(anyOf([term]), first, last, probeRows + 1)!;
+        // Past the cap, extrapolate: `rows` matches were found in the first (reached - first + 1) keys.
+        const frequency = rows <= probeRows ? rows : (rows * used) / (reached! - first + 1);
+        return { term, frequency };
+      })
+      .filter(({ frequency }) => frequency > 0)
+      .sort((a, b) => a.frequency - b.frequency);
     if (counted.length === 0) return [];
-    const kept: string[] = [];
-    let matches = 0;
-    for (const { term, count } of counted) {
-      if (matches + count > budget) break;
-      kept.push(term);
-      matches += count;
-    }
-    if (kept.length > 0) return toRanked(ranked.all(anyOf(kept), first, last, limit));
-    return toRanked(rankedFirst.all(anyOf([counted[0]!.term]), first, last, budget, limit));
+    const rarestWithin = (within: number) => {
+      const kept: string[] = [];
+      let total = 0;
+      for (const { term, frequency } of counted) {
+        if (total + frequency > within) break;
+        kept.push(term);
+        total += frequency;
+      }
+      return kept;
+    };
+
+    const all = rarestWithin(conjunctive);
+    const tier1 = all.length >= 2 ? ranked.all(allOf(all), first, last, limit) : [];
+    if (tier1.length >= limit) return toRanked(tier1);
+    const some = rarestWithin(budget);
+    const rarest = counted[0]!;
+    const tier2 =
+      some.length > 0
+        ? ranked.all(anyOf(some), first, last, limit)
+        : rarest.frequency > unrankedAbove
+          ? unranked.all(anyOf([rarest.term]), first, last, limit)
+          : rankedFirst.all(anyOf([rarest.term]), first, last, budget, limit);
+    const seen = new Set(tier1.map((row) => row.key));
+    const rest = toRanked(tier2.filter((row) => !seen.has(row.key))).slice(0, limit - tier1.length);
+    const top = toRanked(tier1);
+    // Tier 1 stays above tier 2 however their separate bm25() scales compare.
+    const lift = top.length > 0 && rest.length > 0 ? Math.max(0, rest[0]!.score - top.at(-1)!.score) : 0;
+    return [...top.map(({ key, score }) => ({ key, score: score + lift })), ...rest];
   };
 }
 
@@ -76,7 +137,11 @@ function anyOf(terms: readonly string[]): string {
   return terms.map(fts5String).join(" OR ");
 }
 
+function allOf(terms: readonly string[]): string {
+  return terms.map(fts5String).join(" AND ");
+}
+
 /** FTS5's bm25() is lower-is-better; the contract's scores are higher-is-better. */
-function toRanked(rows: { key: number; rank: number }[]): RankedKey[] {
-  return rows.map(({ key, rank }) => ({ key, score: -rank }));
+function toRanked(rows: readonly Row[]): RankedKey[] {
+  return rows.map(({ key, rank }) => ({ key, score: 0 - rank })); // 0 - 0 is +0, not -0
 }

@@ -6,56 +6,60 @@
  * vector and 0.4 µs per float one, plus a top-k selection that costs about
  * k × 2.5 ns per vector), 20–40 ms over a million vectors even as bits. So an
  * agent's vectors are divided into cells, an inverted-file index built
- * incrementally: a new vector joins the cell whose float centroid is nearest
- * by cosine, and a cell that outgrows `maxCellSize` is replaced by two new
- * cells, by 2-means on its vectors (`splitInTwo`) — bounded work per write,
- * no global retraining. A search takes the `probedCells` cells nearest the
- * query, the Hamming-nearest binary codes in each, and re-ranks them by exact
- * cosine on the float32 vectors in `chunk_vectors`. Scores are exact
- * (1 - cosine distance); what is approximate is which chunks are considered
- * (recall@10 in bench/retrieval.ts).
+ * incrementally (vector-cells.ts): a new vector joins the cell whose centroid
+ * is nearest by cosine, and a cell that outgrows `maxCellSize` is replaced by
+ * two, by 2-means on its vectors (`splitInTwo`) — bounded work per write, no
+ * global retraining. A search takes the `probedCells` cells whose centroids
+ * are nearest the query (vec0, float), the Hamming-nearest binary codes in
+ * each (vec0, bits; more from the nearest cells, where most neighbours are),
+ * and re-ranks them by exact cosine on the float32 vectors in
+ * `chunk_vectors`. Scores are exact (1 - cosine distance); what is
+ * approximate is which chunks are considered (recall@10: bench/retrieval.ts).
  */
 import type { Database } from "better-sqlite3";
 import { ValidationError } from "../../spec/errors.js";
 import { splitInTwo } from "./split-in-two.js";
 import type { KnowledgeIndexRow, RankedKey } from "./sqlite-knowledge-rows.js";
-import {
-  blobFloats,
-  createVectorTablesCache,
-  floatBlob,
-  paddedBlob,
-  type VectorTables,
-} from "./vector-tables.js";
+import { createCellStatements, openCellBatch, unitOf } from "./vector-cells.js";
+import { blobFloats, createVectorTablesCache, floatBlob, paddedBlob } from "./vector-tables.js";
 
 /** A cell with more vectors is split in two. */
 export const maxCellSize = 4096;
 /** How many cells a search reads (all of them while an agent has fewer). */
-export const probedCells = 16;
-/** Hamming-nearest vectors taken from each probed cell, at least. */
-export const candidatesPerCell = 24;
+export const probedCells = 8;
+/**
+ * Hamming-nearest codes taken from the nearest cell; the n-th nearest gives
+ * 1/n of it, at least 16 (most true neighbours are in the first cell:
+ * 84% at 1M vectors, measured).
+ */
+export const candidatesPerCell = 256;
+/** Of those, the Hamming-nearest this many (or twice the limit) are re-ranked by exact cosine. */
+export const rerankedCandidates = 256;
+
+export interface VectorIndexOptions {
+  /** Override the constants above (for tests and the benchmark's sweep). */
+  maxCellSize?: number;
+  probedCells?: number;
+  candidatesPerCell?: number;
+}
 
 export interface VectorIndex {
   /** Fails with ValidationError when `model`/`dimension` differ from the agent's vectors (and it has any). */
   assertModel(index: KnowledgeIndexRow, model: string, dimension: number): void;
   /** Whether the agent has at least one vector. */
   hasVectors(indexKey: number): boolean;
-  /** Stores (or replaces) the vector of one chunk of the index. */
-  put(indexKey: number, chunkKey: number, vector: Float32Array): void;
+  /** Stores (or replaces) the vectors of chunks of the index, all of one dimension. */
+  putAll(indexKey: number, items: readonly { key: number; vector: Float32Array }[]): void;
   /** Nearest chunks by cosine distance, best first; score = 1 - distance. */
   search(indexKey: number, vector: Float32Array, limit: number): RankedKey[];
 }
 
-export interface VectorSearchOptions {
-  /** Overrides `probedCells` (for benchmarks). */
-  probedCells?: number;
-  /** Overrides `candidatesPerCell` (for benchmarks). */
-  candidatesPerCell?: number;
-}
-
-export function createVectorIndex(db: Database, options: VectorSearchOptions = {}): VectorIndex {
+export function createVectorIndex(db: Database, options: VectorIndexOptions = {}): VectorIndex {
+  const cellLimit = options.maxCellSize ?? maxCellSize;
   const probes = options.probedCells ?? probedCells;
-  const leastPerCell = options.candidatesPerCell ?? candidatesPerCell;
+  const firstK = options.candidatesPerCell ?? candidatesPerCell;
   const tablesOf = createVectorTablesCache(db);
+  const cellStatements = createCellStatements(db);
   const present = db.prepare<[number], number>(
     "SELECT 1 FROM knowledge_cells WHERE index_key = ? AND size > 0 LIMIT 1",
   );
@@ -65,16 +69,6 @@ export function createVectorIndex(db: Database, options: VectorSearchOptions = {
   const dropCells = db.prepare<[number]>("DELETE FROM knowledge_cells WHERE index_key = ?");
   const cellOf = db
     .prepare<[number], number | null>("SELECT cell FROM chunk_vectors WHERE chunk_key = ?")
-    .pluck();
-  const newCell = db
-    .prepare<[number, number], number>(
-      "INSERT INTO knowledge_cells (index_key, size) VALUES (?, ?) RETURNING cell",
-    )
-    .pluck();
-  const resize = db
-    .prepare<[number, number], number>(
-      "UPDATE knowledge_cells SET size = size + ? WHERE cell = ? RETURNING size",
-    )
     .pluck();
   const setVector = db.prepare<[Buffer, number, number]>(
     "UPDATE chunk_vectors SET embedding = ?, cell = ? WHERE chunk_key = ?",
@@ -88,28 +82,6 @@ export function createVectorIndex(db: Database, options: VectorSearchOptions = {
      FROM chunk_vectors WHERE chunk_key IN (SELECT value FROM json_each(?))
      ORDER BY distance LIMIT ?`,
   );
-
-  const removeCell = db.prepare<[number]>("DELETE FROM knowledge_cells WHERE cell = ?");
-
-  /**
-   * Replaces `cell` by two new cells. Every member moves, so each new cell's
-   * vec0 rows are dense (the old cell's slots are left empty, never scanned).
-   */
-  const split = (indexKey: number, cell: number, tables: VectorTables): void => {
-    const rows = members.all(cell);
-    const { side, means } = splitInTwo(rows.map((row) => blobFloats(row.embedding)));
-    const moved = side.reduce((sum, value) => sum + value, 0);
-    const halves = [newCell.get(indexKey, rows.length - moved)!, newCell.get(indexKey, moved)!] as const;
-    tables.insertCentroid(halves[0], indexKey, floatBlob(means[0]));
-    tables.insertCentroid(halves[1], indexKey, floatBlob(means[1]));
-    rows.forEach((row, i) => {
-      const target = halves[side[i]!]!;
-      tables.removeBits(row.chunk_key);
-      tables.insertBits(row.chunk_key, target, paddedBlob(blobFloats(row.embedding)));
-      moveVector.run(target, row.chunk_key);
-    });
-    removeCell.run(cell);
-  };
 
   return {
     assertModel(index, model, dimension) {
@@ -129,34 +101,62 @@ export function createVectorIndex(db: Database, options: VectorSearchOptions = {
       index.embedding_dimension = dimension;
     },
     hasVectors: (indexKey) => present.get(indexKey) !== undefined,
-    put(indexKey, chunkKey, vector) {
-      const tables = tablesOf(vector.length, true)!;
-      const padded = paddedBlob(vector);
-      const floats = floatBlob(vector);
-      const oldCell = cellOf.get(chunkKey);
-      if (oldCell !== null && oldCell !== undefined) {
-        tables.removeBits(chunkKey);
-        resize.get(-1, oldCell);
+    putAll(indexKey, items) {
+      if (items.length === 0) return;
+      const tables = tablesOf(items[0]!.vector.length, true)!;
+      const cells = openCellBatch(cellStatements, tables, indexKey);
+      for (const { key, vector } of items) {
+        const padded = paddedBlob(vector);
+        const oldCell = cellOf.get(key);
+        if (oldCell !== null && oldCell !== undefined) {
+          tables.removeBits(key);
+          cells.remove(oldCell);
+        }
+        const unit = unitOf(vector);
+        const cell = cells.nearest(unit);
+        tables.insertBits(key, cell, padded);
+        setVector.run(floatBlob(vector), cell, key);
+        if (cells.add(cell, unit) <= cellLimit) continue;
+        // Too big: two new cells take every member, so each one's vec0 rows are dense.
+        const rows = members.all(cell);
+        const units = rows.map((row) => unitOf(blobFloats(row.embedding)));
+        const { side } = splitInTwo(units);
+        const halves = [0, 1].map((half) => {
+          const sum = new Float32Array(vector.length);
+          let size = 0;
+          units.forEach((member, i) => {
+            if (side[i] !== half) return;
+            size += 1;
+            for (let d = 0; d < sum.length; d++) sum[d]! += member[d]!;
+          });
+          return { size, sum };
+        });
+        const ids = cells.replace(cell, halves);
+        rows.forEach((row, i) => {
+          const target = ids[side[i]!]!;
+          tables.removeBits(row.chunk_key);
+          tables.insertBits(row.chunk_key, target, paddedBlob(blobFloats(row.embedding)));
+          moveVector.run(target, row.chunk_key);
+        });
       }
-      let cell = tables.nearestCells(floats, indexKey, 1)[0];
-      if (cell === undefined) {
-        cell = newCell.get(indexKey, 0)!;
-        tables.insertCentroid(cell, indexKey, floats);
-      }
-      tables.insertBits(chunkKey, cell, padded);
-      setVector.run(floats, cell, chunkKey);
-      if (resize.get(1, cell)! > maxCellSize) split(indexKey, cell, tables);
+      cells.flush();
     },
     search(indexKey, vector, limit) {
       const tables = tablesOf(vector.length, false);
       if (!tables) return [];
       const padded = paddedBlob(vector);
-      const perCell = Math.max(leastPerCell, Math.ceil((2 * limit) / probes));
+      const least = Math.max(16, Math.ceil((2 * limit) / probes));
       const candidates = tables
         .nearestCells(floatBlob(vector), indexKey, probes)
-        .flatMap((cell) => tables.nearestInCell(padded, cell, perCell));
+        .flatMap((cell, rank) =>
+          tables.nearestInCell(padded, cell, Math.min(4096, Math.max(least, Math.ceil(firstK / (rank + 1))))),
+        );
       if (candidates.length === 0) return [];
-      const keys = candidates.map((candidate) => candidate.key);
+      // Hamming distances compare across cells: keep the best, then pay for exact cosine only on those.
+      const keys = candidates
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, Math.max(rerankedCandidates, 2 * limit))
+        .map((candidate) => candidate.key);
       return rerank
         .all(floatBlob(vector), JSON.stringify(keys), limit)
         .map(({ key, distance }) => ({ key, score: 1 - distance }));

@@ -37,7 +37,12 @@ import {
   toSource,
 } from "./sqlite-knowledge-rows.js";
 import { createTextSearch } from "./sqlite-knowledge-text-search.js";
-import { assertVector, createVectorIndex, vectorMismatch } from "./sqlite-knowledge-vectors.js";
+import {
+  assertVector,
+  createVectorIndex,
+  type VectorIndexOptions,
+  vectorMismatch,
+} from "./sqlite-knowledge-vectors.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
 type Knowledge = SyncRepositories["knowledge"];
@@ -46,7 +51,12 @@ type Knowledge = SyncRepositories["knowledge"];
 export const maxSearchLimit = 1000;
 export const maxPendingLimit = 10_000;
 
-export function createSqliteKnowledge(db: Database): Knowledge {
+export interface SqliteKnowledgeOptions {
+  /** Vector index settings (tests and benchmarks; the defaults are measured). */
+  vectors?: VectorIndexOptions;
+}
+
+export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOptions = {}): Knowledge {
   const indexOf = db.prepare<[string, string], KnowledgeIndexRow>(
     "SELECT * FROM knowledge_indexes WHERE tenant_id = ? AND agent_id = ?",
   );
@@ -99,7 +109,7 @@ export function createSqliteKnowledge(db: Database): Knowledge {
     .prepare<[string, number, number], number>("SELECT key FROM chunks WHERE id = ? AND key BETWEEN ? AND ?")
     .pluck();
   const textSearch = createTextSearch(db);
-  const vectors = createVectorIndex(db);
+  const vectors = createVectorIndex(db, options.vectors);
   const loadHits = createHitLoader(db);
 
   /** The agent's index row, made on its first source. StoreError(foreign_key) unless the agent is the tenant's. */
@@ -170,11 +180,12 @@ export function createSqliteKnowledge(db: Database): Knowledge {
       if (!index) throw chunkNotFound(items[0]!.chunkId);
       vectors.assertModel(index, model, dimension);
       const { first, last } = chunkKeyRange(index.key);
-      for (const { chunkId, vector } of items) {
+      const keyed = items.map(({ chunkId, vector }) => {
         const key = chunkKeyOf.get(chunkId, first, last);
         if (key === undefined) throw chunkNotFound(chunkId);
-        vectors.put(index.key, key, vector);
-      }
+        return { key, vector };
+      });
+      vectors.putAll(index.key, keyed);
     },
   );
 
@@ -208,7 +219,7 @@ export function createSqliteKnowledge(db: Database): Knowledge {
       assertLimit(limit, maxSearchLimit);
       const index = indexOf.get(tenantId, agentId);
       if (!index || typeof query !== "string") return [];
-      return loadHits(tenantId, agentId, textSearch(index.key, query, limit));
+      return loadHits(tenantId, agentId, textSearch(index.key, index.next_chunk, query, limit));
     },
     searchVector(tenantId, agentId, vector, limit) {
       assertLimit(limit, maxSearchLimit);

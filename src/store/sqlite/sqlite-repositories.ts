@@ -2,10 +2,12 @@ import type { Database } from "better-sqlite3";
 import { createSqliteAgents } from "./sqlite-agents.js";
 import { createSqliteApiKeys } from "./sqlite-api-keys.js";
 import { createSqliteConversations } from "./sqlite-conversations.js";
+import { createSqliteDatasets } from "./sqlite-datasets.js";
 import { createSqliteJobs } from "./sqlite-jobs.js";
 import { createSqliteKnowledge } from "./sqlite-knowledge.js";
 import { createSqliteMessages } from "./sqlite-messages.js";
 import { createSqliteModels } from "./sqlite-models.js";
+import { createSqliteSynth } from "./sqlite-synth.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
 import { createSqliteTickets } from "./sqlite-tickets.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -22,5 +24,7 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     jobs: createSqliteJobs(db),
     knowledge: createSqliteKnowledge(db),
     tickets: createSqliteTickets(db),
+    synth: createSqliteSynth(db),
+    datasets: createSqliteDatasets(db),
   };
 }

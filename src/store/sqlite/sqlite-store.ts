@@ -35,6 +35,8 @@ export interface SqliteStoreOptions {
   file: string;
   /** How long a write waits for another process's write lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /** See `OpenStoreOptions.maxSizeBytes`. */
+  maxSizeBytes?: number | undefined;
   logger?: StoreLogger;
 }
 
@@ -44,6 +46,10 @@ export const defaultBusyTimeoutMs = 5000;
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
   const { db, journalMode, applied } = openSqliteDatabase(options.file, { busyTimeoutMs });
+  if (options.maxSizeBytes !== undefined) {
+    const pageSize = Number(db.pragma("page_size", { simple: true }));
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+  }
   for (const migration of applied) {
     options.logger?.info(
       { file: options.file, version: migration.version, migration: migration.name },
@@ -74,6 +80,8 @@ class SqliteStore implements Store {
   readonly jobs: StoreRepositories["jobs"];
   readonly knowledge: StoreRepositories["knowledge"];
   readonly tickets: StoreRepositories["tickets"];
+  readonly synth: StoreRepositories["synth"];
+  readonly datasets: StoreRepositories["datasets"];
 
   readonly #db: Database;
   readonly #context: SqliteErrorContext;
@@ -99,6 +107,8 @@ class SqliteStore implements Store {
     this.jobs = repositories.jobs;
     this.knowledge = repositories.knowledge;
     this.tickets = repositories.tickets;
+    this.synth = repositories.synth;
+    this.datasets = repositories.datasets;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

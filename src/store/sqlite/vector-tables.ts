@@ -4,8 +4,9 @@
  * - `knowledge_bits_<w>` (w = the dimension rounded up to whole bytes):
  *   `vec_quantize_binary` of every vector (its signs), rowid = chunk key,
  *   partitioned by cell so a search reads only the cells it probes;
- * - `knowledge_centroids_<dimension>`: each cell's float centroid (cosine),
- *   rowid = cell, partitioned by agent index.
+ * - `knowledge_centroids_<dimension>`: each cell's float centroid (the sum of
+ *   its members' unit vectors; cosine distance ignores its length), rowid =
+ *   cell, partitioned by agent index.
  * Triggers delete their rows with the `chunk_vectors` / `knowledge_cells` rows
  * on every removal path (a source, an agent, a tenant).
  *
@@ -25,6 +26,9 @@ export interface VectorTables {
   /** The `k` vectors of `cell` nearest to `padded` by Hamming distance. */
   nearestInCell(padded: Buffer, cell: number, k: number): Neighbour[];
   insertCentroid(cell: number, indexKey: number, vector: Buffer): void;
+  /** Every centroid of the agent. */
+  centroidsOf(indexKey: number): { cell: number; centroid: Float32Array }[];
+  replaceCentroid(cell: number, indexKey: number, vector: Buffer): void;
   /** The agent's `k` cells whose centroids are nearest to `vector` by cosine distance. */
   nearestCells(vector: Buffer, indexKey: number, k: number): number[];
 }
@@ -36,12 +40,12 @@ export function createVectorTablesCache(
   const cache = new Map<number, VectorTables>();
   const exists = db.prepare<[string], number>("SELECT 1 FROM sqlite_schema WHERE name = ?").pluck();
   return (dimension, create) => {
-    const cached = cache.get(dimension);
-    if (cached) return cached;
     const width = bitWidth(dimension);
     const bits = `knowledge_bits_${width}`;
     const centroids = `knowledge_centroids_${dimension}`;
+    // Checked on every call, not cached: the transaction that created the tables may have rolled back.
     if (!exists.get(bits) || !exists.get(centroids)) {
+      cache.delete(dimension);
       if (!create) return undefined;
       // Two dimensions may share a bit width: each table is made only when missing.
       db.exec(`
@@ -53,6 +57,8 @@ export function createVectorTablesCache(
         CREATE TRIGGER IF NOT EXISTS ${centroids}_cleanup AFTER DELETE ON knowledge_cells
         BEGIN DELETE FROM ${centroids} WHERE rowid = old.cell; END;`);
     }
+    const cached = cache.get(dimension);
+    if (cached) return cached;
     const insertBits = db.prepare<[number, number, Buffer]>(
       `INSERT INTO ${bits} (rowid, cell, bits) VALUES (CAST(? AS INTEGER), CAST(? AS INTEGER), vec_quantize_binary(?))`,
     );
@@ -64,6 +70,10 @@ export function createVectorTablesCache(
     const insertCentroid = db.prepare<[number, number, Buffer]>(
       `INSERT INTO ${centroids} (rowid, agent_key, centroid) VALUES (CAST(? AS INTEGER), CAST(? AS INTEGER), ?)`,
     );
+    const centroidsOf = db.prepare<[number], { cell: number; centroid: Buffer }>(
+      `SELECT rowid AS cell, centroid FROM ${centroids} WHERE agent_key = CAST(? AS INTEGER)`,
+    );
+    const removeCentroid = db.prepare<[number]>(`DELETE FROM ${centroids} WHERE rowid = CAST(? AS INTEGER)`);
     const nearestCells = db
       .prepare<[Buffer, number, number], number>(
         `SELECT rowid FROM ${centroids} WHERE centroid MATCH ? AND agent_key = CAST(? AS INTEGER) AND k = ?`,
@@ -74,6 +84,12 @@ export function createVectorTablesCache(
       removeBits: (chunkKey) => removeBits.run(chunkKey),
       nearestInCell: (padded, cell, k) => nearestInCell.all(padded, cell, k),
       insertCentroid: (cell, indexKey, vector) => insertCentroid.run(cell, indexKey, vector),
+      centroidsOf: (indexKey) =>
+        centroidsOf.all(indexKey).map(({ cell, centroid }) => ({ cell, centroid: blobFloats(centroid) })),
+      replaceCentroid(cell, indexKey, vector) {
+        removeCentroid.run(cell);
+        insertCentroid.run(cell, indexKey, vector);
+      },
       nearestCells: (vector, indexKey, k) => nearestCells.all(vector, indexKey, k),
     };
     cache.set(dimension, tables);

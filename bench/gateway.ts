@@ -1,0 +1,312 @@
+/**
+ * What the gateway adds: the latency of a plain chat completion through
+ * Alambique's HTTP server, over calling the model provider in-process, at a
+ * fixed arrival rate of 1, 100 and 1,000 requests a second, beside a bare
+ * Fastify hello world measured in the same run.
+ *
+ *   npx tsx bench/gateway.ts [--rates 1,100,1000] [--seconds 10] [--slow-seconds 20]
+ *
+ * The model is an "instant" one: a real `LanguageModelV3` that answers every
+ * call at once with a fixed short completion. It stands for the inference
+ * engine, whose own time is outside what the gateway adds; with it, what is
+ * measured is the gateway: HTTP, JSON, validation, request ids, hooks,
+ * metrics, limits, the mapping to and from the provider spec.
+ *
+ * Three sides, each at every rate:
+ * - provider: `model.doGenerate(...)` called in-process, the floor;
+ * - fastify: a bare Fastify server answering the same request (same URL, same
+ *   body, parsed the same way) with `{"hello":"world"}`;
+ * - alambique: `createServer` as `alambique serve` runs it (limits on, the
+ *   rate limit set too high to refuse; logging at `warn`, into /dev/null;
+ *   the catalog in a SQLite store, read through ModelRegistry), auth off.
+ * The HTTP sides are loaded from a second process (bench/gateway-load.ts):
+ * open-loop, keep-alive connections, latency from writing a request to
+ * reading its whole response. Before each measured run, 2 s at 200 req/s warm
+ * up the JIT. The 1 req/s run lasts `--slow-seconds` (its p99 is close to its
+ * maximum); the others `--seconds`.
+ *
+ * Beside each HTTP side's round trip, "in server" is the time the server
+ * itself spent (Fastify's `reply.elapsedTime`: from routing to the response
+ * handed to the socket), which separates the server's work from the client,
+ * the loopback and waking idle processes up.
+ *
+ * Added = alambique − provider, per percentile, on the round trip. PASS needs,
+ * at every rate, added p50 ≤ 0.5 ms and added p99 ≤ 2 ms; the exit code is 1
+ * on FAIL. "Over Fastify" (alambique − bare Fastify) is printed beside it.
+ * Both processes share this machine's cores with whatever else runs: the load
+ * average is printed before and after.
+ */
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import type { LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import Fastify, { type FastifyInstance } from "fastify";
+import { pino } from "pino";
+import { ModelRegistry } from "../src/models/model-registry.js";
+import { createServer } from "../src/server/create-server.js";
+import { instantModel, instantResolver } from "../src/server/openai/instant-model.fixture.js";
+import type { ModelResolver } from "../src/spec/models.js";
+import { openStore } from "../src/store/open-store.js";
+import type { LoadJob, LoadResult } from "./gateway-load.js";
+import { formatTable } from "./lib/format-table.js";
+import { percentile } from "./lib/stats.js";
+
+const TARGET_P50_MS = 0.5;
+const TARGET_P99_MS = 2;
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: "string", default: "1,100,1000" },
+    seconds: { type: "string", default: "10" },
+    "slow-seconds": { type: "string", default: "20" },
+    rounds: { type: "string", default: "4" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(
+    "npx tsx bench/gateway.ts [--rates 1,100,1000] [--seconds 10] [--slow-seconds 20] [--rounds 4]",
+  );
+  process.exit(0);
+}
+const rates = args.rates.split(",").map(Number);
+const seconds = Number(args.seconds);
+const slowSeconds = Number(args["slow-seconds"]);
+const rounds = Number(args.rounds);
+if (
+  rates.some((r) => !(r > 0)) ||
+  !(seconds > 0) ||
+  !(slowSeconds > 0) ||
+  !Number.isInteger(rounds) ||
+  rounds < 1
+) {
+  console.error("--rates, --seconds and --slow-seconds take positive numbers, --rounds a positive integer");
+  process.exit(2);
+}
+
+const body = JSON.stringify({
+  model: "instant",
+  messages: [
+    { role: "system", content: "Eres Lucía, la asistente de la panadería." },
+    { role: "user", content: "¿A qué hora abrís el domingo?" },
+  ],
+  max_tokens: 64,
+  temperature: 0.2,
+});
+
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
+const command = `npx tsx bench/gateway.ts --rates ${args.rates} --seconds ${seconds} --slow-seconds ${slowSeconds} --rounds ${rounds}`;
+console.log(`reproduce: ${command}`);
+console.log(
+  `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}; load average before: ${loadAverage()}`,
+);
+console.log(
+  'The model is an "instant" LanguageModelV3 (a fixed short completion, at once): it stands for the\n' +
+    "inference engine, whose own time is outside what the gateway adds. What is measured is the gateway.\n",
+);
+
+const model = instantModel({ text: "Abrimos el domingo de 8:00 a 14:00." });
+
+// The catalog is the real one, a SQLite store read by ModelRegistry; only the model behind the
+// catalog entry is the instant one.
+const dataDir = mkdtempSync(join(tmpdir(), "alq-bench-gateway-"));
+const store = await openStore(join(dataDir, "alambique.db"));
+const [instantRecord] = await instantResolver({ instant: model }).list();
+await store.models.add(instantRecord!);
+const registry = new ModelRegistry({ store });
+const catalog: ModelResolver = {
+  list: () => registry.list(),
+  languageModel: async (name) => {
+    await registry.find(name);
+    return model;
+  },
+  embeddingModel: (name) => registry.embeddingModel(name),
+};
+const alambique = createServer({
+  auth: "disabled",
+  store,
+  models: catalog,
+  logger: pino({ level: "warn" }, pino.destination("/dev/null")),
+  limits: { requestsPerMinute: 1e9 },
+});
+const fastify = Fastify({ logger: false });
+fastify.post("/v1/chat/completions", async () => ({ hello: "world" }));
+
+// Time each server spends on a request, from Fastify's routing to the response's last byte handed to
+// the socket (`reply.elapsedTime`): the share of the round trip that is the server's own.
+let serverTimes: number[] = [];
+for (const app of [alambique, fastify]) {
+  app.addHook("onResponse", (_request, reply, done) => {
+    serverTimes.push(reply.elapsedTime);
+    done();
+  });
+}
+
+const urls = {
+  fastify: await listen(fastify),
+  alambique: await listen(alambique),
+};
+const loader = fork(new URL("./gateway-load.ts", import.meta.url), { execArgv: process.execArgv });
+
+// Pauses of this process (the servers') for garbage collection, by side, in ms.
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ["gc"] });
+
+interface Row {
+  rate: number;
+  side: string;
+  latencies: number[];
+  /** In-server time of each request (empty for the provider side). */
+  server: number[];
+  note: string;
+}
+const rows: Row[] = [];
+for (const rate of rates) {
+  const runSeconds = rate < 10 ? slowSeconds : seconds;
+  rows.push({
+    rate,
+    side: "provider (in-process)",
+    latencies: await inProcess(rate, runSeconds),
+    server: [],
+    note: "",
+  });
+  // The two servers take turns, `rounds` times each, so that drift in the machine's load hits both alike.
+  const runs = { fastify: [] as LoadResult[], alambique: [] as LoadResult[] };
+  const pauses = { fastify: [] as number[], alambique: [] as number[] };
+  const inServer = { fastify: [] as number[], alambique: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of ["fastify", "alambique"] as const) {
+      await load({ url: urls[side], body, rate: Math.max(rate, 200), seconds: round === 0 ? 2 : 0.5 });
+      gcPauses = [];
+      serverTimes = [];
+      runs[side].push(await load({ url: urls[side], body, rate, seconds: runSeconds / rounds }));
+      pauses[side].push(...gcPauses);
+      inServer[side].push(...serverTimes);
+    }
+  }
+  for (const side of ["fastify", "alambique"] as const) {
+    const latencies = runs[side].flatMap((r) => r.latencies);
+    const sent = runs[side].reduce((n, r) => n + r.sent, 0);
+    const failures = runs[side].reduce((n, r) => n + r.failed, 0);
+    const elapsed = runs[side].reduce((n, r) => n + r.elapsedMs, 0);
+    const lag = Math.max(...runs[side].map((r) => r.maxLagMs));
+    if (failures > 0) {
+      console.error(
+        `${side} at ${rate}/s: ${failures} of ${sent} failed (${runs[side].find((r) => r.error)?.error})`,
+      );
+    }
+    const gc = pauses[side];
+    rows.push({
+      rate,
+      side: side === "fastify" ? "bare Fastify hello world" : "alambique /v1/chat/completions",
+      latencies,
+      server: inServer[side],
+      note:
+        `${latencies.length}/${sent} ok at ${((sent / elapsed) * 1000).toFixed(0)}/s, client lag ≤ ${lag.toFixed(1)} ms; ` +
+        `server GC ${gc.length}× ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms (max ${Math.max(0, ...gc).toFixed(1)})`,
+    });
+  }
+}
+loader.kill();
+await Promise.all([alambique.close(), fastify.close()]);
+await registry.dispose();
+await store.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const ms = (n: number) => n.toFixed(3);
+const table: string[][] = [
+  ["rate", "side", "p50 ms", "p99 ms", "max ms", "in server p50", "in server p99", "requests"],
+];
+for (const row of rows) {
+  table.push([
+    `${row.rate}/s`,
+    row.side,
+    ms(percentile(row.latencies, 50)),
+    ms(percentile(row.latencies, 99)),
+    ms(Math.max(...row.latencies)),
+    row.server.length > 0 ? ms(percentile(row.server, 50)) : "",
+    row.server.length > 0 ? ms(percentile(row.server, 99)) : "",
+    row.note || `${row.latencies.length} calls`,
+  ]);
+}
+console.log(formatTable(table, [0, 1, 7]));
+
+const verdicts: string[] = [];
+let failed = false;
+const added: string[][] = [
+  ["rate", "added p50 ms", "added p99 ms", "over Fastify p50 ms", "over Fastify p99 ms", ""],
+];
+for (const rate of rates) {
+  const side = (name: string) => rows.find((r) => r.rate === rate && r.side.startsWith(name))!.latencies;
+  const [provider, bare, ours] = [side("provider"), side("bare"), side("alambique")];
+  const p50 = percentile(ours, 50) - percentile(provider, 50);
+  const p99 = percentile(ours, 99) - percentile(provider, 99);
+  const ok = p50 <= TARGET_P50_MS && p99 <= TARGET_P99_MS && ours.length > 0;
+  failed ||= !ok;
+  added.push([
+    `${rate}/s`,
+    ms(p50),
+    ms(p99),
+    ms(percentile(ours, 50) - percentile(bare, 50)),
+    ms(percentile(ours, 99) - percentile(bare, 99)),
+    ok ? "ok" : "over target",
+  ]);
+  verdicts.push(`${rate}/s ${ms(p50)}/${ms(p99)}`);
+}
+console.log(
+  `\nadded by the gateway = alambique − provider (same percentile):\n${formatTable(added, [0, 5])}`,
+);
+console.log(`\nload average after: ${loadAverage()}`);
+if (Math.max(...loadavg()) > cpus().length) {
+  console.log(
+    "(the load average is above the core count: other work shared the cores; rerun on a quiet machine)",
+  );
+}
+console.log(
+  `\n${failed ? "FAIL" : "PASS"}: added p50 ≤ ${TARGET_P50_MS} ms and p99 ≤ ${TARGET_P99_MS} ms at every rate: ${verdicts.join("; ")}`,
+);
+process.exit(failed ? 1 : 0);
+
+async function listen(app: FastifyInstance): Promise<string> {
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return `${address}/v1/chat/completions`;
+}
+
+function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve) => {
+    loader.once("message", (result) => resolve(result as LoadResult));
+    loader.send(job);
+  });
+}
+
+/** The provider alone: `doGenerate` with the call options the server would pass, at the same rate. */
+async function inProcess(rate: number, runSeconds: number): Promise<number[]> {
+  const options: LanguageModelV3CallOptions = {
+    prompt: [
+      { role: "system", content: "Eres Lucía, la asistente de la panadería." },
+      { role: "user", content: [{ type: "text", text: "¿A qué hora abrís el domingo?" }] },
+    ],
+    maxOutputTokens: 64,
+    temperature: 0.2,
+    abortSignal: new AbortController().signal,
+  };
+  for (let i = 0; i < 2_000; i++) await model.doGenerate(options);
+  const total = Math.max(1, Math.round(rate * runSeconds));
+  const latencies: number[] = [];
+  // The calls are independent and each far shorter than the interval: the rate changes nothing but
+  // the wall time, so they run back to back, `total` of them.
+  for (let i = 0; i < total; i++) {
+    const t0 = performance.now();
+    await model.doGenerate(options);
+    latencies.push(performance.now() - t0);
+  }
+  return latencies;
+}

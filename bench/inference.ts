@@ -1,0 +1,259 @@
+/**
+ * Inference speed: our embedded provider against node-llama-cpp called directly, side by side.
+ *
+ *   npx tsx bench/inference.ts [--model PATH | --preset tiny|small|tiny,small] [--threads 1]
+ *     [--prompt-tokens 512] [--decode-tokens 256] [--runs 5] [--context-size 2048] [--sequences 1]
+ *     [--api stream|generate] [--seed 1]
+ *
+ * Three sides run one loaded copy of the GGUF (the provider loads it; the
+ * direct sides borrow its LlamaModel), each on its own context with the same
+ * threads, context size, sequences and (default) batch size, on the CPU:
+ * - ours: `createLlamaCpp(...).languageModel(path).doStream` (or doGenerate);
+ * - node-llama-cpp LlamaChat: what our provider is built on, used directly;
+ * - node-llama-cpp sequence.evaluate: a bare token loop, the floor.
+ * All send the same one-message chat rendered by the model's own chat
+ * template (our provider always applies it), decode greedily (temperature 0,
+ * no repeat penalty) and reuse their KV cache the same way.
+ *
+ * Each run gives each side a fresh prompt (a different cut of the forge corpus,
+ * so only the template's opening is cached) and makes two calls:
+ * - prefill: `maxTokens` 1. Rate = prompt tokens evaluated / call time, i.e.
+ *   the time to the first token, from handing over the prompt;
+ * - decode: the same prompt again (now cached but for its last token), up to
+ *   `--decode-tokens` tokens. Rate = tokens generated (as each side counts
+ *   them) / call time.
+ * One warm-up run precedes `--runs` measured runs; the sides' order rotates
+ * every run (A B C, B C A, ...) so drift hits all alike. The table shows the
+ * median and p90 rates (p90: the rate that 90% of runs reached, from the 90th
+ * percentile of call times) and ours / theirs, the ratio of medians. PASS
+ * needs both ratios at or above 0.97 in both phases; the exit code is 1 on FAIL.
+ * Beside the wall clock, the table gives the process's CPU time per call and
+ * the same ratio from it: on a shared machine (load average above the core
+ * count, printed before and after) waiting for a core inflates wall times at
+ * random, while CPU time still shows what each side costs.
+ *
+ * Forged models (default preset "small") never emit end-of-generation tokens,
+ * so every side produces exactly `--decode-tokens`; with a real model, ours and
+ * LlamaChat stop at EOS while sequence.evaluate goes on, and the rates use the
+ * real counts.
+ */
+import { statSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { arch, cpus, loadavg, platform, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { resolveChatWrapper } from "node-llama-cpp";
+import { forgeModel } from "../src/models/forge/forge-model.js";
+import { FORGE_PRESET_NAMES, isForgePresetName } from "../src/models/forge/forge-presets.js";
+import { createLlamaCpp, type LlamaCppProvider } from "../src/models/llamacpp/create-llamacpp-provider.js";
+import { buildPrompts } from "./inference-prompts.js";
+import {
+  type BenchSide,
+  type CallResult,
+  type ContextSettings,
+  evaluateSide,
+  llamaChatSide,
+  providerSide,
+} from "./inference-sides.js";
+import { formatTable } from "./lib/format-table.js";
+import { median, percentile } from "./lib/stats.js";
+
+const TARGET = 0.97;
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: "string" },
+    preset: { type: "string", default: "small" },
+    threads: { type: "string", default: "1" },
+    "prompt-tokens": { type: "string", default: "512" },
+    "decode-tokens": { type: "string", default: "256" },
+    runs: { type: "string", default: "5" },
+    "context-size": { type: "string", default: "2048" },
+    sequences: { type: "string", default: "1" },
+    api: { type: "string", default: "stream" },
+    seed: { type: "string", default: "1" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (args.help) {
+  console.log(
+    "npx tsx bench/inference.ts [--model PATH | --preset tiny|small|tiny,small] [--threads 1] [--prompt-tokens 512]\n" +
+      "  [--decode-tokens 256] [--runs 5] [--context-size 2048] [--sequences 1] [--api stream|generate] [--seed 1]",
+  );
+  process.exit(0);
+}
+
+const positive = (name: keyof typeof args): number => {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+const promptTokens = positive("prompt-tokens");
+const decodeTokens = positive("decode-tokens");
+const runs = positive("runs");
+const settings: ContextSettings = {
+  threads: positive("threads"),
+  contextSize: positive("context-size"),
+  sequences: positive("sequences"),
+  seed: Number(args.seed),
+};
+if (!Number.isInteger(settings.seed) || settings.seed < 0) throw new Error("--seed must be an integer >= 0");
+if (args.api !== "stream" && args.api !== "generate") throw new Error("--api must be stream or generate");
+const api = args.api;
+if (promptTokens + decodeTokens >= settings.contextSize) {
+  throw new Error(
+    `--prompt-tokens + --decode-tokens must stay below --context-size (${settings.contextSize})`,
+  );
+}
+const presets = (args.preset ?? "small").split(",");
+for (const preset of presets) {
+  if (!isForgePresetName(preset)) throw new Error(`--preset: one of ${FORGE_PRESET_NAMES.join(", ")}`);
+}
+
+// One provider for the whole run. The direct sides use the very LlamaModel it loads (same weights in memory:
+// separately loaded copies of one file were measured to decode up to 15% apart on this VM, by placement alone).
+const provider = createLlamaCpp({
+  gpu: false,
+  threads: settings.threads,
+  contextSize: settings.contextSize,
+  sequences: settings.sequences,
+});
+const backend = await provider.backend();
+const command = [
+  "npx tsx bench/inference.ts",
+  args.model ? `--model ${args.model}` : `--preset ${presets.join(",")}`,
+  `--threads ${settings.threads} --prompt-tokens ${promptTokens} --decode-tokens ${decodeTokens} --runs ${runs}`,
+  `--context-size ${settings.contextSize} --sequences ${settings.sequences} --api ${api} --seed ${settings.seed}`,
+].join(" ");
+console.log(`reproduce: ${command}`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${platform()} ${arch()}, ` +
+    `Node ${process.version}, node-llama-cpp ${await nodeLlamaCppVersion()}, ` +
+    `llama.cpp release ${backend.llamaCppRelease} (${backend.buildType}, CPU, ${backend.cpuMathCores} math cores)`,
+);
+
+console.log(`load average before: ${loadAverage()}`);
+const loadBefore = loadavg()[0]!;
+let failed = false;
+if (args.model) failed = (await benchModel(provider, args.model, args.model)) || failed;
+else {
+  const dir = await mkdtemp(join(tmpdir(), "alambique-bench-"));
+  try {
+    for (const preset of presets) {
+      if (!isForgePresetName(preset)) continue;
+      const forged = await forgeModel({ out: join(dir, `${preset}.gguf`), preset, seed: settings.seed });
+      const label = `forged "${preset}" (seed ${settings.seed}, ${(forged.parameterCount / 1e6).toFixed(2)} M parameters)`;
+      failed = (await benchModel(provider, forged.path, label)) || failed;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+await provider.dispose();
+console.log(`\nload average after: ${loadAverage()}`);
+if (Math.max(loadavg()[0]!, loadBefore) > cpus().length) {
+  console.log(
+    `the machine was busy (load above its ${cpus().length} cores): other processes took cores at random moments, ` +
+      "so wall-clock rates and their ratios are unreliable; the CPU-time ratios are steadier. Rerun when idle.",
+  );
+}
+process.exitCode = failed ? 1 : 0;
+
+/** Benchmarks one GGUF file and prints its table; returns true when a ratio misses the target. */
+async function benchModel(provider: LlamaCppProvider, path: string, label: string): Promise<boolean> {
+  const { model } = await provider.load(path);
+  const chatWrapper = resolveChatWrapper(model);
+  const prompts = await buildPrompts(model, chatWrapper, promptTokens, runs + 1);
+  const sides: BenchSide[] = [
+    providerSide(provider, path, settings, api),
+    await llamaChatSide(model, chatWrapper, settings),
+    await evaluateSide(model, chatWrapper, settings),
+  ];
+  const batchSizes = new Set(sides.map((side) => side.batchSize).filter((size) => size !== undefined));
+
+  const prefill = sides.map(() => [] as CallResult[]);
+  const decode = sides.map(() => [] as CallResult[]);
+  for (let run = 0; run <= runs; run++) {
+    const prompt = prompts[run]!;
+    for (let k = 0; k < sides.length; k++) {
+      const index = (run + k) % sides.length;
+      const side = sides[index]!;
+      const first = await side.call(prompt, 1);
+      const rest = await side.call(prompt, decodeTokens);
+      if (run === 0) continue; // warm-up
+      prefill[index]!.push(first);
+      decode[index]!.push(rest);
+    }
+  }
+  for (const side of sides) await side.dispose();
+
+  const rows: string[][] = [
+    ["phase", "side", "ms/call", "tok/s", "p90 tok/s", "ours / side", "cpu ms/call", "ours / side (cpu)", ""],
+  ];
+  const verdicts: string[] = [];
+  let failed = false;
+  for (const [phase, calls] of [
+    ["prefill", prefill],
+    ["decode", decode],
+  ] as const) {
+    const tokens = (c: CallResult) => (phase === "prefill" ? c.evaluatedPromptTokens : c.outputTokens);
+    const wall = calls.map((sideCalls) => sideCalls.map((c) => tokens(c) / (c.ms / 1000)));
+    const cpu = calls.map((sideCalls) => sideCalls.map((c) => tokens(c) / (c.cpuMs / 1000)));
+    const ratios: string[] = [];
+    sides.forEach((side, i) => {
+      const ratio = median(wall[0]!) / median(wall[i]!);
+      const cpuRatio = median(cpu[0]!) / median(cpu[i]!);
+      rows.push([
+        phase,
+        side.name,
+        median(calls[i]!.map((c) => c.ms)).toFixed(2),
+        median(wall[i]!).toFixed(0),
+        // The 90th percentile of call times is the 10th percentile of rates.
+        percentile(wall[i]!, 10).toFixed(0),
+        i === 0 ? "" : ratio.toFixed(3),
+        median(calls[i]!.map((c) => c.cpuMs)).toFixed(2),
+        i === 0 ? "" : cpuRatio.toFixed(3),
+        `${median(calls[i]!.map(tokens))} tok/call`,
+      ]);
+      if (i > 0) {
+        ratios.push(`${ratio.toFixed(3)} vs ${side.name.replace("node-llama-cpp ", "")}`);
+        if (!(ratio >= TARGET)) failed = true;
+      }
+    });
+    verdicts.push(`${phase} ${ratios.join(", ")}`);
+  }
+
+  const texts = decode.map((calls) => calls.map((c) => c.text));
+  const sameText = texts.every((sideTexts) => sideTexts.every((text, run) => text === texts[0]![run]));
+  const promptLengths = new Set(prefill.flatMap((calls) => calls.map((c) => c.promptTokens)));
+  console.log(
+    `\nmodel: ${label}: ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB, ${model.fileInfo.metadata.general.architecture}\n` +
+      `settings: threads ${settings.threads}, context ${settings.contextSize} x ${settings.sequences} sequence(s), ` +
+      `batch ${[...batchSizes].join("/")} (node-llama-cpp's default for that context, on every side), greedy, no repeat penalty, ` +
+      `chat template "${chatWrapper.wrapperName}" on every side\n` +
+      `prompt: ${[...promptLengths].join("/")} tokens rendered; decode: up to ${decodeTokens} tokens; ` +
+      `${runs} runs after 1 warm-up, sides interleaved; same answers on every side: ${sameText ? "yes" : "NO"}\n`,
+  );
+  console.log(formatTable(rows, [0, 1, 8]));
+  console.log(
+    `\n${failed ? "FAIL" : "PASS"}: ours / theirs (median tok/s, wall clock) must be >= ${TARGET}: ${verdicts.join("; ")}`,
+  );
+  return failed;
+}
+
+async function nodeLlamaCppVersion(): Promise<string> {
+  // The package exports no package.json; its entry point is dist/index.js.
+  const entry = fileURLToPath(import.meta.resolve("node-llama-cpp"));
+  const pkg = JSON.parse(await readFile(join(dirname(entry), "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ");
+}

@@ -1,0 +1,217 @@
+/**
+ * The synthetic-data pipeline against a model server: rows per second, the
+ * share of wall time the pipeline itself takes, and whether enough
+ * concurrency keeps the server busy.
+ *
+ *   npx tsx bench/synth.ts [--rows 600] [--concurrency 1,8,64] [--steps qa|full] [--latency-ms 50]
+ *
+ * The server is Alambique's own OpenAI-compatible server
+ * (src/server/create-server.ts) in a child process on a loopback port
+ * (bench/synth-server.ts), fronting an "instant" LanguageModelV3 that answers
+ * every call at once with JSON matching the call's schema — or, for the
+ * saturation check, after `--latency-ms` (a model that takes time to
+ * generate). The engine runs here on the demo bakery (data/demo) in a SQLite
+ * store in a temporary folder, and reaches the server through the catalog and
+ * the OpenAI-compatible provider, as it would reach vLLM. `--steps qa`: one
+ * structured call per row (fixture steps); `full`: the real generation steps
+ * of src/distill/steps (questions, Evol rewrites, grounded answers with
+ * retrieval, multi-turn conversations). No judge.
+ *
+ * Measured, side by side in one run:
+ * - the engine alone: the same job with rows made in-process by a model-free
+ *   step; its time per row is the pipeline's own cost (plan, dispatch,
+ *   validation, group commits, checkpoints, dedup, the dataset);
+ * - the pipeline through the server at each concurrency, instant and slow:
+ *   rows/s, model calls/s, server busy (the share of the generation phase in
+ *   which the server holds at least one request, measured in the server
+ *   process) and engine share (the engine's cost per row × rows ÷ wall time);
+ * - the reference: the same structured calls from a bare AI SDK loop (no
+ *   engine, no store) at the highest concurrency.
+ * PASS: the server ≥ 95% busy at the highest concurrency with the slow model
+ * (`--latency-ms`, default 50: a fast engine; a real teacher takes longer).
+ * With the instant model the server can only be busy while the client is
+ * faster than it, which no client is (the bare AI SDK loop shows the
+ * ceiling): that row is reported, not judged. Exit code 1 on FAIL.
+ */
+import { rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { defaultSynthSteps } from "../src/distill/pipeline/default-synth-steps.js";
+import { enqueueSynthJob } from "../src/distill/pipeline/enqueue-synth-job.js";
+import { runSynthJob } from "../src/distill/pipeline/run-synth-job.js";
+import type { SynthSteps } from "../src/distill/pipeline/synth-step.js";
+import { forgedQaSteps } from "../src/distill/pipeline/synth-test.fixture.js";
+import { ModelRegistry } from "../src/models/model-registry.js";
+import { formatTable } from "./lib/format-table.js";
+import {
+  bareClientLoop,
+  benchStore,
+  modelFreeSteps,
+  type ServerStats,
+  startBenchServer,
+} from "./synth-measure.js";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
+};
+const rows = Number(option("rows", "600"));
+const levels = option("concurrency", "1,8,64").split(",").map(Number);
+const stepsKind = option("steps", "qa");
+const slowMs = Number(option("latency-ms", "50"));
+const top = Math.max(...levels);
+const command = `npx tsx bench/synth.ts --rows ${rows} --concurrency ${levels.join(",")} --steps ${stepsKind} --latency-ms ${slowMs}`;
+
+const server = await startBenchServer();
+const { dir, store, tenant } = await benchStore(server.port);
+const models = new ModelRegistry({ store });
+const teacher = await models.languageModel("instant-teacher");
+let jobNumber = 0;
+
+console.log(command);
+console.log(
+  `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} before; ${rows} rows per job, steps ${stepsKind}\n`,
+);
+
+interface Measured {
+  wallS: number;
+  /** Planning before the first row, and dedup + dataset after the last. */
+  fixedS: number;
+  rows: number;
+  calls: number;
+  genS: number;
+  busy: number;
+}
+
+async function runJob(
+  concurrency: number,
+  steps: (payload: Parameters<typeof defaultSynthSteps>[0]) => SynthSteps,
+) {
+  const { job, payload } = await enqueueSynthJob(store, models, {
+    tenantId: tenant.id,
+    agent: "la-espiga",
+    teacher: "instant-teacher",
+    count: rows,
+    concurrency,
+    seed: ++jobNumber,
+    dataset: { name: `bench-${jobNumber}` },
+  });
+  const mark = async () => ({ at: performance.now(), server: await server.stats() });
+  let genStart: Promise<{ at: number; server: ServerStats }> | undefined;
+  let genEnd: Promise<{ at: number; server: ServerStats }> | undefined;
+  const started = await mark();
+  const result = await runSynthJob({
+    store,
+    models,
+    steps: steps(payload),
+    jobId: job.id,
+    onProgress: (p) => {
+      if (p.phase === "generating") genStart ??= mark();
+      else genEnd ??= mark();
+    },
+  });
+  const ended = await mark();
+  if (result.outcome !== "succeeded")
+    throw new Error(`job ${job.id}: ${result.outcome} ${result.error ?? ""}`);
+  if (result.report.kept < result.report.rows) {
+    const [dropped] = await store.synth.listRows(job.id, { status: "dropped", limit: 1 });
+    console.warn(
+      `job ${jobNumber}: ${result.report.rows - result.report.kept} rows dropped, e.g. ${dropped?.dropped}: ${dropped?.dropDetail}`,
+    );
+  }
+  const [gs, ge] = [await genStart!, await (genEnd ?? Promise.resolve(ended))];
+  return {
+    wallS: (ended.at - started.at) / 1000,
+    fixedS: (gs.at - started.at + ended.at - ge.at) / 1000,
+    rows: result.report.rows,
+    calls: ended.server.requests - started.server.requests,
+    genS: (ge.at - gs.at) / 1000,
+    busy: (ge.server.busyMs - gs.server.busyMs) / (ge.server.atMs - gs.server.atMs),
+  } satisfies Measured;
+}
+
+async function bare(concurrency: number): Promise<Measured> {
+  const s0 = await server.stats();
+  const t0 = performance.now();
+  await bareClientLoop(teacher, rows, concurrency);
+  const wallS = (performance.now() - t0) / 1000;
+  const s1 = await server.stats();
+  const busy = (s1.busyMs - s0.busyMs) / (s1.atMs - s0.atMs);
+  return { wallS, fixedS: 0, rows, calls: s1.requests - s0.requests, genS: wallS, busy };
+}
+
+const chosen = (payload: Parameters<typeof defaultSynthSteps>[0]) =>
+  stepsKind === "full" ? defaultSynthSteps(payload) : forgedQaSteps();
+
+// The engine alone (warm-up first: the first job pays for JIT and module loading).
+await runJob(top, (p) => modelFreeSteps(chosen(p).plan));
+const engine = await runJob(top, (p) => modelFreeSteps(chosen(p).plan));
+/** The engine's own cost: per row while generating, and once per job (planning, dedup, dataset). */
+const engineMsPerRow = (engine.genS * 1000) / engine.rows;
+const engineFixedMs = engine.fixedS * 1000;
+await runJob(top, chosen);
+
+const table: string[][] = [
+  ["model", "client", "concurrency", "rows/s", "calls/s", "server busy", "engine share"],
+];
+const shares = new Map<string, number>();
+const busies = new Map<string, number>();
+for (const latency of [0, slowMs]) {
+  await server.setLatency(latency);
+  const model = latency === 0 ? "instant" : `${latency} ms/call`;
+  for (const concurrency of levels) {
+    const m = await runJob(concurrency, chosen);
+    const share = (engineMsPerRow * m.rows + engineFixedMs) / (m.wallS * 1000);
+    shares.set(`${latency}:${concurrency}`, share);
+    busies.set(`${latency}:${concurrency}`, m.busy);
+    table.push([
+      model,
+      `pipeline (${stepsKind})`,
+      String(concurrency),
+      (m.rows / m.wallS).toFixed(1),
+      (m.calls / m.genS).toFixed(0),
+      pct(m.busy),
+      pct(share),
+    ]);
+  }
+  const reference = await bare(top);
+  table.push([
+    model,
+    "bare AI SDK loop",
+    String(top),
+    "-",
+    (reference.calls / reference.wallS).toFixed(0),
+    pct(reference.busy),
+    "-",
+  ]);
+}
+
+const instantBusy = busies.get(`0:${top}`)!;
+const slowBusy = busies.get(`${slowMs}:${top}`)!;
+const pass = slowBusy >= 0.95;
+console.log(formatTable(table, [0, 1]));
+console.log(
+  `\nengine alone: ${(engineMsPerRow * 1000).toFixed(0)} µs per row while generating ` +
+    `(${(1000 / engineMsPerRow).toFixed(0)} rows/s) + ${engineFixedMs.toFixed(0)} ms per job for planning, dedup and the dataset ` +
+    `(${rows} rows, concurrency ${top}, a model-free step)`,
+);
+console.log(
+  `engine share of the wall time at concurrency ${top}: ${pct(shares.get(`0:${top}`)!)} with the instant model, ` +
+    `${pct(shares.get(`${slowMs}:${top}`)!)} with the ${slowMs} ms model`,
+);
+console.log(
+  `${pass ? "PASS" : "FAIL"}: at concurrency ${top} the server was busy ${pct(slowBusy)} of the generation phase ` +
+    `with a ${slowMs} ms model (needs >= 95%); with the instant model ${pct(instantBusy)} ` +
+    "(a model that costs nothing leaves the server idle whenever the client is busy: compare the bare AI SDK loop)",
+);
+console.log(`load average ${loadavg()[0]!.toFixed(2)} after\nreproduce: ${command}`);
+
+await models.dispose();
+await store.close();
+server.stop();
+rmSync(dir, { recursive: true, force: true });
+process.exitCode = pass ? 0 : 1;
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { type AgentSpecInput, agentSpecSchema } from "../../spec/agent.js";
+import { StoreError } from "../../spec/errors.js";
+import type { JsonValue } from "../../spec/json.js";
+import type { AgentRecord, Store } from "../../spec/store.js";
+import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
+import type { RequestAuth } from "../auth/request-auth.js";
+import { readAgentSpecBody, yamlContentTypes } from "./agent-spec-body.js";
+import { checkAgentSpecPolicy } from "./agent-spec-policy.js";
+import type { ApiDeps } from "./api-deps.js";
+import { deletedSchema, isoTime, listOf } from "./api-schemas.js";
+import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
+import { findAgent } from "./find-agent.js";
+
+export const agentSpecDoc = agentSpecSchema.meta({
+  id: "AgentSpec",
+  description: "What a business writes to describe its agent; the same as an agent YAML file.",
+});
+
+export const agentSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    name: z.string(),
+    spec: agentSpecDoc,
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .meta({ id: "Agent" });
+
+export const agentNameParams = z.object({ name: z.string() });
+
+/** `/api/agents`: list, read, create or replace (JSON or YAML), remove. */
+export function agentsRoutes({ store }: ApiDeps): ApiRoute[] {
+  return [
+    defineApiRoute({
+      method: "GET",
+      path: "/api/agents",
+      tag: "agents",
+      summary: "The tenant's agents",
+      access: "admin",
+      response: { description: "Oldest first", schema: listOf(agentSchema) },
+      errors: [],
+      async handler({ auth }) {
+        return { data: (await store.agents.list(auth.tenantId)).map(toAgent) };
+      },
+    }),
+    defineApiRoute({
+      method: "GET",
+      path: "/api/agents/:name",
+      tag: "agents",
+      summary: "One agent, with its spec",
+      access: "admin",
+      params: agentNameParams,
+      response: { description: "The agent", schema: agentSchema },
+      errors: [404],
+      async handler({ auth, params }) {
+        return toAgent(await findAgent(store, auth.tenantId, params.name));
+      },
+    }),
+    defineApiRoute({
+      method: "PUT",
+      path: "/api/agents/:name",
+      tag: "agents",
+      summary: "Create or replace an agent",
+      description:
+        "The body is the agent spec, as JSON or as YAML (`Content-Type: application/yaml`). Its `name` may be left out; if given it must be the URL's. Errors name the field in `param` (`tools[0].url`); YAML errors give the line and column. Only the operator's tenant may use MCP servers over stdio or `{ secret }` values. The spec's `knowledge` paths are stored but not read: upload documents with `POST /api/agents/{name}/knowledge`.",
+      access: "admin",
+      params: agentNameParams,
+      rawBody: { schema: agentSpecDoc, contentTypes: ["application/json", ...yamlContentTypes] },
+      response: { description: "Replaced (201 when created)", schema: agentSchema },
+      errors: [400, 415],
+      async handler({ auth, params, body, reply }) {
+        const spec = readAgentSpecBody(body, params.name);
+        checkAgentSpecPolicy(spec, await isOperator(store, auth));
+        const json = spec as unknown as Record<string, JsonValue>;
+        const { agent, created } = await putAgent(store, auth.tenantId, spec.name, json);
+        if (created) reply.status(201);
+        return toAgent(agent);
+      },
+    }),
+    defineApiRoute({
+      method: "DELETE",
+      path: "/api/agents/:name",
+      tag: "agents",
+      summary: "Remove an agent, with its knowledge and conversations",
+      access: "admin",
+      params: agentNameParams,
+      response: { description: "Removed", schema: deletedSchema },
+      errors: [404],
+      async handler({ auth, params }) {
+        const agent = await findAgent(store, auth.tenantId, params.name);
+        await store.agents.remove(auth.tenantId, agent.id);
+        return { id: agent.id, deleted: true as const };
+      },
+    }),
+  ];
+}
+
+/** Every stored spec was parsed with `agentSpecSchema` on its way in (here, or from a file by the CLI). */
+function toAgent(record: AgentRecord) {
+  return { ...record, spec: record.spec as unknown as AgentSpecInput };
+}
+
+async function isOperator(store: Store, auth: RequestAuth): Promise<boolean> {
+  return (await store.tenants.get(auth.tenantId))?.slug === DEFAULT_TENANT_SLUG;
+}
+
+/** Updates the agent of this name, or creates it; two concurrent creations end in one agent, updated by the later. */
+async function putAgent(
+  store: Store,
+  tenantId: string,
+  name: string,
+  spec: Record<string, JsonValue>,
+): Promise<{ agent: AgentRecord; created: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    const existing = await store.agents.getByName(tenantId, name);
+    if (existing) return { agent: await store.agents.update(tenantId, existing.id, spec), created: false };
+    try {
+      return { agent: await store.agents.create({ tenantId, name, spec }), created: true };
+    } catch (error) {
+      if (!(error instanceof StoreError && error.kind === "unique") || attempt > 0) throw error;
+    }
+  }
+}

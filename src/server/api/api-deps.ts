@@ -1,0 +1,16 @@
+import type { ConversationDesk } from "../../agents/conversation-desk.js";
+import type { ModelResolver } from "../../spec/models.js";
+import type { Store } from "../../spec/store.js";
+
+/** What the `/api` routes work with. */
+export interface ApiDeps {
+  store: Store;
+  models: ModelResolver;
+  desk: ConversationDesk;
+  /** Where uploads are staged (one fresh folder per request, removed after it). */
+  uploadDir: string;
+  /** Largest accepted uploaded file, in bytes. */
+  maxUploadBytes: number;
+  /** Most files in one upload. */
+  maxUploadFiles: number;
+}

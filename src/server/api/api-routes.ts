@@ -1,0 +1,64 @@
+import multipart from "@fastify/multipart";
+import type { FastifyInstance } from "fastify";
+import { buildOpenApiDocument } from "../openapi/build-openapi-document.js";
+import type { OperationDoc } from "../openapi/operation-doc.js";
+import { v1Operations } from "../openapi/v1-operations.js";
+import { yamlContentTypes } from "./agent-spec-body.js";
+import { agentsRoutes } from "./agents-routes.js";
+import type { ApiDeps } from "./api-deps.js";
+import { conversationsRoutes } from "./conversations-routes.js";
+import type { ApiRoute } from "./define-api-route.js";
+import { keysRoutes } from "./keys-routes.js";
+import { knowledgeRoutes } from "./knowledge-routes.js";
+import { tenantsRoutes } from "./tenants-routes.js";
+
+export interface ApiPluginOptions extends ApiDeps {
+  /** `info.version` of the OpenAPI document. */
+  version: string;
+}
+
+/** Every `/api` route but the OpenAPI document's own. */
+export function apiRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    ...tenantsRoutes(deps),
+    ...keysRoutes(deps),
+    ...agentsRoutes(deps),
+    ...knowledgeRoutes(deps),
+    ...conversationsRoutes(deps),
+  ];
+}
+
+export const openApiOperation: OperationDoc = {
+  method: "GET",
+  path: "/api/openapi.json",
+  tag: "meta",
+  summary: "This API's OpenAPI 3.1 document",
+  access: "public",
+  response: { description: "The document, generated from the schemas the routes validate with" },
+  errors: [],
+};
+
+/**
+ * The REST API under `/api`, as a Fastify plugin (routes carry their full
+ * paths). Encapsulated: its multipart and YAML body parsers do not reach `/v1`.
+ */
+export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions): Promise<void> {
+  await app.register(multipart, { throwFileSizeLimit: true });
+  app.addContentTypeParser([...yamlContentTypes], { parseAs: "string" }, (_request, body, done) =>
+    done(null, body),
+  );
+  const routes = apiRoutes(options);
+  for (const route of routes) route.register(app);
+
+  const operations = [...routes, openApiOperation, ...v1Operations];
+  let document: Record<string, unknown> | undefined;
+  app.get(openApiOperation.path, { config: { access: "public" } }, async () => {
+    document ??= buildOpenApiDocument(operations, {
+      title: "Alambique API",
+      version: options.version,
+      description:
+        "REST `/api` for tenants, keys, agents, knowledge and conversations, and the OpenAI-compatible `/v1`. Every call but this document's needs an API key.",
+    });
+    return document;
+  });
+}

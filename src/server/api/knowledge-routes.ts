@@ -1,0 +1,157 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { ingestSources } from "../../knowledge/ingest-sources.js";
+import { NotFoundError } from "../../spec/errors.js";
+import type { EmbeddingModelV3 } from "../../spec/models.js";
+import type { AgentRecord } from "../../spec/store.js";
+import { RequestError } from "../request-error.js";
+import { agentNameParams } from "./agents-routes.js";
+import type { ApiDeps } from "./api-deps.js";
+import { deletedSchema, isoTime, listOf } from "./api-schemas.js";
+import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
+import { findAgent } from "./find-agent.js";
+import { receiveUploads } from "./receive-uploads.js";
+
+export const knowledgeSourceSchema = z
+  .object({
+    id: z.string(),
+    agentId: z.string(),
+    uri: z.string().meta({ description: "The uploaded file's name; uploading that name again replaces it" }),
+    kind: z.enum(["markdown", "text", "html", "pdf", "csv", "json"]),
+    contentHash: z.string().meta({ description: "SHA-256 of the bytes" }),
+    bytes: z.int(),
+    chunkCount: z.int(),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .meta({ id: "KnowledgeSource" });
+
+export const ingestReportSchema = z
+  .object({
+    added: z.array(z.string()),
+    updated: z.array(z.string()),
+    unchanged: z.array(z.string()).meta({ description: "Same bytes as the stored source: not read again" }),
+    duplicates: z.array(z.object({ uri: z.string(), duplicateOf: z.string() })),
+    skipped: z
+      .array(z.object({ path: z.string(), reason: z.string() }))
+      .meta({ description: "Files that could not be used, and why (the rest were)" }),
+    chunks: z.int(),
+    embedded: z.int(),
+    bytes: z.int(),
+  })
+  .meta({ id: "IngestReport" });
+
+const uploadDoc = z
+  .object({
+    file: z.array(z.string().meta({ contentMediaType: "application/octet-stream" })).meta({
+      description: "One or more files (Markdown, text, HTML, PDF, CSV, JSON), under any field name",
+    }),
+  })
+  .meta({ id: "KnowledgeUpload" });
+
+const sourceParams = z.object({ name: z.string(), sourceId: z.string() });
+
+/** `/api/agents/:name/knowledge`: upload documents, list them, remove one. */
+export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
+  const { store } = deps;
+  return [
+    defineApiRoute({
+      method: "POST",
+      path: "/api/agents/:name/knowledge",
+      tag: "knowledge",
+      summary: "Upload documents into an agent's knowledge",
+      description:
+        "multipart/form-data, one or more files. Each is stored under its file name: a name already there is replaced when its content changed. Files are streamed to disk, size-capped, then chunked and indexed (and embedded when the agent has an embedding model); a file that cannot be used is reported in `skipped` with the reason.",
+      access: "admin",
+      params: agentNameParams,
+      rawBody: { schema: uploadDoc, contentTypes: ["multipart/form-data"] },
+      response: { description: "What was added, updated, left alone or skipped", schema: ingestReportSchema },
+      errors: [400, 404, 409, 413, 415],
+      async handler({ auth, params, request }) {
+        const agent = await findAgent(store, auth.tenantId, params.name);
+        const embed = await embeddingModelOf(deps, agent);
+        await mkdir(deps.uploadDir, { recursive: true });
+        const dir = await mkdtemp(join(deps.uploadDir, "upload-"));
+        try {
+          const names = await receiveUploads(request, dir, {
+            maxFileBytes: deps.maxUploadBytes,
+            maxFiles: deps.maxUploadFiles,
+          });
+          if (names.length === 0) {
+            throw new RequestError("the upload has no file", { code: "no_files", param: "file" });
+          }
+          return await ingestSources({
+            store,
+            tenantId: auth.tenantId,
+            agentId: agent.id,
+            paths: names,
+            baseDir: dir,
+            maxFileBytes: deps.maxUploadBytes,
+            ...(embed ? { embed: embed.model, embeddingModelName: embed.name } : {}),
+          });
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    }),
+    defineApiRoute({
+      method: "GET",
+      path: "/api/agents/:name/knowledge",
+      tag: "knowledge",
+      summary: "An agent's knowledge sources",
+      access: "admin",
+      params: agentNameParams,
+      response: { description: "Oldest first", schema: listOf(knowledgeSourceSchema) },
+      errors: [404],
+      async handler({ auth, params }) {
+        const agent = await findAgent(store, auth.tenantId, params.name);
+        return { data: await store.knowledge.listSources(auth.tenantId, agent.id) };
+      },
+    }),
+    defineApiRoute({
+      method: "DELETE",
+      path: "/api/agents/:name/knowledge/:sourceId",
+      tag: "knowledge",
+      summary: "Remove a knowledge source, with its chunks and vectors",
+      access: "admin",
+      params: sourceParams,
+      response: { description: "Removed", schema: deletedSchema },
+      errors: [404],
+      async handler({ auth, params }) {
+        const agent = await findAgent(store, auth.tenantId, params.name);
+        const sources = await store.knowledge.listSources(auth.tenantId, agent.id);
+        if (!sources.some((source) => source.id === params.sourceId)) {
+          throw new NotFoundError(
+            "knowledge source",
+            params.sourceId,
+            `GET /api/agents/${agent.name}/knowledge lists them`,
+          );
+        }
+        await store.knowledge.removeSource(auth.tenantId, params.sourceId);
+        return { id: params.sourceId, deleted: true as const };
+      },
+    }),
+  ];
+}
+
+/** The agent's embedding model, resolved before anything is received: without it, new chunks would lack vectors. */
+async function embeddingModelOf(
+  deps: ApiDeps,
+  agent: AgentRecord,
+): Promise<{ name: string; model: EmbeddingModelV3 } | undefined> {
+  const name = typeof agent.spec.embeddingModel === "string" ? agent.spec.embeddingModel : undefined;
+  if (!name) return undefined;
+  try {
+    return { name, model: await deps.models.embeddingModel(name) };
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new RequestError(`the agent's embedding model \`${name}\` is not in this server's catalog`, {
+      code: "embedding_model_not_found",
+      status: 409,
+      param: "embeddingModel",
+      hint: "add it with `alambique models add`, or remove embeddingModel from the agent's spec",
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,280 @@
+import type { InjectOptions } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../spec/store.js";
+import { type ApiServer, agentSpec, startApiServer, type TestTenant } from "./api-server.fixture.js";
+
+/**
+ * Tenant isolation, as issue 5 requires it: every route the server has is
+ * called with another tenant's keys (admin and chat) and the first tenant's
+ * names and ids. A route either refuses (403/404) or answers with the
+ * caller's own data; no answer ever holds any of the first tenant's, and
+ * afterwards the first tenant's data is exactly as it was.
+ *
+ * The cases are keyed by route; the test enumerates the routes the server
+ * really registered, so a route added without a case here fails it.
+ */
+
+/** What a tenant has, and the strings that must never reach another tenant. */
+interface Holdings {
+  keys: TestTenant;
+  agentName: string;
+  agentId: string;
+  sourceId: string;
+  conversationId: string;
+  widgetConversationId: string;
+  keyIds: string[];
+  markers: string[];
+}
+
+type Expect = "deny" | "own";
+interface Case {
+  expect: Expect;
+  request(victim: Holdings): InjectOptions;
+  /**
+   * A read the victim's own admin key must be answered (2xx): proof that a
+   * refusal to the other tenant comes from the tenant check, not from a
+   * request that could never have worked.
+   */
+  control?: boolean;
+}
+
+const deny = (request: Case["request"], options: { control?: boolean } = {}): Case => ({
+  expect: "deny",
+  request,
+  ...options,
+});
+const own = (request: Case["request"]): Case => ({ expect: "own", request });
+const control = { control: true };
+
+const cases: Record<string, Case> = {
+  "GET /api/tenant": own(() => ({ url: "/api/tenant" })),
+  "POST /api/tenants": own(() => ({
+    method: "POST",
+    url: "/api/tenants",
+    payload: { slug: `made-${Math.random().toString(36).slice(2, 10)}`, name: "Made" },
+  })),
+  "GET /api/keys": own(() => ({ url: "/api/keys" })),
+  "POST /api/keys": own(() => ({
+    method: "POST",
+    url: "/api/keys",
+    payload: { name: "mine", scopes: ["chat"] },
+  })),
+  "DELETE /api/keys/:id": deny((v) => ({ method: "DELETE", url: `/api/keys/${v.keyIds[0]}` })),
+  "GET /api/agents": own(() => ({ url: "/api/agents" })),
+  "GET /api/agents/:name": deny((v) => ({ url: `/api/agents/${v.agentName}` }), control),
+  // Creates an agent of that name in the caller's own tenant (removed after each run): the victim's is untouched.
+  "PUT /api/agents/:name": own((v) => ({
+    method: "PUT",
+    url: `/api/agents/${v.agentName}`,
+    payload: { persona: "An impostor." },
+  })),
+  "DELETE /api/agents/:name": deny((v) => ({ method: "DELETE", url: `/api/agents/${v.agentName}` })),
+  "POST /api/agents/:name/knowledge": deny((v) => ({
+    method: "POST",
+    url: `/api/agents/${v.agentName}/knowledge`,
+    payload: upload(),
+  })),
+  "GET /api/agents/:name/knowledge": deny((v) => ({ url: `/api/agents/${v.agentName}/knowledge` }), control),
+  "DELETE /api/agents/:name/knowledge/:sourceId": deny((v) => ({
+    method: "DELETE",
+    url: `/api/agents/${v.agentName}/knowledge/${v.sourceId}`,
+  })),
+  "GET /api/conversations": own(() => ({ url: "/api/conversations" })),
+  "GET /api/conversations/:id": deny(
+    (v) => ({ url: `/api/conversations/${v.widgetConversationId}` }),
+    control,
+  ),
+  "POST /api/conversations/:id/reply": deny((v) => ({
+    method: "POST",
+    url: `/api/conversations/${v.conversationId}/reply`,
+    payload: { text: "I am not who you think", staff: "Mallory" },
+  })),
+  "POST /api/conversations/:id/hand-back": deny((v) => ({
+    method: "POST",
+    url: `/api/conversations/${v.conversationId}/hand-back`,
+  })),
+  "POST /api/conversations/:id/close": deny((v) => ({
+    method: "POST",
+    url: `/api/conversations/${v.conversationId}/close`,
+  })),
+  "GET /api/handoff-queue": own(() => ({ url: "/api/handoff-queue" })),
+  "GET /api/openapi.json": own(() => ({ url: "/api/openapi.json" })),
+  "GET /healthz": own(() => ({ url: "/healthz" })),
+  "GET /readyz": own(() => ({ url: "/readyz" })),
+  "GET /metrics": own(() => ({ url: "/metrics" })),
+  "GET /v1/models": own(() => ({ url: "/v1/models" })),
+  "GET /v1/models/:model": deny((v) => ({ url: `/v1/models/agent:${v.agentName}` }), control),
+  "POST /v1/chat/completions": deny(
+    (v) => ({
+      method: "POST",
+      url: "/v1/chat/completions",
+      payload: {
+        model: `agent:${v.agentName}`,
+        user: "visitor",
+        messages: [{ role: "user", content: "what did others ask?" }],
+      },
+    }),
+    control,
+  ),
+  "POST /v1/embeddings": deny((v) => ({
+    method: "POST",
+    url: "/v1/embeddings",
+    payload: { model: `agent:${v.agentName}`, input: "hola" },
+  })),
+};
+
+function upload(): FormData {
+  const form = new FormData();
+  form.append("file", new Blob(["# Planted\n\nThis should never land in another tenant.\n"]), "planted.md");
+  return form;
+}
+
+let server: ApiServer;
+const holdings = new Map<string, Holdings>();
+
+beforeAll(async () => {
+  server = await startApiServer();
+  for (const keys of [server.operator, server.other]) {
+    holdings.set(keys.tenant.slug, await plant(server, keys));
+  }
+});
+afterAll(() => server.close());
+
+async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
+  const slug = keys.tenant.slug;
+  const agentName = `${slug}-bakery`;
+  const persona = `Secret persona of ${slug}`;
+  const put = await server.call(keys.admin, {
+    method: "PUT",
+    url: `/api/agents/${agentName}`,
+    payload: agentSpec(agentName, { persona }),
+  });
+  const agentId = put.json().id as string;
+  const form = new FormData();
+  form.append(
+    "file",
+    new Blob([`# Recipes of ${slug}\n\nThe sourdough secret of ${slug} is patience.\n`]),
+    `${slug}-recipes.md`,
+  );
+  await server.call(keys.admin, { method: "POST", url: `/api/agents/${agentName}/knowledge`, payload: form });
+  const sourceId = (await server.store.knowledge.listSources(keys.tenant.id, agentId))[0]!.id;
+  const { store } = server;
+  const tenantId = keys.tenant.id;
+  const conversation = await store.conversations.create({
+    tenantId,
+    agentId,
+    externalUserId: `phone:${slug}`,
+  });
+  await store.messages.append({
+    conversationId: conversation.id,
+    role: "user",
+    content: `private question of ${slug}`,
+  });
+  await store.conversations.setStatus(tenantId, conversation.id, "waiting_human");
+  const widget = await store.conversations.create({
+    tenantId,
+    agentId,
+    externalUserId: `key:${keys.chatKeyId}:visitor`,
+  });
+  await store.messages.append({ conversationId: widget.id, role: "user", content: `widget chat of ${slug}` });
+  const apiKeys = await store.apiKeys.list(tenantId);
+  return {
+    keys,
+    agentName,
+    agentId,
+    sourceId,
+    conversationId: conversation.id,
+    widgetConversationId: widget.id,
+    keyIds: apiKeys.map((k) => k.id),
+    markers: [
+      tenantId,
+      agentId,
+      agentName,
+      persona,
+      sourceId,
+      `${slug}-recipes.md`,
+      `sourdough secret of ${slug}`,
+      conversation.id,
+      widget.id,
+      `private question of ${slug}`,
+      `widget chat of ${slug}`,
+      keys.admin,
+      keys.chat,
+      ...apiKeys.flatMap((k) => [k.id, k.prefix]),
+    ],
+  };
+}
+
+/** Everything of a tenant that a request could change, to compare before and after. */
+async function snapshot(store: Store, h: Holdings) {
+  const tenantId = h.keys.tenant.id;
+  const conversations = await store.conversations.list(tenantId);
+  return {
+    agents: await store.agents.list(tenantId),
+    keys: (await store.apiKeys.list(tenantId)).map(({ lastUsedAt: _, ...key }) => key),
+    sources: await store.knowledge.listSources(tenantId, h.agentId),
+    conversations,
+    messages: await Promise.all(conversations.map((c) => store.messages.list(c.id))),
+  };
+}
+
+describe("tenant isolation", () => {
+  it("has a case for every route the server registered, and no case for a route it does not have", () => {
+    const registered = server.routes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(registered.length).toBeGreaterThan(20);
+    expect(Object.keys(cases).sort()).toEqual(registered);
+  });
+
+  for (const [victimSlug, attackerSlug] of [
+    ["other", "default"],
+    ["default", "other"],
+  ] as const) {
+    for (const scope of ["admin", "chat"] as const) {
+      it(`keeps ${victimSlug}'s data from ${attackerSlug}'s ${scope} key on every route`, async () => {
+        const victim = holdings.get(victimSlug)!;
+        const attacker = holdings.get(attackerSlug)!;
+        const key = attacker.keys[scope];
+        const before = await snapshot(server.store, victim);
+        for (const route of server.routes) {
+          const name = `${route.method} ${route.url}`;
+          const test = cases[name]!;
+          const request = test.request(victim);
+          const methods = route.method === "GET" ? ["GET", "HEAD"] : [route.method];
+          for (const method of methods) {
+            const res = await server.call(key, { ...request, method: method as InjectOptions["method"] });
+            const what = `${method} ${route.url} (${attackerSlug} ${scope} key) → ${res.statusCode} ${res.body.slice(0, 300)}`;
+            expect(res.statusCode, what).toBeLessThan(500);
+            expect(res.statusCode, what).not.toBe(401);
+            if (test.expect === "deny") expect([403, 404], what).toContain(res.statusCode);
+            // An error may echo what the caller sent (`agent not found: <name>`): that tells it nothing.
+            const sent = `${request.url} ${typeof request.payload === "object" && !(request.payload instanceof FormData) ? JSON.stringify(request.payload) : ""}`;
+            const secrets = victim.markers.filter((marker) => !sent.includes(marker));
+            for (const marker of secrets) expect(res.body, `${what}\nleaks ${marker}`).not.toContain(marker);
+            for (const [header, value] of Object.entries(res.headers)) {
+              for (const marker of secrets)
+                expect(String(value), `${what}: header ${header}`).not.toContain(marker);
+            }
+          }
+          // The impostor agent lives in the attacker's tenant; remove it so that later cases find none.
+          const impostor = await server.store.agents.getByName(attacker.keys.tenant.id, victim.agentName);
+          if (impostor) await server.store.agents.remove(attacker.keys.tenant.id, impostor.id);
+        }
+        expect(await snapshot(server.store, victim)).toEqual(before);
+      });
+    }
+  }
+
+  it("answers the same reads to the owner's key (the controls)", async () => {
+    for (const victim of holdings.values()) {
+      for (const [name, test] of Object.entries(cases)) {
+        if (!test.control) continue;
+        const res = await server.call(victim.keys.admin, test.request(victim));
+        expect(res.statusCode, `${name} → ${res.body.slice(0, 300)}`).toBeLessThan(300);
+      }
+      const chat = await server.call(victim.keys.chat, {
+        url: `/api/conversations/${victim.widgetConversationId}`,
+      });
+      expect(chat.statusCode).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import type { FastifyReply } from "fastify";
+import { AlambiqueError } from "../../spec/errors.js";
+
+/**
+ * A request refused because a limit was reached (429), or cut off because it
+ * ran out of time (504). `retryAfterSeconds` is when trying again can succeed;
+ * `refuse` sends it to the client as `Retry-After`, which OpenAI's clients
+ * honour when they retry.
+ */
+export class LimitError extends AlambiqueError {
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    message: string,
+    options: { code: string; status?: number; retryAfterSeconds?: number | null; hint?: string },
+  ) {
+    super(message, {
+      code: options.code,
+      status: options.status ?? 429,
+      retryable: true,
+      hint: options.hint,
+    });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+/** Too many requests from one API key (or one client address when auth is off). */
+export function rateLimitExceeded(perMinute: number, retryAfterSeconds: number): LimitError {
+  return new LimitError(`Rate limit reached: ${perMinute} requests per minute for this key`, {
+    code: "rate_limit_exceeded",
+    retryAfterSeconds,
+  });
+}
+
+/** The tenant has used its daily token budget. */
+export function insufficientQuota(dailyTokens: number, retryAfterSeconds: number): LimitError {
+  return new LimitError(`You exceeded your daily quota of ${dailyTokens} tokens`, {
+    code: "insufficient_quota",
+    retryAfterSeconds,
+    hint: "the budget renews at 00:00 UTC; an operator can raise it (server limits: dailyTokens)",
+  });
+}
+
+/** Every generation slot of the model is taken and its waiting line is full. */
+export function queueFull(model: string, retryAfterSeconds: number): LimitError {
+  return new LimitError(`The model \`${model}\` is busy: too many requests are waiting for it`, {
+    code: "model_overloaded",
+    retryAfterSeconds,
+  });
+}
+
+/** A non-streaming request ran past its deadline; its generation was stopped. */
+export function requestTimedOut(ms: number): LimitError {
+  return new LimitError(`The request took longer than ${ms} ms and was stopped`, {
+    code: "timeout",
+    status: 504,
+    hint: "ask for fewer tokens, or stream the response (`stream: true`), which has no deadline",
+  });
+}
+
+/** Sets `Retry-After` on the reply when the error says when to come back, then throws it. */
+export function refuse(reply: FastifyReply, error: unknown): never {
+  if (error instanceof LimitError && error.retryAfterSeconds !== null) {
+    reply.header("retry-after", String(error.retryAfterSeconds));
+  }
+  throw error;
+}

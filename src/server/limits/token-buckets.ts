@@ -1,0 +1,83 @@
+export interface TokenBucketsOptions {
+  /** Sustained rate: tokens added per minute. */
+  perMinute: number;
+  /** Bucket size: how many requests a key may make at once after being idle. Default: `perMinute`. */
+  burst?: number;
+  /** Keys kept at most; beyond it, full buckets (which are the same as no bucket) are dropped. Default 100 000. */
+  maxKeys?: number;
+  /** Milliseconds, monotonic. Default `performance.now`. */
+  now?: () => number;
+}
+
+export interface TakeResult {
+  allowed: boolean;
+  /** Whole tokens left after this take. */
+  remaining: number;
+  /** When refused: milliseconds until one token is back. 0 when allowed. */
+  retryAfterMs: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * One token bucket per key (an API key id, or a client address): each request
+ * takes a token; tokens come back continuously at `perMinute / 60` a second,
+ * up to `burst`. Memory is bounded by `maxKeys`: a bucket that has refilled is
+ * indistinguishable from a new one, so those are the ones dropped.
+ */
+export class TokenBuckets {
+  readonly perMinute: number;
+  readonly burst: number;
+  readonly #perMs: number;
+  readonly #maxKeys: number;
+  readonly #now: () => number;
+  readonly #buckets = new Map<string, Bucket>();
+
+  constructor(options: TokenBucketsOptions) {
+    if (!(options.perMinute > 0)) throw new RangeError("perMinute must be positive");
+    this.perMinute = options.perMinute;
+    this.burst = Math.max(1, options.burst ?? options.perMinute);
+    this.#perMs = options.perMinute / 60_000;
+    this.#maxKeys = options.maxKeys ?? 100_000;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  take(key: string): TakeResult {
+    const now = this.#now();
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      if (this.#buckets.size >= this.#maxKeys) this.#evict(now);
+      bucket = { tokens: this.burst, at: now };
+      this.#buckets.set(key, bucket);
+    } else {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.#perMs);
+      bucket.at = now;
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterMs: 0 };
+    }
+    return { allowed: false, remaining: 0, retryAfterMs: Math.ceil((1 - bucket.tokens) / this.#perMs) };
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Drops full buckets; if every bucket is in use, the oldest-created ones (they start over full). */
+  #evict(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + (now - bucket.at) * this.#perMs >= this.burst) this.#buckets.delete(key);
+    }
+    const excess = this.#buckets.size - Math.floor(this.#maxKeys * 0.9);
+    if (excess <= 0) return;
+    let dropped = 0;
+    for (const key of this.#buckets.keys()) {
+      if (dropped++ >= excess) break;
+      this.#buckets.delete(key);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { chatCompletionRequestSchema } from "../openai/chat-completion-request.js";
+import { embeddingRequestSchema } from "../openai/embedding-request.js";
+import type { OperationDoc } from "./operation-doc.js";
+
+const tag = "OpenAI-compatible";
+
+const modelSchema = z
+  .object({ id: z.string(), object: z.literal("model"), created: z.int(), owned_by: z.string() })
+  .meta({ id: "Model" });
+
+/**
+ * The `/v1` routes as the OpenAPI document lists them: their request bodies
+ * are the zod schemas the routes validate with; their answers are OpenAI's
+ * (see OpenAI's API reference), so only the small ones are spelt out here.
+ * A `/v1` route missing from this table fails the OpenAPI test.
+ */
+export const v1Operations: readonly OperationDoc[] = [
+  {
+    method: "POST",
+    path: "/v1/chat/completions",
+    tag,
+    summary: "Chat completion (OpenAI-compatible), plain or streamed",
+    description:
+      "As OpenAI's: `stream: true` answers with server-sent events (`chat.completion.chunk`, then `[DONE]`); tools, `tool_choice` and `response_format` (JSON schema) are honoured.",
+    access: "chat",
+    body: { schema: chatCompletionRequestSchema.meta({ id: "ChatCompletionRequest" }) },
+    response: { description: "A `chat.completion` object, or an SSE stream of `chat.completion.chunk`" },
+    errors: [400, 404, 413, 415],
+  },
+  {
+    method: "POST",
+    path: "/v1/embeddings",
+    tag,
+    summary: "Embeddings (OpenAI-compatible)",
+    access: "chat",
+    body: { schema: embeddingRequestSchema.meta({ id: "EmbeddingRequest" }) },
+    response: { description: "A list of `embedding` objects, as OpenAI's" },
+    errors: [400, 404, 413, 415],
+  },
+  {
+    method: "GET",
+    path: "/v1/models",
+    tag,
+    summary: "The models this server serves",
+    access: "chat",
+    response: {
+      description: "The catalog",
+      schema: z.object({ object: z.literal("list"), data: z.array(modelSchema) }),
+    },
+    errors: [],
+  },
+  {
+    method: "GET",
+    path: "/v1/models/:model",
+    tag,
+    summary: "One model",
+    access: "chat",
+    params: z.object({ model: z.string() }),
+    response: { description: "The model", schema: modelSchema },
+    errors: [404],
+  },
+];

@@ -1,0 +1,96 @@
+import { open } from "node:fs/promises";
+import { parseModelSource } from "../../models/catalog/model-source.js";
+import type { ModelResolver } from "../../spec/models.js";
+import type { Store } from "../../spec/store.js";
+
+export interface Readiness {
+  ready: boolean;
+  checks: {
+    store: { ok: boolean; ms: number; error?: string } | { ok: true; skipped: "no store" };
+    models: { ok: boolean; count: number; problems: string[] };
+  };
+}
+
+/** How long the store may take to answer a trivial query before the server reads as not ready. */
+const STORE_TIMEOUT_MS = 2_000;
+
+/**
+ * Whether the server can serve: the store answers a trivial indexed query in
+ * time, and every model in the catalog whose weights are local can be opened
+ * and is a GGUF file (its first four bytes; nothing is loaded). Remote engines
+ * are not probed: their health is theirs to report, and a probe per check
+ * would load them. Cheap enough for a probe every few seconds; never throws.
+ */
+export async function checkReadiness(deps: { store?: Store; models: ModelResolver }): Promise<Readiness> {
+  const [store, models] = await Promise.all([checkStore(deps.store), checkModels(deps.models)]);
+  return { ready: store.ok && models.ok, checks: { store, models } };
+}
+
+async function checkStore(store: Store | undefined): Promise<Readiness["checks"]["store"]> {
+  if (store === undefined) return { ok: true, skipped: "no store" };
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      store.tenants.getBySlug("default"),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, ms: Math.round(performance.now() - started), error: messageOf(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkModels(models: ModelResolver): Promise<Readiness["checks"]["models"]> {
+  let records: Awaited<ReturnType<ModelResolver["list"]>>;
+  try {
+    records = await models.list();
+  } catch (error) {
+    return { ok: false, count: 0, problems: [`the catalog cannot be read: ${messageOf(error)}`] };
+  }
+  const problems: string[] = [];
+  await Promise.all(
+    records.map(async (record) => {
+      let path: string | undefined;
+      try {
+        const source = parseModelSource(record.source);
+        if (source.kind === "gguf") path = source.path;
+        else if (source.kind === "hf" && typeof record.metadata.localPath === "string") {
+          path = record.metadata.localPath;
+        }
+      } catch (error) {
+        problems.push(`${record.name}: ${messageOf(error)}`);
+        return;
+      }
+      if (path === undefined) return;
+      const problem = await ggufProblem(path);
+      if (problem) problems.push(`${record.name}: ${problem}`);
+    }),
+  );
+  return { ok: problems.length === 0, count: records.length, problems: problems.sort() };
+}
+
+/** Undefined when the file opens and starts with the GGUF magic. */
+async function ggufProblem(path: string): Promise<string | undefined> {
+  try {
+    const file = await open(path, "r");
+    try {
+      const { bytesRead, buffer } = await file.read(Buffer.alloc(4), 0, 4, 0);
+      if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") return `${path} is not a GGUF file`;
+      return undefined;
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${String(code)})`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
