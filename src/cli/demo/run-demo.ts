@@ -76,8 +76,13 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
   io.out(`Talk to it yourself:  npx alambique chat ${agent.name}`);
   io.out(`Its documents:        ${join(DEMO_DIR, "knowledge")}`);
   if (!server) return;
+  const catalog = (await models.list()).map((m) => m.name);
   io.out(
-    `OpenAI-compatible API: ${server.url}/v1 (models: ${(await models.list()).map((m) => m.name).join(", ") || "none yet — add one with `alambique models add`"})`,
+    `OpenAI-compatible API: ${server.url}/v1 (models: ${[`agent:${agent.name}`, ...catalog].join(", ")})`,
+  );
+  io.out(
+    `  curl ${server.url}/v1/chat/completions -H "authorization: Bearer $KEY" -H "content-type: application/json" \\\n` +
+      `    -d '{"model":"agent:${agent.name}","user":"me","messages":[{"role":"user","content":"¿Abrís el domingo?"}]}'`,
   );
   io.out(`Order-status webhook:  ${server.url}/demo/orders/status?order_id=LE-1001`);
   io.err("Serving. Press Ctrl-C to stop.");

@@ -1,0 +1,50 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { spawnCli } from "./cli-process.fixture.js";
+import { runCli } from "./run-cli.fixture.js";
+
+describe("alambique demo (the main job)", () => {
+  it("creates the bakery, ingests its knowledge and answers customers in both languages with sources", async () => {
+    const data = mkdtempSync(join(tmpdir(), "alq-demo-"));
+    const run = await runCli(["demo", "--no-serve", "--data", data]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("created agent la-espiga");
+    expect(run.stdout).toMatch(/8 added, 0 updated, 0 unchanged, \d+ chunks/);
+    expect(run.stdout.match(/Según nuestros documentos/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout.match(/From our documents/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toContain("knowledge/horarios-y-festivos.md");
+    // A second run finds everything in place and re-reads nothing.
+    const again = await runCli(["demo", "--no-serve", "--data", data]);
+    expect(again.stdout).toMatch(/0 added, 0 updated, 8 unchanged/);
+  });
+
+  it("serves the agent over /v1 with the printed admin key, and the order webhook, until SIGTERM", async () => {
+    const data = mkdtempSync(join(tmpdir(), "alq-demo-serve-"));
+    const cli = spawnCli(["demo", "--port", "0", "--data", data]);
+    const output = await cli.waitFor(/Serving\. Press Ctrl-C/, 90_000);
+    const key = /alq_[A-Za-z0-9_-]+/.exec(output)?.[0];
+    const base = /OpenAI-compatible API: (http:\/\/\S+)\/v1/.exec(output)?.[1];
+    expect(key).toBeDefined();
+    expect(base).toBeDefined();
+    const order = await fetch(`${base}/demo/orders/status?order_id=LE-1001`);
+    expect(((await order.json()) as { status: string }).status).toBe("ready_for_pickup");
+    const unauthorised = await fetch(`${base}/v1/models`);
+    expect(unauthorised.status).toBe(401);
+    const reply = await fetch(`${base}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "agent:la-espiga",
+        user: "t1",
+        messages: [{ role: "user", content: "¿Abrís el domingo?" }],
+      }),
+    });
+    expect(reply.status).toBe(200);
+    const body = (await reply.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toContain("Domingo");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  }, 120_000);
+});
