@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentRuntime } from "../agents/agent-runtime.js";
-import { loadAgentFile } from "../agents/load-agent-file.js";
-import { ingestSources } from "../knowledge/ingest-sources.js";
-import type { JsonValue } from "../spec/json.js";
+import { seedDemoAgent } from "../agents/demo-agent.fixture.js";
 import type { Store } from "../spec/store.js";
 import { defaultTenant } from "../store/default-tenant.js";
 import { openStore } from "../store/open-store.js";
@@ -22,7 +19,6 @@ import { instantModel, instantResolver } from "./openai/instant-model.fixture.js
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_124);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 4_000);
 const WARM_UP = 1_600;
-const demoAgentFile = fileURLToPath(new URL("../../data/demo/agent.yaml", import.meta.url));
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -320,19 +316,7 @@ describe("fuzzing every route", () => {
     const tenant = await defaultTenant(store);
     admin = (await store.apiKeys.create({ tenantId: tenant.id, name: "admin", scopes: ["admin"] })).secret;
     chat = (await store.apiKeys.create({ tenantId: tenant.id, name: "chat", scopes: ["chat"] })).secret;
-    const loaded = loadAgentFile(demoAgentFile);
-    const agent = await store.agents.create({
-      tenantId: tenant.id,
-      name: loaded.spec.name,
-      spec: loaded.spec as unknown as Record<string, JsonValue>,
-    });
-    await ingestSources({
-      store,
-      tenantId: tenant.id,
-      agentId: agent.id,
-      paths: loaded.knowledgePaths,
-      baseDir: join(demoAgentFile, ".."),
-    });
+    await seedDemoAgent(store, tenant.id);
     const models = instantResolver({ instant: instantModel() });
     runtime = new AgentRuntime({ store, models });
     app = createServer({

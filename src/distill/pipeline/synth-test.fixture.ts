@@ -5,22 +5,21 @@
  * with grammar-constrained JSON — to drive the engine until (and beside) the
  * full steps of src/distill/steps. The text is nonsense; the mechanics are real.
  */
+
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateText, Output } from "ai";
 import { z } from "zod";
-import { loadAgentFile } from "../../agents/load-agent-file.js";
-import { ingestSources } from "../../knowledge/ingest-sources.js";
+import { seedDemoAgent } from "../../agents/demo-agent.fixture.js";
 import { forgedModelPath } from "../../models/forge/forged-model.fixture.js";
 import type { SynthRow } from "../../spec/distill.js";
-import type { JsonValue } from "../../spec/json.js";
 import type { AgentRecord, Store, Tenant } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import { openStore } from "../../store/open-store.js";
 import { type SynthSteps, type SynthTask, taskSeed } from "./synth-step.js";
 
-export const demoAgentFile = join(import.meta.dirname, "../../../data/demo/agent.yaml");
+export { demoAgentFile } from "../../agents/demo-agent.fixture.js";
 export const FORGED_TEACHER = "forged-teacher";
 
 export interface DemoSynthStore {
@@ -42,19 +41,7 @@ export async function demoSynthStore(
   const file = join(dir, "alambique.db");
   const store = await openStore(file);
   const tenant = await defaultTenant(store);
-  const loaded = loadAgentFile(demoAgentFile);
-  const agent = await store.agents.create({
-    tenantId: tenant.id,
-    name: loaded.spec.name,
-    spec: loaded.spec as unknown as Record<string, JsonValue>,
-  });
-  await ingestSources({
-    store,
-    tenantId: tenant.id,
-    agentId: agent.id,
-    paths: loaded.knowledgePaths,
-    baseDir: join(demoAgentFile, ".."),
-  });
+  const { agent } = await seedDemoAgent(store, tenant.id);
   await addForgedTeacher(store);
   return { dir, file, store, tenant, agent };
 }
