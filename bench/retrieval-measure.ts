@@ -16,11 +16,29 @@ export function timing(samples: readonly number[]): Timing {
   return { p50: at(0.5), p95: at(0.95), mean, count: sorted.length };
 }
 
+/** Several rounds of the same queries: the median of their p50s and of their p95s. */
+export function medianTiming(rounds: readonly (readonly number[])[]): Timing {
+  const each = rounds.map((samples) => timing(samples));
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? 0;
+  return {
+    p50: median(each.map((t) => t.p50)),
+    p95: median(each.map((t) => t.p95)),
+    mean: median(each.map((t) => t.mean)),
+    count: each.reduce((sum, t) => sum + t.count, 0),
+  };
+}
+
+export interface Timed<R> {
+  /** Duration of each call, in ms. */
+  ms: number[];
+  results: R[];
+}
+
 /** Runs `fn` once per input and returns its durations (ms) and results. */
 export async function timeEach<I, R>(
   inputs: readonly I[],
   fn: (input: I) => R | Promise<R>,
-): Promise<{ ms: number[]; results: R[] }> {
+): Promise<Timed<R>> {
   const ms: number[] = [];
   const results: R[] = [];
   for (const input of inputs) {

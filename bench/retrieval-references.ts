@@ -92,7 +92,11 @@ export function openReferences(
       return (query, limit) => toIndexes(search(indexKey, used(), query, limit).map((hit) => hit.key));
     },
     cellSearch(probedCells, candidatesPerCell) {
-      const index = createVectorIndex(store, { probedCells, candidatesPerCell });
+      const index = createVectorIndex(store, {
+        probedCells,
+        candidatesPerCell,
+        rerankedCandidates: candidatesPerCell,
+      });
       return (vector, limit) => toIndexes(index.search(indexKey, vector, limit).map((hit) => hit.key));
     },
     cells: () =>

@@ -3,23 +3,28 @@
  * file size of the SQLite knowledge index, beside naive references measured
  * in the same run on the same data.
  *
- *   npx tsx bench/retrieval.ts [--chunks 100000,1000000] [--queries 200] [--seed 42] [--sweep]
+ *   npx tsx bench/retrieval.ts [--chunks 100000,1000000] [--queries 200] [--rounds 3] [--seed 42]
+ *                              [--sweep] [--keep | --reuse DIR]
  *
  * For each size: one agent gets every chunk (the worst case: nothing to prune
- * by agent) through the public Store interface — sources of 100 chunks,
- * 20 sources per transaction — then its vectors (chunksWithoutVectors →
- * putVectors, 5,000 per transaction). Queries (four words of a chunk, common
- * words included, and a vector near it) run after a warm-up; hybrid = both
- * searches (top 20 each) fused by reciprocal rank (k = 60) into a top 10.
- * Quality is the overlap of our top 10 with the exact reference's top 10.
- * --sweep adds the BM25 budget and vector candidate trade-off tables.
+ * by agent) through the public Store interface (retrieval-ingest.ts). Queries
+ * (four words of a chunk, common words included, and a vector near it) run
+ * after a warm-up, in `--rounds` interleaved rounds; latencies are the median
+ * over rounds of each round's p50 and p95, because the team's 2-core machines
+ * are shared and a burst of other work otherwise decides a single p95 (the
+ * load average is printed). Hybrid = both searches (top 20 each) fused by
+ * reciprocal rank (k = 60) into a top 10. Quality is the overlap of our top
+ * 10 with the exact reference's, and how often the chunk a query was drawn
+ * from is in the top 10. --sweep adds the trade-off tables of the text and
+ * vector settings. --reuse DIR keeps each size's store in DIR/<size> and, when
+ * it is there already, measures it without ingesting again.
  * Target: hybrid p95 ≤ 20 ms at 1M chunks on the team's 2-core machines.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { ChunkHit, ChunkInput } from "../src/spec/knowledge.js";
+import type { ChunkHit } from "../src/spec/knowledge.js";
 import { openStore } from "../src/store/open-store.js";
 import { conjunctiveBudget, scoredRowBudget } from "../src/store/sqlite/sqlite-knowledge-text-search.js";
 import {
@@ -28,9 +33,21 @@ import {
   probedCells,
   rerankedCandidates,
 } from "../src/store/sqlite/sqlite-knowledge-vectors.js";
-import { chunksPerSource, createCorpus } from "./retrieval-corpus.js";
-import { meanOverlap, mib, ms, reciprocalRankFusion, table, timeEach, timing } from "./retrieval-measure.js";
+import { createCorpus } from "./retrieval-corpus.js";
+import { type IngestTimes, ingest } from "./retrieval-ingest.js";
+import {
+  meanOverlap,
+  medianTiming,
+  mib,
+  ms,
+  reciprocalRankFusion,
+  type Timed,
+  table,
+  timeEach,
+  timing,
+} from "./retrieval-measure.js";
 import { openReferences } from "./retrieval-references.js";
+import { sweepTradeoffs } from "./retrieval-sweep.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -41,9 +58,8 @@ const sizes = option("chunks", "100000,1000000").split(",").map(Number);
 const queryCount = Number(option("queries", "200"));
 const seed = Number(option("seed", "42"));
 const sweep = args.includes("--sweep");
+const rounds = Number(option("rounds", "3"));
 const model = "synthetic-384";
-const sourcesPerTransaction = 20;
-const vectorsPerTransaction = 5000;
 const indexOf = (hit: ChunkHit) => hit.chunk.metadata.i as number;
 
 const results: string[][] = [];
@@ -51,7 +67,7 @@ const sweeps: string[] = [];
 for (const size of sizes) results.push(...(await measure(size)));
 
 console.log(
-  `\nnpx tsx bench/retrieval.ts --chunks ${sizes.join(",")} --queries ${queryCount} --seed ${seed}${sweep ? " --sweep" : ""}`,
+  `\nnpx tsx bench/retrieval.ts --chunks ${sizes.join(",")} --queries ${queryCount} --rounds ${rounds} --seed ${seed}${sweep ? " --sweep" : ""}`,
 );
 console.log(
   `node ${process.version}, ${(await import("node:os")).cpus().length} cores; BM25 budget ${scoredRowBudget} rows, all-words tier ${conjunctiveBudget}; vector cells of ≤ ${maxCellSize}, ${probedCells} probed, ${candidatesPerCell}/rank Hamming candidates each, best ${rerankedCandidates} re-ranked\n`,
@@ -60,88 +76,66 @@ console.log(table([["chunks", "measure", "ours", "reference", "ratio", "quality 
 for (const text of sweeps) console.log(`\n${text}`);
 
 async function measure(size: number): Promise<string[][]> {
-  const dir = mkdtempSync(join(tmpdir(), "alambique-bench-retrieval-"));
+  // --reuse DIR keeps each size's store in DIR/<size> and measures an existing one without ingesting again.
+  const reuse = option("reuse", "");
+  const dir = reuse ? join(reuse, String(size)) : mkdtempSync(join(tmpdir(), "alambique-bench-retrieval-"));
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, "store.db");
+  const reused = existsSync(file);
   const corpus = createCorpus(seed);
   const store = await openStore(file);
   try {
-    const tenant = await store.tenants.create({ slug: "bench", name: "Bench" });
-    const agent = await store.agents.create({ tenantId: tenant.id, name: "big", spec: {} });
+    const tenant = reused
+      ? (await store.tenants.getBySlug("bench"))!
+      : await store.tenants.create({ slug: "bench", name: "Bench" });
+    const agent = reused
+      ? (await store.agents.getByName(tenant.id, "big"))!
+      : await store.agents.create({ tenantId: tenant.id, name: "big", spec: {} });
     const ids = { tenantId: tenant.id, agentId: agent.id };
-    log(`${size} chunks: ingesting text`);
-    let textMs = 0;
-    for (let first = 0; first < size; first += chunksPerSource * sourcesPerTransaction) {
-      const batch: { uri: string; chunks: ChunkInput[] }[] = [];
-      for (
-        let s = first;
-        s < Math.min(size, first + chunksPerSource * sourcesPerTransaction);
-        s += chunksPerSource
-      ) {
-        const chunks: ChunkInput[] = [];
-        for (let i = s; i < Math.min(size, s + chunksPerSource); i++) {
-          const { text, title } = corpus.chunk(i);
-          chunks.push({ ordinal: i - s, text, title, location: `chunk ${i}`, metadata: { i } });
-        }
-        batch.push({ uri: `docs/${s / chunksPerSource}.md`, chunks });
-      }
-      const started = performance.now();
-      await store.transaction(async (tx) => {
-        for (const { uri, chunks } of batch) {
-          await tx.knowledge.putSource({ ...ids, uri, kind: "markdown", contentHash: uri, bytes: 0, chunks });
-        }
-      });
-      textMs += performance.now() - started;
-      if ((first / (chunksPerSource * sourcesPerTransaction)) % 50 === 49)
-        log(`  ${first + batch.length * chunksPerSource} chunks, ${rate(first, textMs)} chunks/s`);
-    }
     const raw = new Database(file, { readonly: true });
     const indexKey = raw
       .prepare("SELECT key FROM knowledge_indexes WHERE agent_id = ?")
       .pluck()
-      .get(agent.id) as number;
+      .get(agent.id);
     raw.close();
-    const references = openReferences(file, join(dir, "floats.db"), indexKey, corpus.dimension);
-
-    log(`${size} chunks: embedding (vectors)`);
-    let vectorMs = 0;
-    let floatMs = 0;
-    for (;;) {
-      let started = performance.now();
-      const pending = await store.knowledge.chunksWithoutVectors(
-        tenant.id,
-        agent.id,
-        model,
-        vectorsPerTransaction,
-      );
-      if (pending.length === 0) break;
-      vectorMs += performance.now() - started;
-      const items = pending.map((chunk) => ({
-        chunkId: chunk.id,
-        i: chunk.metadata.i as number,
-        vector: corpus.vector(chunk.metadata.i as number),
-      }));
-      started = performance.now();
-      await store.knowledge.putVectors(tenant.id, agent.id, model, items);
-      vectorMs += performance.now() - started;
-      started = performance.now();
-      references.addFloats(items);
-      floatMs += performance.now() - started;
+    const references = openReferences(
+      file,
+      join(dir, "floats.db"),
+      (indexKey as number) ?? 1,
+      corpus.dimension,
+    );
+    let times: IngestTimes | undefined;
+    if (!reused) {
+      log(`${size} chunks: ingesting text`);
+      times = await ingest(store, ids, corpus, size, model, references.addFloats, log);
     }
 
-    log(`${size} chunks: querying`);
+    log(`${size} chunks: querying, ${rounds} rounds`);
     const queries = Array.from({ length: queryCount }, (_, n) => corpus.query(n, size));
-    const warm = queries.slice(0, 20);
-    await timeEach(warm, (q) => store.knowledge.searchText(tenant.id, agent.id, q.text, 10));
-    await timeEach(warm, (q) => store.knowledge.searchVector(tenant.id, agent.id, q.vector, 10));
-    const bm25 = await timeEach(queries, (q) => store.knowledge.searchText(tenant.id, agent.id, q.text, 10));
-    const vector = await timeEach(queries, (q) =>
-      store.knowledge.searchVector(tenant.id, agent.id, q.vector, 10),
-    );
-    const hybrid = await timeEach(queries, async (q) => {
-      const text = await store.knowledge.searchText(tenant.id, agent.id, q.text, 20);
-      const near = await store.knowledge.searchVector(tenant.id, agent.id, q.vector, 20);
-      return reciprocalRankFusion([text.map(indexOf), near.map(indexOf)], 10).map(({ item }) => item);
-    });
+    for (const q of queries.slice(0, 20)) {
+      await store.knowledge.searchText(tenant.id, agent.id, q.text, 20);
+      await store.knowledge.searchVector(tenant.id, agent.id, q.vector, 20);
+    }
+    const loadBefore = loadavg()[0]!;
+    const runs: { bm25: Timed<ChunkHit[]>; vector: Timed<ChunkHit[]>; hybrid: Timed<number[]> }[] = [];
+    // Rounds interleave the three kinds, so a burst of load elsewhere on the machine hits them alike.
+    for (let round = 0; round < rounds; round++) {
+      const bm25 = await timeEach(queries, (q) =>
+        store.knowledge.searchText(tenant.id, agent.id, q.text, 10),
+      );
+      const vector = await timeEach(queries, (q) =>
+        store.knowledge.searchVector(tenant.id, agent.id, q.vector, 10),
+      );
+      const hybrid = await timeEach(queries, async (q) => {
+        const text = await store.knowledge.searchText(tenant.id, agent.id, q.text, 20);
+        const near = await store.knowledge.searchVector(tenant.id, agent.id, q.vector, 20);
+        return reciprocalRankFusion([text.map(indexOf), near.map(indexOf)], 10).map(({ item }) => item);
+      });
+      runs.push({ bm25, vector, hybrid });
+    }
+    const loadAfter = loadavg()[0]!;
+    const { bm25, vector, hybrid } = runs[0]!;
+    const roundsOf = (kind: "bm25" | "vector" | "hybrid") => runs.map((run) => run[kind].ms);
 
     log(`${size} chunks: references`);
     // The exact references are slow at 1M: a subset of the same queries.
@@ -191,8 +185,8 @@ async function measure(size: number): Promise<string[][]> {
       ratio,
       quality,
     ];
-    const p = (name: string, ours: number[], ref: number[], refName: string, quality: string) => {
-      const [o, r] = [t(ours), t(ref)];
+    const p = (name: string, ours: number[][], ref: number[], refName: string, quality: string) => {
+      const [o, r] = [medianTiming(ours), t(ref)];
       return [
         row(
           `${name} p50 ms`,
@@ -209,38 +203,56 @@ async function measure(size: number): Promise<string[][]> {
         ),
       ];
     };
+    const ingestRows = times
+      ? [
+          row(
+            "ingest text chunks/s",
+            rate(size, times.textMs),
+            "",
+            "",
+            `${(times.textMs / 1000).toFixed(0)} s`,
+          ),
+          row(
+            "ingest vectors/s",
+            rate(size, times.vectorMs),
+            `${rate(size, times.floatMs)} (float vec0)`,
+            "",
+            `${(times.vectorMs / 1000).toFixed(0)} s`,
+          ),
+        ]
+      : [row("ingest", `reused ${dir}`, "", "", "see the run that built it")];
     return [
-      row("ingest text chunks/s", rate(size, textMs), "", "", `${(textMs / 1000).toFixed(0)} s`),
+      ...ingestRows,
       row(
-        "ingest vectors/s",
-        rate(size, vectorMs),
-        `${rate(size, floatMs)} (float vec0)`,
+        "load average while querying",
+        `${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`,
         "",
-        `${(vectorMs / 1000).toFixed(0)} s`,
+        "",
+        "other work on the machine",
       ),
       ...p(
         "bm25",
-        bm25.ms,
+        roundsOf("bm25"),
         exactText.ms,
         "exact BM25",
         `top10 overlap ${bm25Quality.toFixed(2)}; source chunk in top10 ${sourceFound.toFixed(2)} (exact ${sourceFoundExact.toFixed(2)})`,
       ),
       row(
         "bm25 vs LIKE p50 ms",
-        ms(t(bm25.ms).p50),
+        ms(medianTiming(roundsOf("bm25")).p50),
         `${ms(t(like.ms).p50)} (LIKE scan, ${like.ms.length} q)`,
-        `${(t(like.ms).p50 / t(bm25.ms).p50).toFixed(0)}x faster`,
+        `${(t(like.ms).p50 / medianTiming(roundsOf("bm25")).p50).toFixed(0)}x faster`,
       ),
       ...p(
         "vector",
-        vector.ms,
+        roundsOf("vector"),
         exactVector.ms,
         "float vec0 brute force",
         `recall@10 ${vectorQuality.toFixed(2)}`,
       ),
       ...p(
         "hybrid",
-        hybrid.ms,
+        roundsOf("hybrid"),
         exactHybrid.ms,
         "exact BM25 + float KNN",
         `top10 overlap ${hybridQuality.toFixed(2)}; source chunk in top10 ${hybridFound.toFixed(2)} (exact ${hybridFoundExact.toFixed(2)})`,
@@ -257,53 +269,9 @@ async function measure(size: number): Promise<string[][]> {
     ];
   } finally {
     await store.close();
-    if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+    if (!args.includes("--keep") && !reuse) rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
-}
-
-async function sweepTradeoffs(
-  size: number,
-  references: ReturnType<typeof openReferences>,
-  queries: ReturnType<ReturnType<typeof createCorpus>["query"]>[],
-  exactText: number[][],
-  exactVector: number[][],
-): Promise<string> {
-  const rows = [["chunks", "setting", "p50 ms", "p95 ms", "top10 overlap with exact"]];
-  for (const budget of [4_000, 8_000, 16_000]) {
-    for (const conjunctive of [0, 30_000, 60_000, 120_000]) {
-      const search = references.textSearch({ budget, conjunctive });
-      const run = await timeEach(queries, (q) => search(q.text, 10));
-      const { p50, p95 } = timing(run.ms);
-      const found = run.results.filter((list, q) => list.includes(queries[q]!.from)).length / queries.length;
-      rows.push([
-        String(size),
-        `bm25 budget ${budget}, all-words tier ${conjunctive}`,
-        ms(p50),
-        ms(p95),
-        `${meanOverlap(run.results, exactText).toFixed(3)} (source chunk ${found.toFixed(2)})`,
-      ]);
-    }
-  }
-  for (const [cells, perCell] of [
-    [4, 256],
-    [8, 128],
-    [8, 256],
-    [16, 256],
-    [16, 384],
-  ] as const) {
-    const search = references.cellSearch(cells, perCell);
-    const run = await timeEach(queries, (q) => search(q.vector, 10));
-    const { p50, p95 } = timing(run.ms);
-    rows.push([
-      String(size),
-      `vector ${cells} cells, ${perCell}/rank`,
-      ms(p50),
-      ms(p95),
-      meanOverlap(run.results, exactVector).toFixed(3),
-    ]);
-  }
-  return table(rows);
 }
 
 function rate(count: number, milliseconds: number): string {

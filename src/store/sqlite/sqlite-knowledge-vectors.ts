@@ -32,15 +32,16 @@ export const probedCells = 8;
  * 1/n of it, at least 16 (most true neighbours are in the first cell:
  * 84% at 1M vectors, measured).
  */
-export const candidatesPerCell = 256;
+export const candidatesPerCell = 192;
 /** Of those, the Hamming-nearest this many (or twice the limit) are re-ranked by exact cosine. */
-export const rerankedCandidates = 256;
+export const rerankedCandidates = 192;
 
 export interface VectorIndexOptions {
   /** Override the constants above (for tests and the benchmark's sweep). */
   maxCellSize?: number;
   probedCells?: number;
   candidatesPerCell?: number;
+  rerankedCandidates?: number;
 }
 
 export interface VectorIndex {
@@ -58,6 +59,7 @@ export function createVectorIndex(db: Database, options: VectorIndexOptions = {}
   const cellLimit = options.maxCellSize ?? maxCellSize;
   const probes = options.probedCells ?? probedCells;
   const firstK = options.candidatesPerCell ?? candidatesPerCell;
+  const reranked = options.rerankedCandidates ?? rerankedCandidates;
   const tablesOf = createVectorTablesCache(db);
   const cellStatements = createCellStatements(db);
   const present = db.prepare<[number], number>(
@@ -155,7 +157,7 @@ export function createVectorIndex(db: Database, options: VectorIndexOptions = {}
       // Hamming distances compare across cells: keep the best, then pay for exact cosine only on those.
       const keys = candidates
         .sort((a, b) => a.distance - b.distance)
-        .slice(0, Math.max(rerankedCandidates, 2 * limit))
+        .slice(0, Math.max(reranked, 2 * limit))
         .map((candidate) => candidate.key);
       return rerank
         .all(floatBlob(vector), JSON.stringify(keys), limit)

@@ -25,6 +25,8 @@ interface Cell {
   changed: boolean;
   /** False until its centroid is first written to vec0 (a new cell's sum starts at zero). */
   stored: boolean;
+  /** The last unit vector added: the centroid written when the sum cancels out to zero. */
+  last?: Float32Array;
 }
 
 export interface CellBatch {
@@ -91,6 +93,7 @@ export function openCellBatch(statements: CellStatements, tables: VectorTables, 
       cell.direction = unitOf(cell.sum);
       cell.size += 1;
       cell.changed = true;
+      cell.last = unit;
       return cell.size;
     },
     remove(id) {
@@ -108,8 +111,10 @@ export function openCellBatch(statements: CellStatements, tables: VectorTables, 
       for (const cell of cells.values()) {
         if (!cell.changed) continue;
         statements.resize.run(cell.size, cell.id);
-        if (cell.stored) tables.replaceCentroid(cell.id, indexKey, floatBlob(cell.sum));
-        else tables.insertCentroid(cell.id, indexKey, floatBlob(cell.sum));
+        // Members that cancel out (v and -v) leave no direction; cosine to a zero vector is undefined.
+        const centroid = floatBlob(dot(cell.sum, cell.sum) > 0 || !cell.last ? cell.sum : cell.last);
+        if (cell.stored) tables.replaceCentroid(cell.id, indexKey, centroid);
+        else tables.insertCentroid(cell.id, indexKey, centroid);
         cell.changed = false;
         cell.stored = true;
       }
