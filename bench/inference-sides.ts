@@ -1,16 +1,26 @@
 import type { LanguageModelV3CallOptions, LanguageModelV3Usage } from "@ai-sdk/provider";
-import { type ChatWrapper, LlamaChat, type LlamaModel, type Token } from "node-llama-cpp";
+import {
+  type ChatWrapper,
+  LlamaChat,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
 import type { LlamaCppProvider } from "../src/models/llamacpp/create-llamacpp-provider.js";
+import type { SequenceLease } from "../src/models/llamacpp/model-pool.js";
 import { type BenchPrompt, renderChatPrompt } from "./inference-prompts.js";
 import { startClock } from "./lib/clock.js";
 
 /**
  * The three ways `bench/inference.ts` runs one prompt: through our provider,
  * and through node-llama-cpp directly at two levels (LlamaChat, which our
- * provider is built on, and a bare sequence.evaluate loop). Every side has its
- * own context with the same settings, sends the same rendered tokens, decodes
- * greedily with no repeat penalty, and keeps its sequence's KV cache between
- * calls the same way (reuse the longest shared prefix, erase the rest).
+ * provider is built on, and a bare sequence.evaluate loop). Every side runs
+ * on the same context sequence (the provider's own, borrowed between calls),
+ * sends the same rendered tokens, decodes greedily with no repeat penalty,
+ * and reuses the sequence's KV cache the same way (the longest shared prefix).
+ * One sequence for all: separately created contexts of one model were
+ * measured up to 10% apart on the tiny preset, by memory placement alone,
+ * which hid the few percent this benchmark is about.
  */
 
 export interface ContextSettings {
@@ -36,8 +46,6 @@ export interface CallResult {
 
 export interface BenchSide {
   readonly name: string;
-  /** The context's batch size, where the side can see it (ours keeps its context inside the provider's pool). */
-  readonly batchSize?: number;
   /** Sends `prompt` and generates at most `maxTokens` tokens greedily; resolves when the answer is complete. */
   call(prompt: BenchPrompt, maxTokens: number): Promise<CallResult>;
   dispose(): Promise<void>;
@@ -96,110 +104,112 @@ export function providerSide(
   };
 }
 
-/** node-llama-cpp's LlamaChat on its own context of `model`, used as its documentation shows. */
-export async function llamaChatSide(
-  model: LlamaModel,
+/** Borrows the context sequence every side runs on (the provider's own; see `provider.acquireSequence`). */
+export type Borrow = () => Promise<SequenceLease>;
+
+/** node-llama-cpp's LlamaChat, used as its documentation shows, on the borrowed sequence. */
+export function llamaChatSide(
   chatWrapper: ChatWrapper,
   settings: ContextSettings,
-): Promise<BenchSide> {
-  const context = await model.createContext({
-    contextSize: settings.contextSize,
-    sequences: settings.sequences,
-    threads: settings.threads,
-  });
-  const sequence = context.getSequence();
-  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
+  borrow: Borrow,
+): BenchSide {
+  const chats = new WeakMap<LlamaContextSequence, LlamaChat>();
   return {
     name: "node-llama-cpp LlamaChat",
-    batchSize: context.batchSize,
     async call(prompt, maxTokens) {
-      // Counted outside the timed call; LlamaChat makes the same comparison inside it.
-      const cached = Math.min(
-        sequence.compareContextTokens(prompt.tokens).firstDifferentIndex,
-        prompt.tokens.length,
-      );
-      const before = sequence.tokenMeter.getState();
-      let text = "";
-      const clock = startClock();
-      await chat.generateResponse(
-        [
-          { type: "user", text: prompt.text },
-          { type: "model", response: [] },
-        ],
-        {
-          maxTokens,
-          temperature: 0,
-          seed: settings.seed,
-          repeatPenalty: false,
-          onResponseChunk: (chunk) => {
-            text += chunk.text;
+      const lease = await borrow();
+      try {
+        const { sequence } = lease;
+        const chat = chats.get(sequence) ?? new LlamaChat({ contextSequence: sequence, chatWrapper });
+        chats.set(sequence, chat);
+        // Counted outside the timed call; LlamaChat makes the same comparison inside it.
+        const cached = Math.min(
+          sequence.compareContextTokens(prompt.tokens).firstDifferentIndex,
+          prompt.tokens.length,
+        );
+        const before = sequence.tokenMeter.getState();
+        let text = "";
+        const clock = startClock();
+        await chat.generateResponse(
+          [
+            { type: "user", text: prompt.text },
+            { type: "model", response: [] },
+          ],
+          {
+            maxTokens,
+            temperature: 0,
+            seed: settings.seed,
+            repeatPenalty: false,
+            onResponseChunk: (chunk) => {
+              text += chunk.text;
+            },
           },
-        },
-      );
-      const { ms, cpuMs } = clock.stop();
-      return {
-        ms,
-        cpuMs,
-        promptTokens: prompt.tokens.length,
-        evaluatedPromptTokens: prompt.tokens.length - cached,
-        outputTokens: sequence.tokenMeter.diff(before).usedOutputTokens,
-        text,
-      };
+        );
+        const { ms, cpuMs } = clock.stop();
+        return {
+          ms,
+          cpuMs,
+          promptTokens: prompt.tokens.length,
+          evaluatedPromptTokens: prompt.tokens.length - cached,
+          outputTokens: sequence.tokenMeter.diff(before).usedOutputTokens,
+          text,
+        };
+      } finally {
+        lease.release();
+      }
     },
-    async dispose() {
-      chat.dispose({ disposeSequence: false });
-      await context.dispose();
-    },
+    dispose: async () => {},
   };
 }
 
 /**
  * The floor: render and tokenize the prompt, reuse the cached prefix, then a
- * bare `sequence.evaluate` loop that takes each greedy token (EOG included:
- * it never stops early) and detokenizes the answer once at the end.
+ * bare `sequence.evaluate` loop on the borrowed sequence that takes each
+ * greedy token (EOG included: it never stops early) and detokenizes the
+ * answer once at the end.
  */
-export async function evaluateSide(
+export function evaluateSide(
   model: LlamaModel,
   chatWrapper: ChatWrapper,
   settings: ContextSettings,
-): Promise<BenchSide> {
-  const context = await model.createContext({
-    contextSize: settings.contextSize,
-    sequences: settings.sequences,
-    threads: settings.threads,
-  });
-  const sequence = context.getSequence();
+  borrow: Borrow,
+): BenchSide {
   return {
     name: "node-llama-cpp sequence.evaluate",
-    batchSize: context.batchSize,
     async call(prompt, maxTokens) {
-      const clock = startClock();
-      const tokens = renderChatPrompt(model, chatWrapper, prompt.text);
-      const shared = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length);
-      // At least the last prompt token is evaluated again: its logits give the first answer token.
-      const reuse = Math.min(shared, tokens.length - 1);
-      if (sequence.nextTokenIndex > reuse)
-        await sequence.eraseContextTokenRanges([{ start: reuse, end: sequence.nextTokenIndex }]);
-      const output: Token[] = [];
-      for await (const token of sequence.evaluate(tokens.slice(reuse), {
-        temperature: 0,
-        seed: settings.seed,
-        yieldEogToken: true,
-      })) {
-        output.push(token);
-        if (output.length >= maxTokens) break;
+      const lease = await borrow();
+      try {
+        const { sequence } = lease;
+        const clock = startClock();
+        const tokens = renderChatPrompt(model, chatWrapper, prompt.text);
+        const shared = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length);
+        // At least the last prompt token is evaluated again: its logits give the first answer token.
+        const reuse = Math.min(shared, tokens.length - 1);
+        if (sequence.nextTokenIndex > reuse)
+          await sequence.eraseContextTokenRanges([{ start: reuse, end: sequence.nextTokenIndex }]);
+        const output: Token[] = [];
+        for await (const token of sequence.evaluate(tokens.slice(reuse), {
+          temperature: 0,
+          seed: settings.seed,
+          yieldEogToken: true,
+        })) {
+          output.push(token);
+          if (output.length >= maxTokens) break;
+        }
+        const text = model.detokenize(output);
+        const { ms, cpuMs } = clock.stop();
+        return {
+          ms,
+          cpuMs,
+          promptTokens: tokens.length,
+          evaluatedPromptTokens: tokens.length - shared,
+          outputTokens: output.length,
+          text,
+        };
+      } finally {
+        lease.release();
       }
-      const text = model.detokenize(output);
-      const { ms, cpuMs } = clock.stop();
-      return {
-        ms,
-        cpuMs,
-        promptTokens: tokens.length,
-        evaluatedPromptTokens: tokens.length - shared,
-        outputTokens: output.length,
-        text,
-      };
     },
-    dispose: () => context.dispose(),
+    dispose: async () => {},
   };
 }

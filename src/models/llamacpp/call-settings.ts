@@ -42,7 +42,9 @@ export interface CallSettings {
 
 export function toCallSettings(options: LanguageModelV3CallOptions): CallSettings {
   const warnings: SharedV3Warning[] = [];
-  const parsed = llamaCppCallOptionsSchema.safeParse(options.providerOptions?.[PROVIDER_OPTIONS_KEY] ?? {});
+  const raw = options.providerOptions?.[PROVIDER_OPTIONS_KEY];
+  const parsed =
+    raw === undefined ? { success: true as const, data: {} } : llamaCppCallOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ValidationError(
       `invalid providerOptions.${PROVIDER_OPTIONS_KEY}`,

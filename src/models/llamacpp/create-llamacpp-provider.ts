@@ -7,7 +7,7 @@ import {
 } from "./llama-runtime.js";
 import { LlamaCppEmbeddingModel } from "./llamacpp-embedding-model.js";
 import { LlamaCppLanguageModel } from "./llamacpp-language-model.js";
-import { type LoadedModel, ModelPool, type ModelPoolOptions } from "./model-pool.js";
+import { type LoadedModel, ModelPool, type ModelPoolOptions, type SequenceLease } from "./model-pool.js";
 
 /**
  * The embedded provider: GGUF models run in-process by llama.cpp, through the
@@ -46,6 +46,12 @@ export interface LlamaCppProvider extends ProviderV3 {
   backend(): Promise<LlamaBackendInfo>;
   /** Loads a model now (instead of on its first call), e.g. to fail fast at startup. */
   load(modelPath: string): Promise<LoadedModel>;
+  /**
+   * Borrows one of the pool's context sequences of a model, for node-llama-cpp's
+   * own APIs on the loaded model (LlamaCompletion, infill, benchmarks). Calls
+   * through the provider wait for it; release it when done.
+   */
+  acquireSequence(modelPath: string, options?: { signal?: AbortSignal }): Promise<SequenceLease>;
   /** Unloads every model this provider loaded. */
   dispose(): Promise<void>;
 }
@@ -80,6 +86,8 @@ export function createLlamaCpp(settings: LlamaCppProviderSettings = {}): LlamaCp
     },
     backend: async () => (await runtime()).backend,
     load: (modelPath: string) => pool.load(modelPath),
+    acquireSequence: (modelPath: string, options: { signal?: AbortSignal } = {}) =>
+      pool.acquire(modelPath, options),
     dispose: () => pool.dispose(),
   });
   return provider;

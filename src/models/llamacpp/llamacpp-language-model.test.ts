@@ -153,6 +153,78 @@ describe("text generation", () => {
   });
 });
 
+describe("usage counts", () => {
+  it("counts the prompt after generation exactly as tokenizing it before (text, JSON, tools, stops, cache)", async () => {
+    // 2048 tokens of context: every call below takes the count-after path (a byte bound proves it fits).
+    // 400: the bound does not fit, so the provider tokenizes first. Both must report the same counts.
+    const wide = createLlamaCpp({ threads: 1, contextSize: 2048, sequences: 1, gpu: false });
+    const narrow = createLlamaCpp({ threads: 1, contextSize: 400, sequences: 1, gpu: false });
+    const question = `${"Pan de masa madre, horarios y pedidos para la fiesta del barrio. ".repeat(6)}¿Qué recomiendas?`;
+    const tool = {
+      type: "function" as const,
+      name: "order_status",
+      inputSchema: { type: "object", properties: { order: { type: "string" } }, required: ["order"] },
+    };
+    const calls = [
+      call({ prompt: user(question), maxOutputTokens: 6 }),
+      call({ prompt: user(question), maxOutputTokens: 3 }),
+      call({ prompt: user(question), maxOutputTokens: 12, responseFormat: { type: "json" } }),
+      call({ prompt: user(question), maxOutputTokens: 16, tools: [tool], toolChoice: { type: "required" } }),
+      call({ prompt: user(question), maxOutputTokens: 20, stopSequences: ["e"] }),
+      call({
+        prompt: [
+          ...user(question),
+          { role: "assistant", content: [{ type: "text", text: "Pan de centeno." }] },
+          ...user("¿Y para mañana?"),
+        ],
+        maxOutputTokens: 4,
+      }),
+    ];
+    try {
+      const counts = async (provider: LlamaCppProvider) => {
+        const m = provider.languageModel(modelPath);
+        const out = [];
+        for (const options of calls) out.push((await m.doGenerate(options)).usage.inputTokens);
+        return out;
+      };
+      const after = await counts(wide);
+      const before = await counts(narrow);
+      expect(after).toEqual(before);
+      expect(Buffer.byteLength(question)).toBeGreaterThan(400); // the narrow provider really took the exact path
+      expect(after[1]!.cacheRead).toBe(after[1]!.total); // the same prompt again: all cached
+      expect(after[5]!.cacheRead).toBeGreaterThan(after[0]!.total! - 5); // the next turn reuses the first
+    } finally {
+      await wide.dispose();
+      await narrow.dispose();
+    }
+  });
+});
+
+describe("acquireSequence", () => {
+  it("lends the sequence a call would use; calls wait until it is released", async () => {
+    const lone = createLlamaCpp({ threads: 1, contextSize: 2048, sequences: 1, gpu: false });
+    try {
+      const m = lone.languageModel(modelPath);
+      const lease = await lone.acquireSequence(modelPath);
+      const tokens = lease.sequence.model.tokenize("warm");
+      await lease.sequence.evaluateWithoutGeneratingNewTokens(tokens);
+      let done = false;
+      const waiting = m.doGenerate(call({ maxOutputTokens: 2 })).then((result) => {
+        done = true;
+        return result;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(done).toBe(false);
+      lease.release();
+      const result = await waiting;
+      expect(result.usage.outputTokens.total).toBe(2);
+      expect(result.usage.inputTokens.cacheRead).toBe(0); // the lent sequence held other tokens
+    } finally {
+      await lone.dispose();
+    }
+  });
+});
+
 describe("limits and cancellation", () => {
   it("ends with finishReason length at maxOutputTokens", async () => {
     const result = await model.doGenerate(call({ maxOutputTokens: 5 }));

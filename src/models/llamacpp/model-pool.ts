@@ -110,13 +110,17 @@ export class ModelPool {
     options.signal?.throwIfAborted();
     const entry = await this.#entry(path);
     const loaded = await entry.loaded;
-    const adapters = await Promise.all(
-      (options.lora ?? []).map(async (a) => ({
-        filePath: (await this.#check(a.path)).realPath,
-        scale: a.scale ?? 1,
-      })),
-    );
-    const key = JSON.stringify(adapters.sort((a, b) => a.filePath.localeCompare(b.filePath)));
+    const lora = options.lora ?? [];
+    const adapters =
+      lora.length === 0
+        ? []
+        : await Promise.all(
+            lora.map(async (a) => ({ filePath: (await this.#check(a.path)).realPath, scale: a.scale ?? 1 })),
+          );
+    const key =
+      adapters.length === 0
+        ? "[]"
+        : JSON.stringify(adapters.sort((a, b) => a.filePath.localeCompare(b.filePath)));
     let slot = entry.contexts.get(key);
     if (slot === undefined) {
       slot = this.#createContext(loaded, adapters);
