@@ -14,6 +14,8 @@ import { Agent, request } from "node:http";
 export interface LoadJob {
   url: string;
   body: string;
+  /** Sent with every request (the API key). */
+  headers?: Record<string, string>;
   /** Requests per second. */
   rate: number;
   seconds: number;
@@ -66,7 +68,7 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
           port: url.port,
           path: url.pathname,
           method: "POST",
-          headers: { "content-type": "application/json", "content-length": body.length },
+          headers: { ...job.headers, "content-type": "application/json", "content-length": body.length },
         },
         (res) => {
           res.on("data", () => {});

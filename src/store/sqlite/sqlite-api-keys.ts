@@ -58,7 +58,9 @@ export function createSqliteApiKeys(db: Database): SyncRepositories["apiKeys"] {
       const now = Date.now();
       const usedAt = new Date(now).toISOString();
       const staleBefore = new Date(now - lastUsedResolutionMs).toISOString();
-      if (touch.run(usedAt, row.id, staleBefore).changes > 0) row.last_used_at = usedAt;
+      // Fresh already (the common case): no UPDATE, so verifying a key takes no write lock.
+      const stale = row.last_used_at === null || row.last_used_at < staleBefore;
+      if (stale && touch.run(usedAt, row.id, staleBefore).changes > 0) row.last_used_at = usedAt;
       return toApiKey(row);
     },
     list: (tenantId) => byTenant.all(tenantId).map(toApiKey),
