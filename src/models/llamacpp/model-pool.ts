@@ -83,6 +83,8 @@ export class ModelPool {
   readonly #models = new Map<string, ModelEntry>();
   /** File checks by the path as given, so a request does not re-read GGUF headers. */
   readonly #facts = new Map<string, Promise<GgufFileFacts>>();
+  /** The adapter-free context of each model path once it serves: `acquire`'s fast path. */
+  readonly #plain = new Map<string, { queue: SequenceQueue; loaded: LoadedModel }>();
   #disposed = false;
 
   constructor(options: ModelPoolOptions) {
@@ -108,6 +110,12 @@ export class ModelPool {
     options: { lora?: LoraAdapter[]; signal?: AbortSignal } = {},
   ): Promise<SequenceLease> {
     options.signal?.throwIfAborted();
+    const plain = options.lora === undefined || options.lora.length === 0;
+    const known = plain ? this.#plain.get(path) : undefined;
+    if (known !== undefined && !this.#disposed) {
+      // The common call, on a model already serving: no file check, no context lookup, one await.
+      return this.#lease(known.queue, known.loaded, await known.queue.take(options.signal));
+    }
     const entry = await this.#entry(path);
     const loaded = await entry.loaded;
     const lora = options.lora ?? [];
@@ -128,7 +136,11 @@ export class ModelPool {
       entry.contexts.set(key, slot);
     }
     const ready = await slot;
-    const sequence = await ready.take(options.signal);
+    if (adapters.length === 0 && !this.#disposed) this.#plain.set(path, { queue: ready, loaded });
+    return this.#lease(ready, loaded, await ready.take(options.signal));
+  }
+
+  #lease(queue: SequenceQueue, loaded: LoadedModel, sequence: LlamaContextSequence): SequenceLease {
     let released = false;
     return {
       sequence,
@@ -136,7 +148,7 @@ export class ModelPool {
       release: () => {
         if (released) return;
         released = true;
-        ready.give(sequence);
+        queue.give(sequence);
       },
     };
   }
@@ -176,6 +188,7 @@ export class ModelPool {
     const entries = [...this.#models.values()];
     this.#models.clear();
     this.#facts.clear();
+    this.#plain.clear();
     await Promise.allSettled(
       entries.map(async (entry) => {
         for (const slot of entry.contexts.values()) {
