@@ -4,11 +4,13 @@ import { NotFoundError } from "../spec/errors.js";
 import type { Retriever } from "../spec/knowledge.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Conversation, Store } from "../spec/store.js";
+import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
 import { type LoadedAgent, runTurn, type TurnInput, type TurnResult } from "./run-turn.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
 import { createConfirmationGate, readPendingConfirmations } from "./tools/confirmation.js";
 import { McpConnections } from "./tools/mcp-connections.js";
+import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
 import { envSecrets } from "./tools/tool-context.js";
 
 export interface AgentRuntimeOptions {
@@ -19,6 +21,8 @@ export interface AgentRuntimeOptions {
   now?: () => Date;
   /** Synthetic-data runs: tools with side effects are simulated. */
   dryRun?: boolean;
+  /** An agent's MCP sessions close after this long without a turn (they reopen on the next). Default 10 min. */
+  mcpIdleMs?: number;
 }
 
 export interface AgentTurnInput {
@@ -36,17 +40,28 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
 
 /**
  * Serves agents: resolves an agent's model, retriever and tools, runs turns,
- * and keeps one set of MCP sessions per agent until `dispose()`. Stateless
- * between turns apart from those sessions: everything else is in the store.
+ * and keeps one set of MCP sessions per agent. Stateless between turns apart
+ * from those sessions: everything else is in the store.
+ *
+ * Sessions close when their server leaves the agent's spec (next turn), when
+ * the agent is removed (`forget`, called by the REST API), after `mcpIdleMs`
+ * without a turn (which also covers agents removed by another process), and
+ * on `dispose()`.
+ *
+ * Tools of every tenant but the operator's may only call public internet
+ * addresses (see `public-network.ts`).
  */
 export class AgentRuntime {
-  private readonly mcp = new Map<string, McpConnections>();
+  private readonly mcp = new Map<string, { connections: McpConnections; usedAt: number }>();
   private readonly now: () => Date;
   private readonly secrets: (name: string) => string | undefined;
+  private readonly mcpIdleMs: number;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     this.now = options.now ?? (() => new Date());
     this.secrets = options.secrets ?? envSecrets();
+    this.mcpIdleMs = options.mcpIdleMs ?? 10 * 60_000;
   }
 
   /** The stored agent by id or name, with its spec parsed. Throws NotFoundError. */
@@ -89,11 +104,59 @@ export class AgentRuntime {
     );
   }
 
+  /** Closes the MCP sessions of an agent that was removed or replaced. */
+  async forget(agentId: string): Promise<void> {
+    const entry = this.mcp.get(agentId);
+    this.mcp.delete(agentId);
+    await entry?.connections.close();
+  }
+
+  /** How many agents have MCP sessions (connected or not). */
+  get mcpAgents(): number {
+    return this.mcp.size;
+  }
+
   /** Closes every MCP session. */
   async dispose(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     const all = [...this.mcp.values()];
     this.mcp.clear();
-    await Promise.all(all.map((connections) => connections.close()));
+    await Promise.all(all.map(({ connections }) => connections.close()));
+  }
+
+  /** Closes the sessions of agents idle for `mcpIdleMs`. Runs on a timer; public for tests. */
+  async closeIdle(now = Date.now()): Promise<void> {
+    const idle = [...this.mcp].filter(([, entry]) => now - entry.usedAt >= this.mcpIdleMs);
+    for (const [id] of idle) this.mcp.delete(id);
+    if (this.mcp.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+    await Promise.all(idle.map(([, { connections }]) => connections.close()));
+  }
+
+  private async connectionsOf(agent: LoadedAgent, network: NetworkPolicy): Promise<McpConnections> {
+    let entry = this.mcp.get(agent.id);
+    if (!entry) {
+      const fetcher = network === "public" ? fetchFor(network) : undefined;
+      entry = {
+        connections: new McpConnections({ name: "alambique", version: "0.1.0" }, fetcher),
+        usedAt: 0,
+      };
+      this.mcp.set(agent.id, entry);
+      this.sweeper ??= setInterval(() => void this.closeIdle(), Math.max(1000, this.mcpIdleMs / 2)).unref();
+    }
+    entry.usedAt = Date.now();
+    const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
+    await entry.connections.retain(servers);
+    return entry.connections;
+  }
+
+  /** The operator's tenant may call anything; every other tenant, public addresses only. */
+  private async networkOf(tenantId: string): Promise<NetworkPolicy> {
+    const tenant = await this.options.store.tenants.get(tenantId);
+    return tenant?.slug === DEFAULT_TENANT_SLUG ? "any" : "public";
   }
 
   private async retriever(spec: AgentSpec): Promise<Retriever> {
@@ -114,11 +177,8 @@ export class AgentRuntime {
     const history = await store.messages.list(conversation.id);
     const lastAssistant = [...history].reverse().find((m) => m.role === "assistant");
     const pending = lastAssistant ? readPendingConfirmations(lastAssistant.metadata) : [];
-    let connections = this.mcp.get(agent.id);
-    if (!connections) {
-      connections = new McpConnections({ name: "alambique", version: "0.1.0" });
-      this.mcp.set(agent.id, connections);
-    }
+    const network = await this.networkOf(agent.tenantId);
+    const connections = await this.connectionsOf(agent, network);
     const tools = await buildAgentTools(
       agent.spec,
       {
@@ -132,6 +192,7 @@ export class AgentRuntime {
         now: this.now,
         secrets: this.secrets,
         dryRun: this.options.dryRun ?? false,
+        network,
         confirmed: createConfirmationGate({ pending, customerReply: reply, now: this.now() }),
         cite,
       },

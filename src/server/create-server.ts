@@ -157,6 +157,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       store: options.store,
       models: options.models,
       desk: new ConversationDesk(options.store),
+      ...(options.agents ? { agents: options.agents } : {}),
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
       maxUploadBytes: options.maxUploadBytes ?? defaultMaxFileBytes,
       maxUploadFiles: options.maxUploadFiles ?? 20,

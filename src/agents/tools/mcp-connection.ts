@@ -57,18 +57,25 @@ export class McpConnection {
 
   private readonly clientInfo: { name: string; version: string };
   private readonly connectTimeoutMs: number;
+  private readonly fetcher: typeof fetch | undefined;
 
   /**
    * `connectTimeoutMs` (default 15 000) bounds starting and initialising the
    * server; it is separate from the spec's per-call `timeoutMs` because
-   * spawning a server (`npx …`) takes far longer than a call.
+   * spawning a server (`npx …`) takes far longer than a call. `fetch` (HTTP
+   * transport only) is `publicFetch` for a tenant kept to public addresses.
    */
   constructor(
     readonly spec: McpToolSpec,
-    options: { clientInfo?: { name: string; version: string }; connectTimeoutMs?: number } = {},
+    options: {
+      clientInfo?: { name: string; version: string };
+      connectTimeoutMs?: number;
+      fetch?: typeof fetch;
+    } = {},
   ) {
     this.clientInfo = options.clientInfo ?? { name: "alambique", version: "1" };
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.fetcher = options.fetch;
   }
 
   /** Whether a session is open now (for tests and status pages). */
@@ -216,9 +223,14 @@ export class McpConnection {
   private async connect(secrets: Secrets): Promise<Live> {
     if (this.closed)
       throw new AlambiqueError(`the MCP connection ${this.spec.name} is closed`, { code: "mcp_closed" });
-    const transport = createMcpTransport(this.spec, secrets, (text) => {
-      this.stderrTail = (this.stderrTail + text).slice(-stderrKeep);
-    });
+    const transport = createMcpTransport(
+      this.spec,
+      secrets,
+      (text) => {
+        this.stderrTail = (this.stderrTail + text).slice(-stderrKeep);
+      },
+      this.fetcher,
+    );
     const client = new Client(this.clientInfo, { capabilities: {} });
     const live: Live = { client, tools: undefined };
     client.onclose = () => {

@@ -17,7 +17,11 @@ export class McpConnections {
   private readonly byName = new Map<string, { fingerprint: string; connection: McpConnection }>();
   private closed = false;
 
-  constructor(private readonly clientInfo?: { name: string; version: string }) {}
+  /** `fetch`: `publicFetch` for an agent of a tenant kept to public addresses (HTTP transports). */
+  constructor(
+    private readonly clientInfo?: { name: string; version: string },
+    private readonly fetcher?: typeof fetch,
+  ) {}
 
   /** The connection for this server spec (not yet connected: that happens on first use). */
   connection(spec: McpToolSpec): McpConnection {
@@ -25,14 +29,21 @@ export class McpConnections {
     const known = this.byName.get(spec.name);
     if (known !== undefined && known.fingerprint === fingerprint) return known.connection;
     if (known !== undefined) void known.connection.close();
-    const connection = new McpConnection(
-      spec,
-      this.clientInfo === undefined ? {} : { clientInfo: this.clientInfo },
-    );
+    const connection = new McpConnection(spec, {
+      ...(this.clientInfo === undefined ? {} : { clientInfo: this.clientInfo }),
+      ...(this.fetcher === undefined ? {} : { fetch: this.fetcher }),
+    });
     // After close(), connections are still handed out but refuse to connect.
     if (this.closed) void connection.close();
     else this.byName.set(spec.name, { fingerprint, connection });
     return connection;
+  }
+
+  /** Closes the sessions of servers not named in `names` (removed from the agent's spec). */
+  async retain(names: ReadonlySet<string>): Promise<void> {
+    const gone = [...this.byName].filter(([name]) => !names.has(name));
+    for (const [name] of gone) this.byName.delete(name);
+    await Promise.all(gone.map(([, { connection }]) => connection.close()));
   }
 
   /** How many servers have a connection object (connected or not). */

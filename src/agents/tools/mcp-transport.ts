@@ -17,6 +17,7 @@ export function createMcpTransport(
   spec: McpToolSpec,
   secrets: (name: string) => string | undefined,
   onStderr: (text: string) => void,
+  fetcher?: typeof fetch,
 ): StdioClientTransport | StreamableHTTPClientTransport {
   const { transport } = spec;
   const values = transport.kind === "stdio" ? transport.env : transport.headers;
@@ -31,6 +32,7 @@ export function createMcpTransport(
   if (transport.kind === "http") {
     return new StreamableHTTPClientTransport(new URL(transport.url), {
       requestInit: { headers: resolved.values },
+      ...(fetcher ? { fetch: fetcher } : {}),
     });
   }
   const stdio = new StdioClientTransport({

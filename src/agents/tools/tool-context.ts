@@ -9,6 +9,7 @@ import type { JsonValue } from "../../spec/json.js";
 import type { Retriever } from "../../spec/knowledge.js";
 import type { Store } from "../../spec/store.js";
 import type { CitationNumbering } from "./citation-numbering.js";
+import type { NetworkPolicy } from "./public-network.js";
 
 export interface ToolContext {
   tenantId: string;
@@ -41,6 +42,11 @@ export interface ToolContext {
    * a result marked `simulated: true`. Read-only tools run for real.
    */
   dryRun: boolean;
+  /**
+   * Where webhooks may connect: `public` (internet addresses only, for every
+   * tenant but the operator's: see `public-network.ts`) or `any`. Default `any`.
+   */
+  network?: NetworkPolicy;
   /**
    * Whether the customer has confirmed this exact call (same tool name, same
    * validated arguments). Asked only by tools that require confirmation,

@@ -29,6 +29,8 @@ export type ToolErrorCode =
   | "bad_response"
   /** A redirect to another host, or too many redirects. */
   | "redirect_refused"
+  /** The host is not a public internet address, and this tenant's tools may only call those. */
+  | "address_refused"
   /** The MCP server went away during the call; the next call reconnects. */
   | "connection_lost"
   /** The tool ran and reported a failure itself (an MCP tool's `isError`). */

@@ -13,9 +13,12 @@
  *   POST, become a GET without body). A redirect to any other host is refused
  *   with `redirect_refused` naming it: the tool's headers carry secrets that
  *   must only reach the host the agent's author wrote down.
+ * - `fetcher` is `publicFetch` for tenants kept to public addresses; a call it
+ *   refuses (here or after a redirect) is `address_refused`.
  */
 import type { WebhookToolSpec } from "../../spec/agent.js";
 import type { JsonValue } from "../../spec/json.js";
+import { privateAddressOf } from "./public-network.js";
 import { decodeText, readLimitedBody } from "./read-limited-body.js";
 import { type ToolError, toolError } from "./tool-result.js";
 
@@ -39,6 +42,7 @@ export async function callWebhook(
   args: JsonValue,
   headers: Headers,
   turnSignal: AbortSignal | undefined,
+  fetcher: typeof fetch = fetch,
 ): Promise<WebhookAnswer | ToolError> {
   const timeout = AbortSignal.timeout(spec.timeoutMs);
   const signal = turnSignal === undefined ? timeout : AbortSignal.any([timeout, turnSignal]);
@@ -49,7 +53,7 @@ export async function callWebhook(
   if (body !== undefined) headers.set("content-type", "application/json");
   try {
     for (let hop = 0; ; hop++) {
-      const response = await fetch(url, { method, headers, body, redirect: "manual", signal });
+      const response = await fetcher(url, { method, headers, body, redirect: "manual", signal });
       if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
         await response.body?.cancel();
         const next = new URL(response.headers.get("location") as string, url);
@@ -97,6 +101,13 @@ export async function callWebhook(
     }
     if (turnSignal?.aborted)
       return toolError("cancelled", "the turn was cancelled during the webhook call", { retryable: true });
+    const refused = privateAddressOf(error);
+    if (refused) {
+      return toolError("address_refused", `the webhook was not called: ${refused.message}`, {
+        retryable: false,
+        hint: "This agent's tools may only call public internet addresses. The agent's owner must use a public URL; offer a ticket or a person.",
+      });
+    }
     return toolError("unreachable", `could not reach ${first.origin}: ${networkReason(error)}`, {
       retryable: true,
       hint: "The service is down or unreachable. Try again later, or offer a ticket or a person.",

@@ -264,6 +264,21 @@ describe("webhook tools", () => {
     expect(server.requests).toBe(1);
   });
 
+  it("keeps a tenant limited to public addresses off the server's own network (address_refused)", async () => {
+    const server = await serve((_req, res) => json(res, 200, { ok: true }));
+    const port = new URL(server.url).port;
+    for (const url of [server.url, `http://localhost:${port}/orders`]) {
+      const result = await call(webhook(url), { item: "pan", quantity: 1 }, { network: "public" });
+      expect(result, url).toMatchObject({ isError: true, code: "address_refused", retryable: false });
+    }
+    expect(server.requests).toBe(0);
+    // The operator's agents ("any", the default) reach it.
+    expect(await call(webhook(server.url), { item: "pan", quantity: 1 })).toEqual({
+      status: 200,
+      data: { ok: true },
+    });
+  });
+
   it("refuses a schema that is not an object or that zod cannot check, naming where it is", () => {
     expect(() =>
       createWebhookTool(

@@ -12,6 +12,7 @@
 import type { WebhookToolSpec } from "../../spec/agent.js";
 import type { AgentTool } from "./agent-tool.js";
 import { compileArgumentsSchema } from "./arguments-schema.js";
+import { fetchFor } from "./public-network.js";
 import { resolveSecretValues } from "./resolve-secret-values.js";
 import type { ToolContext } from "./tool-context.js";
 import { toolError } from "./tool-result.js";
@@ -55,7 +56,7 @@ export function createWebhookTool(
           );
         }
       }
-      return callWebhook(spec, args, headers, call.signal);
+      return callWebhook(spec, args, headers, call.signal, fetchFor(context.network ?? "any"));
     },
     simulate: () => ({
       status: 200,

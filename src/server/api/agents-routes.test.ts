@@ -133,6 +133,25 @@ describe("/api/agents", () => {
     expect(expectError(await put(server.other.admin, "leaky", secretHeader), 403).param).toBe(
       "tools[1].headers.Authorization",
     );
+    for (const [url, kind] of [
+      ["http://127.0.0.1:8080/hook", "webhook"],
+      ["http://localhost:9000/mcp", "mcp"],
+      ["http://169.254.169.254/latest/meta-data", "webhook"],
+      ["http://[::1]/hook", "mcp"],
+    ] as const) {
+      const tool =
+        kind === "webhook"
+          ? { type: "webhook", name: "internal", description: "d", url, inputSchema: {} }
+          : { type: "mcp", name: "internal", transport: { kind: "http", url } };
+      const refused = expectError(
+        await put(server.other.admin, "prober", agentSpec("prober", { tools: [tool] })),
+        403,
+      );
+      expect(refused, url).toMatchObject({
+        code: "operator_only",
+        param: kind === "webhook" ? "tools[0].url" : "tools[0].transport.url",
+      });
+    }
     expect((await put(server.operator.admin, "mcp-agent", stdio)).statusCode).toBe(201);
     expect((await put(server.operator.admin, "leaky", secretHeader)).statusCode).toBe(201);
   });

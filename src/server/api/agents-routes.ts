@@ -31,7 +31,7 @@ export const agentSchema = z
 export const agentNameParams = z.object({ name: z.string() });
 
 /** `/api/agents`: list, read, create or replace (JSON or YAML), remove. */
-export function agentsRoutes({ store }: ApiDeps): ApiRoute[] {
+export function agentsRoutes({ store, agents }: ApiDeps): ApiRoute[] {
   return [
     defineApiRoute({
       method: "GET",
@@ -75,6 +75,7 @@ export function agentsRoutes({ store }: ApiDeps): ApiRoute[] {
         checkAgentSpecPolicy(spec, await isOperator(store, auth));
         const json = spec as unknown as Record<string, JsonValue>;
         const { agent, created } = await putAgent(store, auth.tenantId, spec.name, json);
+        if (!created) await agents?.forget(agent.id);
         if (created) reply.status(201);
         return toAgent(agent);
       },
@@ -91,6 +92,7 @@ export function agentsRoutes({ store }: ApiDeps): ApiRoute[] {
       async handler({ auth, params }) {
         const agent = await findAgent(store, auth.tenantId, params.name);
         await store.agents.remove(auth.tenantId, agent.id);
+        await agents?.forget(agent.id);
         return { id: agent.id, deleted: true as const };
       },
     }),

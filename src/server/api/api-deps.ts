@@ -1,3 +1,4 @@
+import type { AgentRuntime } from "../../agents/agent-runtime.js";
 import type { ConversationDesk } from "../../agents/conversation-desk.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
@@ -13,4 +14,6 @@ export interface ApiDeps {
   maxUploadBytes: number;
   /** Most files in one upload. */
   maxUploadFiles: number;
+  /** The runtime serving agents, told when one is replaced or removed (it closes the agent's MCP sessions). */
+  agents?: AgentRuntime;
 }

@@ -5,7 +5,12 @@
  * error marking). It stands in for a model's choices, not for any part under
  * test: tools, the AI SDK's loop and the store all run for real.
  */
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content } from "@ai-sdk/provider";
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3StreamPart,
+} from "@ai-sdk/provider";
 
 export type ScriptStep = { toolCalls: { toolName: string; input: unknown }[] } | { text: string };
 
@@ -46,8 +51,26 @@ export function scriptedModel(steps: ScriptStep[]): ScriptedModel {
         warnings: [],
       };
     },
-    async doStream() {
-      throw new Error("the scripted model does not stream");
+    // The same step as parts: what the agent runtime (which streams) reads.
+    async doStream(options) {
+      const result = await this.doGenerate(options);
+      const parts: LanguageModelV3StreamPart[] = [{ type: "stream-start", warnings: [] }];
+      for (const [i, part] of result.content.entries()) {
+        if (part.type === "text") {
+          parts.push({ type: "text-start", id: `t${i}` });
+          parts.push({ type: "text-delta", id: `t${i}`, delta: part.text });
+          parts.push({ type: "text-end", id: `t${i}` });
+        } else if (part.type === "tool-call") parts.push(part);
+      }
+      parts.push({ type: "finish", finishReason: result.finishReason, usage: result.usage });
+      return {
+        stream: new ReadableStream({
+          start(controller) {
+            for (const part of parts) controller.enqueue(part);
+            controller.close();
+          },
+        }),
+      };
     },
   };
 }
