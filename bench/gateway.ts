@@ -202,7 +202,13 @@ for (const rate of rates) {
   const inServer = { fastify: [] as number[], alambique: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     for (const side of ["fastify", "alambique"] as const) {
-      await load({ url: urls[side], body, headers, rate: Math.max(rate, 200), seconds: round === 0 ? 2 : 0.5 });
+      await load({
+        url: urls[side],
+        body,
+        headers,
+        rate: Math.max(rate, 200),
+        seconds: round === 0 ? 2 : 0.5,
+      });
       gcPauses = [];
       serverTimes = [];
       runs[side].push(await load({ url: urls[side], body, headers, rate, seconds: runSeconds / rounds }));
@@ -260,7 +266,14 @@ console.log(formatTable(table, [0, 1, 7]));
 const verdicts: string[] = [];
 let failed = false;
 const added: string[][] = [
-  ["rate", "over Fastify p50 ms", "over Fastify p99 ms", "", "over in-process p50 ms", "over in-process p99 ms"],
+  [
+    "rate",
+    "over Fastify p50 ms",
+    "over Fastify p99 ms",
+    "",
+    "over in-process p50 ms",
+    "over in-process p99 ms",
+  ],
 ];
 for (const rate of rates) {
   const side = (name: string) => rows.find((r) => r.rate === rate && r.side.startsWith(name))!.latencies;

@@ -9,7 +9,7 @@ import type { Store } from "../spec/store.js";
 import { defaultTenant } from "../store/default-tenant.js";
 import { openStore } from "../store/index.js";
 import { AgentRuntime } from "./agent-runtime.js";
-import { stdioFixtureSpec } from "./tools/__fixtures__/mcp-fixture.js";
+import { isAlive, stdioFixtureSpec } from "./tools/__fixtures__/mcp-fixture.js";
 import { scriptedModel } from "./tools/__fixtures__/scripted-model.js";
 
 /**
@@ -25,15 +25,6 @@ let tenantId: string;
 
 const spec = (tools: AgentSpec["tools"]): AgentSpec =>
   agentSpecSchema.parse({ name: "kitchen-agent", persona: "Helps the kitchen.", model: "scripted", tools });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   store = await openStore(join(mkdtempSync(join(tmpdir(), "alq-runtime-mcp-")), "alambique.db"));

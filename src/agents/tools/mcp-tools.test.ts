@@ -3,6 +3,7 @@ import { AlambiqueError } from "../../spec/errors.js";
 import {
   type HttpFixture,
   httpFixtureSpec,
+  isAlive,
   startHttpFixture,
   stdioFixtureSpec,
 } from "./__fixtures__/mcp-fixture.js";
@@ -42,15 +43,6 @@ async function toolsOf(connection: McpConnection, context: Partial<ToolContext> 
 
 function pidOf(text: unknown): number {
   return Number(text);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("MCP tools over stdio", () => {

@@ -93,3 +93,13 @@ export async function startHttpFixture(port = 0, env: Record<string, string> = {
     },
   };
 }
+
+/** Whether a process (a stdio server's) still runs. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
