@@ -84,6 +84,15 @@ export interface AgentRecord {
 
 export type ConversationStatus = "bot" | "waiting_human" | "human" | "closed";
 
+export interface ConversationFilter {
+  agentId?: string;
+  status?: ConversationStatus;
+  externalUserPrefix?: string;
+  /** Where the page starts: after this conversation (its creation time and id; it may have been removed since). */
+  after?: { createdAt: string; id: string };
+  limit?: number;
+}
+
 export interface Conversation {
   id: string;
   tenantId: string;
@@ -243,10 +252,12 @@ export interface StoreRepositories {
     get(tenantId: string, id: string): Promise<Conversation | undefined>;
     /** The newest conversation of this customer with this agent that is not closed. */
     findOpen(tenantId: string, agentId: string, externalUserId: string): Promise<Conversation | undefined>;
-    list(
-      tenantId: string,
-      filter?: { agentId?: string; status?: ConversationStatus },
-    ): Promise<Conversation[]>;
+    /**
+     * Oldest first (creation order). A page: the conversations after `after`
+     * (none: from the first), at most `limit` of them.
+     * `externalUserPrefix` keeps those whose externalUserId starts with it.
+     */
+    list(tenantId: string, filter?: ConversationFilter): Promise<Conversation[]>;
     setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<Conversation>;
   };
   messages: {

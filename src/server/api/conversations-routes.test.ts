@@ -72,6 +72,27 @@ describe("GET /api/conversations", () => {
     );
   });
 
+  it("pages with limit and the previous page's next, and refuses a cursor it did not make", async () => {
+    const { admin } = server.other;
+    const first = (await server.call(admin, { url: "/api/conversations?limit=2" })).json() as {
+      data: { id: string }[];
+      hasMore: boolean;
+      next: string | null;
+    };
+    expect(first.data.map((c) => c.id)).toEqual([viaWidget.id, waiting.id]);
+    expect(first.hasMore).toBe(true);
+    const second = (
+      await server.call(admin, { url: `/api/conversations?limit=2&after=${first.next}` })
+    ).json() as { data: { id: string }[]; hasMore: boolean; next: string | null };
+    expect(second).toMatchObject({ hasMore: false, next: null });
+    expect(second.data.map((c) => c.id)).toEqual([closed.id]);
+    const bad = expectError(await server.call(admin, { url: "/api/conversations?after=bm9wZQ" }), 400);
+    expect(bad).toMatchObject({ code: "invalid_cursor", param: "after" });
+    expect(expectError(await server.call(admin, { url: "/api/conversations?limit=0" }), 400).param).toBe(
+      "limit",
+    );
+  });
+
   it("shows a chat key only the conversations started through it", async () => {
     const { chat } = server.other;
     expect(ids(await server.call(chat, { url: "/api/conversations" }))).toEqual([viaWidget.id]);

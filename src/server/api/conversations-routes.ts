@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { NotFoundError } from "../../spec/errors.js";
 import type { Conversation, Store } from "../../spec/store.js";
-import { isAdmin, ownsConversation, type RequestAuth } from "../auth/request-auth.js";
+import { ownsConversation, type RequestAuth, readablePrefix } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
 import type { ApiDeps } from "./api-deps.js";
-import { idParams, isoTime, listOf } from "./api-schemas.js";
+import { decodeCursor, encodeCursor, idParams, isoTime, listOf, pageOf, pageQuery } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 
 const statusSchema = z.enum(["bot", "waiting_human", "human", "closed"]).meta({
@@ -43,6 +43,7 @@ const conversationWithMessagesSchema = conversationSchema
 const listQuery = z.object({
   agent: z.string().optional().meta({ description: "An agent's name" }),
   status: statusSchema.optional(),
+  ...pageQuery,
 });
 const queueQuery = z.object({ agent: z.string().optional().meta({ description: "An agent's name" }) });
 
@@ -73,15 +74,30 @@ export function conversationsRoutes({ store, desk }: ApiDeps): ApiRoute[] {
       description: "A chat key sees only the conversations started through it.",
       access: "chat",
       query: listQuery,
-      response: { description: "Oldest first", schema: listOf(conversationSchema) },
+      response: { description: "Oldest first, a page at a time", schema: pageOf(conversationSchema) },
       errors: [400, 404],
       async handler({ auth, query }) {
         const agentId = query.agent ? await agentIdOf(store, auth, query.agent) : undefined;
-        const all = await store.conversations.list(auth.tenantId, {
+        const after = query.after === undefined ? undefined : decodeCursor(query.after);
+        if (query.after !== undefined && after === undefined) {
+          throw new RequestError("`after` is not a cursor from this list", {
+            code: "invalid_cursor",
+            status: 400,
+            param: "after",
+          });
+        }
+        const prefix = readablePrefix(auth);
+        // One more than the page: whether there is a next page, without counting.
+        const rows = await store.conversations.list(auth.tenantId, {
           ...(agentId ? { agentId } : {}),
           ...(query.status ? { status: query.status } : {}),
+          ...(prefix === undefined ? {} : { externalUserPrefix: prefix }),
+          ...(after ? { after } : {}),
+          limit: query.limit + 1,
         });
-        return { data: isAdmin(auth) ? all : all.filter((c) => ownsConversation(auth, c)) };
+        const data = rows.slice(0, query.limit);
+        const hasMore = rows.length > query.limit;
+        return { data, hasMore, next: hasMore ? encodeCursor(data.at(-1)!) : null };
       },
     }),
     defineApiRoute({

@@ -66,6 +66,11 @@ export function ownsConversation(auth: RequestAuth, conversation: Conversation):
   return isAdmin(auth) || conversation.externalUserId.startsWith(ownerPrefix(auth));
 }
 
+/** The externalUserId prefix of the conversations `auth` may read: undefined for an admin key (all of them). */
+export function readablePrefix(auth: RequestAuth): string | undefined {
+  return isAdmin(auth) ? undefined : ownerPrefix(auth);
+}
+
 function ownerPrefix(auth: RequestAuth): string {
   return `key:${auth.keyId}:`;
 }

@@ -85,6 +85,8 @@ describe("GET /api/openapi.json", () => {
     expect(list.parameters.map((p) => [p.name, p.in])).toEqual([
       ["agent", "query"],
       ["status", "query"],
+      ["limit", "query"],
+      ["after", "query"],
     ]);
     expect(doc.paths["/api/openapi.json"]?.get?.security).toEqual([]);
     expect(doc.paths["/v1/chat/completions"]?.post?.requestBody).toBeDefined();

@@ -51,6 +51,42 @@ export function describeConversationsAndMessages(kit: StoreTestKit): void {
       ).toEqual([]);
     });
 
+    it("pages conversations in creation order and by customer prefix, with cursors that need no lookup", async () => {
+      const store = await kit.fresh();
+      const tenant = await store.tenants.create({ slug: "paged", name: "Paged" });
+      const agent = await store.agents.create({ tenantId: tenant.id, name: "a", spec: {} });
+      const made = [];
+      for (let i = 0; i < 7; i++) {
+        made.push(
+          await store.conversations.create({
+            tenantId: tenant.id,
+            agentId: agent.id,
+            externalUserId: `${i % 2 === 0 ? "key:1:" : "key:2:"}user-${i}`,
+          }),
+        );
+      }
+      const seen: string[] = [];
+      let after: { createdAt: string; id: string } | undefined;
+      for (;;) {
+        const page = await store.conversations.list(tenant.id, { limit: 3, ...(after ? { after } : {}) });
+        seen.push(...page.map((c) => c.id));
+        if (page.length < 3) break;
+        const last = page.at(-1)!;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toEqual(made.map((c) => c.id));
+      const mine = await store.conversations.list(tenant.id, { externalUserPrefix: "key:1:", limit: 2 });
+      expect(mine.map((c) => c.externalUserId)).toEqual(["key:1:user-0", "key:1:user-2"]);
+      // A cursor outlives its conversation: the next page starts after where it was.
+      const cursor = { createdAt: made[2]!.createdAt, id: made[2]!.id };
+      expect(
+        (await store.conversations.list(tenant.id, { after: cursor, limit: 1 })).map((c) => c.id),
+      ).toEqual([made[3]!.id]);
+      expect(await store.conversations.list(tenant.id, { externalUserPrefix: "key:1%", limit: 10 })).toEqual(
+        [],
+      ); // the prefix is compared as text, not as a LIKE pattern
+    });
+
     it("finds the newest open conversation of a customer with an agent", async () => {
       const store = await kit.fresh();
       const { tenant, agent, conversation: first } = await seedConversation(store, "ana");

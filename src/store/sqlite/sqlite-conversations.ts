@@ -30,14 +30,28 @@ export function createSqliteConversations(db: Database): SyncRepositories["conve
      ORDER BY created_at DESC, id DESC LIMIT 1`,
   );
   const filtered = db.prepare<
-    [{ tenantId: string; agentId: string | null; status: string | null }],
+    [
+      {
+        tenantId: string;
+        agentId: string | null;
+        status: string | null;
+        prefix: string | null;
+        afterTime: string | null;
+        afterId: string | null;
+        limit: number;
+      },
+    ],
     ConversationRow
   >(
+    // Keyset paging on (created_at, id): stable while conversations are added or change status.
     `SELECT * FROM conversations
      WHERE tenant_id = @tenantId
        AND (@agentId IS NULL OR agent_id = @agentId)
        AND (@status IS NULL OR status = @status)
-     ORDER BY created_at, id`,
+       AND (@prefix IS NULL OR substr(external_user_id, 1, length(@prefix)) = @prefix)
+       AND (@afterTime IS NULL OR (created_at, id) > (@afterTime, @afterId))
+     ORDER BY created_at, id
+     LIMIT @limit`,
   );
   const setStatus = db.prepare<[string, string, string, string], ConversationRow>(
     "UPDATE conversations SET status = ?, updated_at = ? WHERE tenant_id = ? AND id = ? RETURNING *",
@@ -52,7 +66,15 @@ export function createSqliteConversations(db: Database): SyncRepositories["conve
     findOpen: (tenantId, agentId, externalUserId) => optional(open.get(tenantId, agentId, externalUserId)),
     list: (tenantId, filter = {}) =>
       filtered
-        .all({ tenantId, agentId: filter.agentId ?? null, status: filter.status ?? null })
+        .all({
+          tenantId,
+          agentId: filter.agentId ?? null,
+          status: filter.status ?? null,
+          prefix: filter.externalUserPrefix ?? null,
+          afterTime: filter.after?.createdAt ?? null,
+          afterId: filter.after?.id ?? null,
+          limit: filter.limit ?? -1,
+        })
         .map(toConversation),
     setStatus(tenantId, id, status) {
       const row = setStatus.get(status, nowIso(), tenantId, id);
