@@ -105,7 +105,12 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     reply.header("x-request-id", request.id);
   });
 
-  const limits = createLimits(options.limits);
+  const limits = createLimits(options.limits, {
+    ...(options.store ? { store: options.store } : {}),
+    onFlushError: (error) => app.log.error({ err: error }, "could not record token usage; will retry"),
+  });
+  // After the routes have drained (hooks run in registration order): the day's last tokens reach the store.
+  app.addHook("onClose", () => limits.budget.close());
   const streams = new OpenStreams();
   const metrics = new ServerMetrics({ queues: limits.queues, streams });
   app.register(opsPlugin, {

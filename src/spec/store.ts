@@ -456,6 +456,13 @@ export interface StoreRepositories {
     list(tenantId: string, filter?: { agentId?: string; status?: Ticket["status"] }): Promise<Ticket[]>;
     setStatus(tenantId: string, id: string, status: Ticket["status"]): Promise<Ticket>;
   };
+  /** Tokens each tenant's requests used, per UTC day (what daily token budgets count against). */
+  usage: {
+    /** Adds `tokens` (an integer ≥ 0) to the tenant's count for `day` (YYYY-MM-DD). StoreError(foreign_key) for an unknown tenant. */
+    add(tenantId: string, day: string, tokens: number): Promise<void>;
+    /** The tenant's count for `day`; 0 when nothing was used. */
+    get(tenantId: string, day: string): Promise<number>;
+  };
 }
 
 export interface StoreHealth {

@@ -22,6 +22,7 @@ import { describeSynthRows } from "./conformance/synth-rows.conformance.js";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
 import { describeTickets } from "./conformance/tickets.conformance.js";
 import { describeTransactionsAndJson } from "./conformance/transactions-and-json.conformance.js";
+import { describeUsage } from "./conformance/usage.conformance.js";
 
 export function describeStoreConformance(name: string, makeUrl: () => Promise<string>): void {
   describe(`store conformance: ${name}`, () => {
@@ -33,6 +34,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeKnowledge(kit);
     describeKnowledgeVectors(kit);
     describeTickets(kit);
+    describeUsage(kit);
     describeSynthRows(kit);
     describeDatasets(kit);
     describeTransactionsAndJson(kit);

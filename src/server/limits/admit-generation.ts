@@ -28,7 +28,7 @@ export async function admitGeneration(
   reply: FastifyReply,
   input: { tenantId: string; queue: string | undefined; stream: boolean; controller: AbortController },
 ): Promise<Admission> {
-  const budget = limits.budget.check(input.tenantId);
+  const budget = await limits.budget.check(input.tenantId);
   if (!budget.allowed) refuse(reply, insufficientQuota(budget.limit, budget.retryAfterSeconds));
 
   const { controller } = input;

@@ -1,7 +1,7 @@
 import type { FastifyServerOptions } from "fastify";
 import { GenerationQueues, type QueueLimits } from "./generation-queues.js";
 import { TokenBuckets } from "./token-buckets.js";
-import { TokenBudget } from "./token-budget.js";
+import { TokenBudget, type TokenBudgetOptions } from "./token-budget.js";
 
 /** Every limit the server applies; each has a default fit for one modest machine. */
 export interface LimitsOptions {
@@ -31,7 +31,10 @@ export interface ServerLimits {
   readonly requestTimeoutMs: number;
 }
 
-export function createLimits(options: LimitsOptions = {}): ServerLimits {
+export function createLimits(
+  options: LimitsOptions = {},
+  persistence: Pick<TokenBudgetOptions, "store" | "onFlushError"> = {},
+): ServerLimits {
   const perMinute = options.requestsPerMinute ?? 600;
   return {
     rate:
@@ -41,6 +44,7 @@ export function createLimits(options: LimitsOptions = {}): ServerLimits {
     budget: new TokenBudget({
       ...(options.dailyTokens !== undefined ? { dailyTokens: options.dailyTokens } : {}),
       ...(options.tenantDailyTokens ? { tenants: options.tenantDailyTokens } : {}),
+      ...persistence,
     }),
     queues: new GenerationQueues({
       defaults: { concurrency: options.queue?.concurrency ?? 4, maxWaiting: options.queue?.maxWaiting ?? 16 },

@@ -1,10 +1,18 @@
+import type { Store } from "../../spec/store.js";
+
 export interface TokenBudgetOptions {
   /** Tokens (prompt + completion) each tenant may use per UTC day. Undefined: no budget. */
   dailyTokens?: number;
   /** Budgets of particular tenants, by tenant id, overriding `dailyTokens`. */
   tenants?: Record<string, number>;
+  /** Where the day's counts are kept across restarts. Without one, they live in this process only. */
+  store?: Pick<Store, "usage">;
+  /** How often spent tokens are written to the store, in ms. Default 2 000. */
+  flushMs?: number;
   /** Wall clock, for the UTC day. Default `Date.now`. */
   now?: () => number;
+  /** Told when writing to the store fails (the tokens are kept and written with the next flush). */
+  onFlushError?: (error: unknown) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -13,13 +21,23 @@ const DAY_MS = 86_400_000;
  * Daily token budgets per tenant, counted from the usage that responses
  * report. A request is admitted while the tenant has tokens left, so requests
  * running at the same time can overshoot the budget by what they produce; the
- * next one is refused. Counts live in this process and start over at 00:00 UTC
- * (and on restart): one server, one count.
+ * next one is refused. Counts start over at 00:00 UTC.
+ *
+ * With a store, a tenant's count for the day is read from it on the tenant's
+ * first request of the day, and what is spent is added to it every `flushMs`
+ * and on `close()`: a restart keeps the day's count (a crash loses at most
+ * the last `flushMs` of it), and requests never wait for a disk write.
+ * Several servers on one store each add their own spending; each reads the
+ * others' only on its first request of the day.
  */
 export class TokenBudget {
   readonly #options: TokenBudgetOptions;
   readonly #now: () => number;
   readonly #used = new Map<string, { day: number; tokens: number }>();
+  /** Spent since the last flush, by tenant and day (`${tenantId} ${day}`). */
+  readonly #pending = new Map<string, number>();
+  #flushing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: TokenBudgetOptions) {
     this.#options = options;
@@ -32,15 +50,24 @@ export class TokenBudget {
   }
 
   /** Tokens the tenant has used today. */
-  used(tenantId: string): number {
+  async used(tenantId: string): Promise<number> {
+    const day = this.#day();
     const entry = this.#used.get(tenantId);
-    return entry && entry.day === this.#day() ? entry.tokens : 0;
+    if (entry && entry.day === day) return entry.tokens;
+    const stored = (await this.#options.store?.usage.get(tenantId, isoDay(day))) ?? 0;
+    // Another request of this tenant may have loaded or spent meanwhile.
+    const now = this.#used.get(tenantId);
+    if (now && now.day === day) return now.tokens;
+    this.#used.set(tenantId, { day, tokens: stored });
+    return stored;
   }
 
   /** Whether the tenant may start another request; when not, the seconds until the budget renews. */
-  check(tenantId: string): { allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number } {
+  async check(
+    tenantId: string,
+  ): Promise<{ allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number }> {
     const limit = this.limit(tenantId);
-    if (limit === undefined || this.used(tenantId) < limit) return { allowed: true };
+    if (limit === undefined || (await this.used(tenantId)) < limit) return { allowed: true };
     const now = this.#now();
     const retryAfterSeconds = Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000));
     return { allowed: false, limit, retryAfterSeconds };
@@ -49,13 +76,60 @@ export class TokenBudget {
   /** Adds what a response used. Negative or non-finite counts are ignored. */
   spend(tenantId: string, tokens: number): void {
     if (!(tokens > 0) || !Number.isFinite(tokens)) return;
+    const amount = Math.round(tokens);
     const day = this.#day();
     const entry = this.#used.get(tenantId);
-    if (entry && entry.day === day) entry.tokens += tokens;
-    else this.#used.set(tenantId, { day, tokens });
+    if (entry && entry.day === day) entry.tokens += amount;
+    else this.#used.set(tenantId, { day, tokens: amount });
+    if (!this.#options.store) return;
+    const key = `${tenantId} ${isoDay(day)}`;
+    this.#pending.set(key, (this.#pending.get(key) ?? 0) + amount);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, this.#options.flushMs ?? 2000).unref();
+  }
+
+  /** Writes what was spent since the last flush to the store. Never rejects. */
+  flush(): Promise<void> {
+    const store = this.#options.store;
+    if (!store || this.#pending.size === 0) return this.#flushing ?? Promise.resolve();
+    const batch = [...this.#pending];
+    this.#pending.clear();
+    const previous = this.#flushing ?? Promise.resolve();
+    const run = previous.then(async () => {
+      for (const [key, tokens] of batch) {
+        const [tenantId, day] = key.split(" ") as [string, string];
+        try {
+          await store.usage.add(tenantId, day, tokens);
+        } catch (error) {
+          // Kept for the next flush, unless the tenant is gone (nothing to count against).
+          if ((error as { kind?: string }).kind !== "foreign_key") {
+            this.#pending.set(key, (this.#pending.get(key) ?? 0) + tokens);
+          }
+          this.#options.onFlushError?.(error);
+        }
+      }
+    });
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.#flushing === tracked) this.#flushing = undefined;
+    });
+    this.#flushing = tracked;
+    return tracked;
+  }
+
+  /** Stops the timer and writes what is left. */
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
   }
 
   #day(): number {
     return Math.floor(this.#now() / DAY_MS);
   }
+}
+
+function isoDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }

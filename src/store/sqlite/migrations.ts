@@ -342,6 +342,18 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 4,
+    name: "token usage per tenant and day",
+    sql: `
+CREATE TABLE tenant_usage (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  tokens INTEGER NOT NULL CHECK (tokens >= 0),
+  PRIMARY KEY (tenant_id, day)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

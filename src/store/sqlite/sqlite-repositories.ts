@@ -10,6 +10,7 @@ import { createSqliteModels } from "./sqlite-models.js";
 import { createSqliteSynth } from "./sqlite-synth.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
 import { createSqliteTickets } from "./sqlite-tickets.js";
+import { createSqliteUsage } from "./sqlite-usage.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
 /** Every repository on one migrated connection; statements are prepared once, here. */
@@ -24,6 +25,7 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     jobs: createSqliteJobs(db),
     knowledge: createSqliteKnowledge(db),
     tickets: createSqliteTickets(db),
+    usage: createSqliteUsage(db),
     synth: createSqliteSynth(db),
     datasets: createSqliteDatasets(db),
   };

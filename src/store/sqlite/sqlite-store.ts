@@ -80,6 +80,7 @@ class SqliteStore implements Store {
   readonly jobs: StoreRepositories["jobs"];
   readonly knowledge: StoreRepositories["knowledge"];
   readonly tickets: StoreRepositories["tickets"];
+  readonly usage: StoreRepositories["usage"];
   readonly synth: StoreRepositories["synth"];
   readonly datasets: StoreRepositories["datasets"];
 
@@ -107,6 +108,7 @@ class SqliteStore implements Store {
     this.jobs = repositories.jobs;
     this.knowledge = repositories.knowledge;
     this.tickets = repositories.tickets;
+    this.usage = repositories.usage;
     this.synth = repositories.synth;
     this.datasets = repositories.datasets;
   }
