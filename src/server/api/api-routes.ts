@@ -2,6 +2,7 @@ import multipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
 import { buildOpenApiDocument } from "../openapi/build-openapi-document.js";
 import type { OperationDoc } from "../openapi/operation-doc.js";
+import { opsOperations } from "../openapi/ops-operations.js";
 import { v1Operations } from "../openapi/v1-operations.js";
 import { yamlContentTypes } from "./agent-spec-body.js";
 import { agentsRoutes } from "./agents-routes.js";
@@ -50,7 +51,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
   const routes = apiRoutes(options);
   for (const route of routes) route.register(app);
 
-  const operations = [...routes, openApiOperation, ...v1Operations];
+  const operations = [...routes, openApiOperation, ...v1Operations, ...opsOperations];
   let document: Record<string, unknown> | undefined;
   app.get(openApiOperation.path, { config: { access: "public" } }, async () => {
     document ??= buildOpenApiDocument(operations, {

@@ -22,7 +22,10 @@ const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
 describe("GET /api/openapi.json", () => {
   it("is an OpenAPI 3.1 document with every /api and /v1 route, and its access", () => {
     expect(doc.openapi).toBe("3.1.0");
-    const served = server.routes.filter((r) => r.url.startsWith("/api/") || r.url.startsWith("/v1/"));
+    const ops = ["/healthz", "/readyz", "/metrics"];
+    const served = server.routes.filter(
+      (r) => r.url.startsWith("/api/") || r.url.startsWith("/v1/") || ops.includes(r.url),
+    );
     expect(served.length).toBeGreaterThan(20);
     for (const route of served) {
       const operation = doc.paths[toOpenApiPath(route.url)]?.[route.method.toLowerCase()];
@@ -75,7 +78,7 @@ describe("GET /api/openapi.json", () => {
     expect(put.parameters).toEqual([
       { name: "name", in: "path", required: true, schema: { type: "string" } },
     ]);
-    expect(Object.keys(put.responses)).toEqual(["200", "400", "401", "403", "415"]);
+    expect(Object.keys(put.responses)).toEqual(["200", "400", "401", "403", "415", "429"]);
 
     const upload = doc.paths["/api/agents/{name}/knowledge"]?.post as {
       requestBody: { content: Record<string, unknown> };

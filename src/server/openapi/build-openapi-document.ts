@@ -41,7 +41,8 @@ export function buildOpenApiDocument(operations: readonly OperationDoc[], info: 
           : {}),
       },
     };
-    const errors = new Set([...(op.access === "public" ? [] : [401, 403]), ...op.errors]);
+    // Every keyed route may also answer 429: the key's rate limit (with Retry-After).
+    const errors = new Set([...(op.access === "public" ? [] : [401, 403, 429]), ...op.errors]);
     for (const status of [...errors].sort((a, b) => a - b)) {
       responses[String(status)] = {
         description: STATUS_CODES[status] ?? "Error",

@@ -26,7 +26,9 @@ export const v1Operations: readonly OperationDoc[] = [
     access: "chat",
     body: { schema: chatCompletionRequestSchema.meta({ id: "ChatCompletionRequest" }) },
     response: { description: "A `chat.completion` object, or an SSE stream of `chat.completion.chunk`" },
-    errors: [400, 404, 413, 415],
+    // 429: the tenant's daily tokens are spent or the model's queue is full (with Retry-After);
+    // 503: the server is shutting down; 504: a non-streamed generation passed the request timeout.
+    errors: [400, 404, 413, 415, 503, 504],
   },
   {
     method: "POST",
@@ -36,7 +38,7 @@ export const v1Operations: readonly OperationDoc[] = [
     access: "chat",
     body: { schema: embeddingRequestSchema.meta({ id: "EmbeddingRequest" }) },
     response: { description: "A list of `embedding` objects, as OpenAI's" },
-    errors: [400, 404, 413, 415],
+    errors: [400, 404, 413, 415, 503],
   },
   {
     method: "GET",
