@@ -1,0 +1,69 @@
+// Part of the persistence contract: see ../store.ts for the conventions every method keeps.
+import type { JsonValue } from "../json.js";
+
+export type ConversationStatus = "bot" | "waiting_human" | "human" | "closed";
+
+export interface ConversationFilter {
+  agentId?: string;
+  status?: ConversationStatus;
+  externalUserPrefix?: string;
+  /** Where the page starts: after this conversation (its creation time and id; it may have been removed since). */
+  after?: { createdAt: string; id: string };
+  limit?: number;
+}
+
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  /** The customer's id in the channel that reached us (widget cookie, `user` field, phone). */
+  externalUserId: string;
+  status: ConversationStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageRole = "system" | "user" | "assistant" | "tool" | "human";
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** 1, 2, 3… within the conversation, assigned by the store. */
+  seq: number;
+  role: MessageRole;
+  content: string;
+  /** Citations, tool calls and results, usage, latency. */
+  metadata: Record<string, JsonValue>;
+  createdAt: string;
+}
+
+export interface ConversationsRepository {
+  /** Starts in status `bot`. StoreError(foreign_key) unless the agent belongs to the tenant. */
+  create(input: { tenantId: string; agentId: string; externalUserId: string }): Promise<Conversation>;
+  get(tenantId: string, id: string): Promise<Conversation | undefined>;
+  /** The newest conversation of this customer with this agent that is not closed. */
+  findOpen(tenantId: string, agentId: string, externalUserId: string): Promise<Conversation | undefined>;
+  /**
+   * Oldest first (creation order). A page: the conversations after `after`
+   * (none: from the first), at most `limit` of them.
+   * `externalUserPrefix` keeps those whose externalUserId starts with it.
+   */
+  list(tenantId: string, filter?: ConversationFilter): Promise<Conversation[]>;
+  setStatus(tenantId: string, id: string, status: ConversationStatus): Promise<Conversation>;
+}
+
+export interface MessagesRepository {
+  /**
+   * Appends with the next `seq` in the conversation (also across processes)
+   * and touches the conversation's `updatedAt`. StoreError(foreign_key) when
+   * the conversation does not exist.
+   */
+  append(input: {
+    conversationId: string;
+    role: MessageRole;
+    content: string;
+    metadata?: Record<string, JsonValue>;
+  }): Promise<Message>;
+  /** In `seq` order; `afterSeq` for paging. */
+  list(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<Message[]>;
+}
