@@ -2,29 +2,27 @@ import { randomUUID } from "node:crypto";
 import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
-  LanguageModelV3FinishReason,
   LanguageModelV3FunctionTool,
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
-  LanguageModelV3Usage,
   SharedV3Warning,
 } from "@ai-sdk/provider";
-import {
-  type ChatHistoryItem,
-  type ChatModelFunctions,
-  type LLamaChatGenerateResponseOptions,
-  type Llama,
+import type {
+  ChatHistoryItem,
+  ChatModelFunctions,
+  LLamaChatGenerateResponseOptions,
   LlamaChat,
-  type LlamaChatResponse,
-  type LlamaContextSequence,
-  type LlamaGrammar,
-  type Token,
+  LlamaChatResponse,
+  LlamaGrammar,
+  Token,
 } from "node-llama-cpp";
 import { ValidationError } from "../../spec/errors.js";
 import { type CallSettings, toCallSettings } from "./call-settings.js";
+import { chatForSequence } from "./chat-for-sequence.js";
 import { contextLengthExceeded } from "./context-length-error.js";
 import { convertPrompt } from "./convert-prompt.js";
+import { finishReason } from "./finish-reason.js";
 import { completeJsonPrefix } from "./grammar/complete-json-prefix.js";
 import type { JsonSchemaDefinition } from "./grammar/json-schema.js";
 import { matchesSchema } from "./grammar/schema-validator.js";
@@ -32,12 +30,18 @@ import {
   buildStructuredGrammar,
   parseStructuredOutput,
   type StructuredMode,
-  TERMINATOR,
   ToolCallStreamSplitter,
 } from "./grammar/structured-grammar.js";
 import { toGbnfJsonSchema } from "./grammar/to-gbnf-json-schema.js";
 import type { LoraAdapter, ModelPool, SequenceLease } from "./model-pool.js";
-import { countPrompt, countPromptAfter, type PromptCount, promptTokenBound } from "./prompt-count.js";
+import { parsedGrammar } from "./parsed-grammar.js";
+import {
+  countPrompt,
+  countPromptAfter,
+  type PromptCount,
+  promptTokenBound,
+  toUsage,
+} from "./prompt-count.js";
 import { ContentCollector, type Emit, PartWriter } from "./stream-parts.js";
 import { jsonInstructions, toolInstructions, withSystemText } from "./structured-instructions.js";
 
@@ -104,8 +108,6 @@ interface Outcome {
   /** The JSON answer was cut short (token limit, stop sequence) and closed by `completeJsonPrefix`. */
   completedJson?: boolean;
 }
-
-const GRAMMAR_CACHE_SIZE = 64;
 
 export class LlamaCppLanguageModel implements LanguageModelV3 {
   readonly specificationVersion = "v3";
@@ -287,7 +289,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
   /** Runs the generation, emitting stream parts and, last, the `finish` part. Always releases the lease. */
   async #generate(prepared: Prepared, signal: AbortSignal | undefined, emit: Emit): Promise<void> {
     const { lease } = prepared;
-    const chat = chatOf(lease);
+    const chat = chatForSequence(lease);
     const before = lease.sequence.tokenMeter.getState();
     const writer = new PartWriter(emit);
     try {
@@ -301,7 +303,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
       emit({
         type: "finish",
         finishReason: finishReason(outcome.stopReason, writer.toolCalls > 0),
-        usage: usage(count, outputTokens, outcome.reasoningTokens),
+        usage: toUsage(count, outputTokens, outcome.reasoningTokens),
         providerMetadata: {
           llamacpp: {
             chatWrapper: lease.loaded.chatWrapper.wrapperName,
@@ -433,72 +435,4 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     }
     return { stopReason: result.metadata.stopReason, reasoningTokens: 0, completedJson };
   }
-}
-
-/**
- * One LlamaChat per sequence, made on first use: it keeps no state between
- * calls, a leased sequence serves one call at a time, and it disposes itself
- * with its sequence.
- */
-const chats = new WeakMap<LlamaContextSequence, LlamaChat>();
-
-function chatOf(lease: SequenceLease): LlamaChat {
-  let chat = chats.get(lease.sequence);
-  if (chat === undefined || chat.disposed) {
-    chat = new LlamaChat({ contextSequence: lease.sequence, chatWrapper: lease.loaded.chatWrapper });
-    chats.set(lease.sequence, chat);
-  }
-  return chat;
-}
-
-/**
- * Grammars are parsed once per runtime and distinct text: an agent sends the
- * same tools and schemas on every call, often through new model instances.
- */
-const grammars = new WeakMap<Llama, Map<string, Promise<LlamaGrammar>>>();
-
-function parsedGrammar(lease: SequenceLease, text: string): Promise<LlamaGrammar> {
-  const llama = lease.loaded.model.llama;
-  const cache = grammars.get(llama) ?? new Map<string, Promise<LlamaGrammar>>();
-  grammars.set(llama, cache);
-  let grammar = cache.get(text);
-  if (grammar === undefined) {
-    if (cache.size >= GRAMMAR_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    grammar = llama.createGrammar({
-      grammar: text,
-      stopGenerationTriggers: [TERMINATOR],
-      trimWhitespaceSuffix: true,
-    });
-    grammar.catch(() => cache.delete(text));
-    cache.set(text, grammar);
-  }
-  return grammar;
-}
-
-function finishReason(stopReason: string, calledTools: boolean): LanguageModelV3FinishReason {
-  if (calledTools) return { unified: "tool-calls", raw: stopReason };
-  switch (stopReason) {
-    case "eogToken":
-    case "stopGenerationTrigger":
-    case "customStopTrigger":
-      return { unified: "stop", raw: stopReason };
-    case "maxTokens":
-      return { unified: "length", raw: stopReason };
-    default:
-      return { unified: "other", raw: stopReason };
-  }
-}
-
-/** Input counts come from the prompt count; output from the token meter. */
-function usage(count: PromptCount, outputTokens: number, reasoningTokens: number): LanguageModelV3Usage {
-  const { promptTokens, cachedTokens } = count;
-  return {
-    inputTokens: {
-      total: promptTokens,
-      noCache: promptTokens - cachedTokens,
-      cacheRead: cachedTokens,
-      cacheWrite: undefined,
-    },
-    outputTokens: { total: outputTokens, text: outputTokens - reasoningTokens, reasoning: reasoningTokens },
-  };
 }

@@ -1,3 +1,4 @@
+import type { LanguageModelV3Usage } from "@ai-sdk/provider";
 import { type LlamaContextSequence, type LlamaText, SpecialToken, type Token } from "node-llama-cpp";
 
 /**
@@ -60,4 +61,22 @@ export function countPromptAfter(
   const end = Math.min(before.length, promptTokens);
   while (common < end && before[common] === after[common]) common++;
   return { promptTokens, cachedTokens: common };
+}
+
+/** Input counts come from the prompt count; output from the token meter. */
+export function toUsage(
+  count: PromptCount,
+  outputTokens: number,
+  reasoningTokens: number,
+): LanguageModelV3Usage {
+  const { promptTokens, cachedTokens } = count;
+  return {
+    inputTokens: {
+      total: promptTokens,
+      noCache: promptTokens - cachedTokens,
+      cacheRead: cachedTokens,
+      cacheWrite: undefined,
+    },
+    outputTokens: { total: outputTokens, text: outputTokens - reasoningTokens, reasoning: reasoningTokens },
+  };
 }
