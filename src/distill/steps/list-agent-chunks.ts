@@ -3,26 +3,29 @@
  * position in the source), so that a plan depends on the documents and not
  * on the ids the store happened to give them.
  *
- * The store has no "list chunks" call; `chunksWithoutVectors` with a model
- * name no agent uses returns every chunk (an agent with vectors from another
- * model has all its chunks "pending" for this one). At most `limit` chunks
- * (the store's cap is 10,000): larger knowledge bases are sampled from their
- * first 10,000 chunks.
+ * At most `limit` chunks, read a page of 10,000 at a time.
  */
 import type { Chunk } from "../../spec/knowledge.js";
 import type { Store } from "../../spec/store.js";
-
-const NO_MODEL = "\u0000alambique:list-every-chunk";
 
 export async function listAgentChunks(
   store: Store,
   tenantId: string,
   agentId: string,
-  limit = 10_000,
+  limit = 50_000,
 ): Promise<(Chunk & { sourceUri: string })[]> {
   const sources = await store.knowledge.listSources(tenantId, agentId);
   const uriOf = new Map(sources.map((source) => [source.id, source.uri]));
-  const chunks = await store.knowledge.chunksWithoutVectors(tenantId, agentId, NO_MODEL, limit);
+  const chunks: Chunk[] = [];
+  while (chunks.length < limit) {
+    const size = Math.min(10_000, limit - chunks.length);
+    const page = await store.knowledge.listChunks(tenantId, agentId, {
+      limit: size,
+      ...(chunks.length > 0 ? { after: chunks.at(-1)!.id } : {}),
+    });
+    chunks.push(...page);
+    if (page.length < size) break;
+  }
   return chunks
     .filter((chunk) => chunk.text.trim().length > 0 && uriOf.has(chunk.sourceId))
     .map((chunk) => ({ ...chunk, sourceUri: uriOf.get(chunk.sourceId)! }))

@@ -24,6 +24,13 @@ export interface KnowledgeRepository {
   removeSource(tenantId: string, id: string): Promise<void>;
   /** Chunks by id, in the order asked; unknown ids are left out. */
   getChunks(tenantId: string, ids: string[]): Promise<Chunk[]>;
+  /**
+   * An agent's chunks in ingest order (a source's chunks together, in their
+   * order), a page at a time: at most `limit` (1–10,000) after the chunk with
+   * id `after` (none: from the first; an id not among the agent's chunks:
+   * NotFoundError, since the page would be a guess).
+   */
+  listChunks(tenantId: string, agentId: string, options: { limit: number; after?: string }): Promise<Chunk[]>;
   /** Chunks of an agent that have no vector for `model` yet (for embedding after ingest). */
   chunksWithoutVectors(tenantId: string, agentId: string, model: string, limit: number): Promise<Chunk[]>;
   /**

@@ -62,6 +62,35 @@ export function describeKnowledge(kit: StoreTestKit): void {
       expect(await store.knowledge.getChunks(tenant.id, [])).toEqual([]);
     });
 
+    it("lists an agent's chunks in ingest order, a page at a time, whatever vectors they have", async () => {
+      const store = await kit.fresh();
+      const seeded = await seedAgent(store);
+      const { tenant, agent } = seeded;
+      expect(await store.knowledge.listChunks(tenant.id, agent.id, { limit: 10 })).toEqual([]);
+      await putTexts(store, seeded, "faq.md", faq);
+      const more = ["Abrimos los domingos de 9:00 a 14:00.", "Hay pan de centeno."];
+      await putTexts(store, seeded, "more.md", more);
+      const all = await store.knowledge.listChunks(tenant.id, agent.id, { limit: 100 });
+      expect(all.map((c) => c.text)).toEqual([...chunkInputs(faq), ...chunkInputs(more)].map((c) => c.text));
+      const first = await store.knowledge.listChunks(tenant.id, agent.id, { limit: 4 });
+      const rest = await store.knowledge.listChunks(tenant.id, agent.id, {
+        limit: 4,
+        after: first.at(-1)!.id,
+      });
+      expect([...first, ...rest]).toEqual(all);
+      // Vectors change nothing: every chunk is listed.
+      await store.knowledge.putVectors(tenant.id, agent.id, "m", [
+        { chunkId: all[0]!.id, vector: new Float32Array([1, 0, 0]) },
+      ]);
+      expect(await store.knowledge.listChunks(tenant.id, agent.id, { limit: 100 })).toEqual(all);
+      await expectNotFound(
+        store.knowledge.listChunks(tenant.id, agent.id, { limit: 4, after: "no-such-chunk" }),
+      );
+      const other = await seedTenant(store);
+      expect(await store.knowledge.listChunks(other.id, agent.id, { limit: 100 })).toEqual([]);
+      await expectValidationError(store.knowledge.listChunks(tenant.id, agent.id, { limit: 0 }));
+    });
+
     it("replaces a source with the same uri: old chunks leave the index, new ones enter", async () => {
       const store = await kit.fresh();
       const seeded = await seedAgent(store);

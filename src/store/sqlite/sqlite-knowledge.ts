@@ -216,6 +216,22 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     },
     getChunks: (tenantId, ids) =>
       ids.length === 0 ? [] : chunksByIds.all(JSON.stringify(ids), tenantId).map(toChunk),
+    listChunks(tenantId, agentId, { limit, after }) {
+      assertLimit(limit, maxPendingLimit);
+      const index = indexOf.get(tenantId, agentId);
+      if (!index) {
+        if (after !== undefined) throw new NotFoundError("chunk", after);
+        return [];
+      }
+      const { first, last } = chunkKeyRange(index.key);
+      let from = first;
+      if (after !== undefined) {
+        const key = chunkKeyOf.get(after, first, last);
+        if (key === undefined) throw new NotFoundError("chunk", after);
+        from = key + 1;
+      }
+      return everyChunk.all(from, last, limit).map(toChunk);
+    },
     chunksWithoutVectors(tenantId, agentId, model, limit) {
       assertLimit(limit, maxPendingLimit);
       const index = indexOf.get(tenantId, agentId);
