@@ -25,3 +25,10 @@ export function yesNo(value: string): boolean {
   if (/^(no|false|n)$/i.test(value)) return false;
   throw new InvalidArgumentError("expected yes or no");
 }
+
+/** A rubric score, 1 to 5. */
+export function score(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError("expected a score from 1 to 5");
+  return n;
+}

@@ -68,6 +68,23 @@ describe("alambique synth", () => {
     expect(JSON.parse(one.stdout)).toMatchObject({ jobId: id, status: "succeeded", rows: 6, planned: 6 });
   }, 120_000);
 
+  it("takes the judge's minimum scores as flags and records them on the dataset's card", async () => {
+    // Minimums of 1 cannot drop a row: every row the forged judge scores is kept.
+    const result = await run(
+      ...["--judge", FORGED_TEACHER, "--count", "4", "--no-dedup", "--dataset", "lenient"],
+      ...["--min-groundedness", "1", "--min-helpfulness", "1", "--min-policy", "1", "--min-language", "1"],
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/rows 4\/4: 4 kept, 0 dropped/);
+    const card = JSON.parse((await cli("datasets", "show", "lenient", "--json")).stdout) as {
+      card: { filters: Record<string, unknown> };
+    };
+    expect(card.card.filters).toMatchObject({ groundedness: 1, helpfulness: 1, policy: 1, languageMatch: 1 });
+    const bad = await run("--judge", FORGED_TEACHER, "--count", "2", "--min-policy", "9");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--min-policy.*expected a score from 1 to 5/);
+  }, 120_000);
+
   it("refuses counts of zero or over 100000 as usage errors, with the reason", async () => {
     const zero = await run("--count", "0");
     expect(zero.code).toBe(2);

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliContext } from "../cli-context.js";
-import { positiveInt } from "../parse-option.js";
+import { positiveInt, score } from "../parse-option.js";
 
 interface RunOptions {
   agent: string;
@@ -17,6 +17,10 @@ interface RunOptions {
   timeoutMs?: number;
   dedup: boolean;
   json?: boolean;
+  minGroundedness?: number;
+  minHelpfulness?: number;
+  minPolicy?: number;
+  minLanguage?: number;
 }
 
 export function registerSynth(program: Command, context: CliContext): void {
@@ -47,6 +51,10 @@ export function registerSynth(program: Command, context: CliContext): void {
     )
     .option("--timeout-ms <n>", "longest one model call may take, in ms (default 120000)", positiveInt)
     .option("--no-dedup", "keep near-duplicate rows")
+    .option("--min-groundedness <1-5>", "judge: drop rows less grounded in the knowledge (default 3)", score)
+    .option("--min-helpfulness <1-5>", "judge: drop less helpful answers (default 3)", score)
+    .option("--min-policy <1-5>", "judge: drop answers that keep the agent's rules less (default 4)", score)
+    .option("--min-language <1-5>", "judge: drop answers less in the customer's language (default 4)", score)
     .option("--json", "print the report as JSON")
     .action(async (options: RunOptions) => {
       const { enqueueSynthJob } = await import("../../distill/pipeline/enqueue-synth-job.js");
@@ -61,6 +69,12 @@ export function registerSynth(program: Command, context: CliContext): void {
         teacher: options.teacher,
         count: options.count,
         dedup: options.dedup,
+        thresholds: {
+          ...(options.minGroundedness !== undefined ? { groundedness: options.minGroundedness } : {}),
+          ...(options.minHelpfulness !== undefined ? { helpfulness: options.minHelpfulness } : {}),
+          ...(options.minPolicy !== undefined ? { policy: options.minPolicy } : {}),
+          ...(options.minLanguage !== undefined ? { languageMatch: options.minLanguage } : {}),
+        },
         ...(options.judge !== undefined ? { judge: options.judge } : {}),
         ...(options.languages ? { languages: options.languages } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),

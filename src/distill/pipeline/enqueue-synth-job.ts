@@ -6,8 +6,10 @@
  * fails. What the checks decided (licence, defaults) goes into the payload,
  * so every worker that runs the job runs the same job.
  */
+
 import { AlambiqueError, UsageError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
+import { type JudgeThresholds, judgeThresholdsSchema } from "../judge/judge-thresholds.js";
 import { checkTeacherLicense } from "./check-teacher-license.js";
 import { loadAgent, type SynthModelSource } from "./load-synth-context.js";
 import {
@@ -38,6 +40,8 @@ export interface SynthRequest {
   maxTokens?: number;
   /** Default true. */
   dedup?: boolean;
+  /** The judge's minimum scores; those not given keep their defaults (groundedness 3, helpfulness 3, policy 4, language 4). */
+  thresholds?: Partial<JudgeThresholds>;
   /** The teacher's licence id, to run although that licence forbids training on its outputs. */
   allowLicense?: string;
   /** Dataset name (default: the agent's name) and split shares (default 0.1 and 0.1). */
@@ -95,6 +99,7 @@ export async function enqueueSynthJob(
     callTimeoutMs: request.callTimeoutMs ?? 120_000,
     maxTokens: request.maxTokens ?? null,
     dedup: request.dedup ?? true,
+    thresholds: judgeThresholdsSchema.parse(request.thresholds ?? {}),
     license,
     dataset: {
       name: request.dataset?.name ?? agent.name,

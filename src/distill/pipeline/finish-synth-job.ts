@@ -9,6 +9,7 @@
 import type { Dataset } from "../../spec/store.js";
 import { createDatasetFromJob } from "../datasets/create-dataset-from-job.js";
 import { dropNearDuplicates } from "../dedup/drop-near-duplicates.js";
+import { defaultJudgeThresholds } from "../judge/judge-thresholds.js";
 import type { JobSession } from "./job-session.js";
 import type { LoadedSynthContext } from "./load-synth-context.js";
 import type { SynthJobPayload } from "./synth-job-payload.js";
@@ -48,7 +49,13 @@ export async function finishSynthJob(
       payload.judge === null
         ? null
         : { name: payload.judge, licenseId: context.judgeRecord?.licenseId ?? null },
-    filters: { dedup: payload.dedup, judged: payload.judge !== null, count: payload.count },
+    filters: {
+      dedup: payload.dedup,
+      judged: payload.judge !== null,
+      count: payload.count,
+      // The judge's minimum scores, by score, as the card lists them.
+      ...(payload.judge !== null ? (payload.thresholds ?? defaultJudgeThresholds) : {}),
+    },
   });
   session.setDataset(dataset.id);
   await session.refreshCounts();

@@ -5,6 +5,7 @@
  * they cross the store boundary as JSON.
  */
 import { z } from "zod";
+import { judgeThresholdsSchema } from "../judge/judge-thresholds.js";
 
 export const SYNTH_JOB_KIND = "synth";
 /** Largest `count` one job may ask for. */
@@ -41,6 +42,8 @@ export const synthJobPayloadSchema = z
     maxTokens: z.int().min(1).nullable(),
     /** Near-duplicate removal after generation (MinHash/LSH). */
     dedup: z.boolean(),
+    /** The judge's minimum scores (1–5); rows under any are dropped. Absent in jobs made before it: the defaults. */
+    thresholds: judgeThresholdsSchema.optional(),
     license: synthLicenseSchema,
     /** The dataset made from the kept rows when the job succeeds: its name and split shares. */
     dataset: z
