@@ -67,6 +67,15 @@ describe("loadConfig", () => {
     expect(error.message).toMatch(/number/);
   });
 
+  it("takes browser origins for CORS and refuses one with a path", () => {
+    const ok = loadConfig({ cwd: dirWith("server:\n  corsOrigins: [https://shop.example, '*']\n"), env: {} });
+    expect(ok.server.corsOrigins).toEqual(["https://shop.example", "*"]);
+    const cwd = dirWith("server:\n  corsOrigins: [https://shop.example/widget]\n");
+    const error = errorOf(() => loadConfig({ cwd, env: {} }));
+    expect(error.message).toContain("server.corsOrigins.0");
+    expect(error.message).toContain("no path");
+  });
+
   it("rejects unknown keys and says which", () => {
     const cwd = dirWith("server:\n  prot: 80\n");
     const error = errorOf(() => loadConfig({ cwd, env: {} }));

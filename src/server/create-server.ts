@@ -12,6 +12,7 @@ import { apiPlugin } from "./api/api-routes.js";
 import { defaultAccess } from "./auth/default-access.js";
 import { type AuthMode, installAuth } from "./auth/install-auth.js";
 import { InflightRequests } from "./inflight-requests.js";
+import { installCors } from "./install-cors.js";
 import { rateLimitPlugin } from "./limits/rate-limit-plugin.js";
 import { createLimits, type LimitsOptions, serverTimeouts } from "./limits/server-limits.js";
 import { openaiRoutes } from "./openai/openai-routes.js";
@@ -47,6 +48,8 @@ export interface ServerOptions {
   limits?: LimitsOptions;
   /** How long `close()` waits for requests that are not streams to finish, in ms. Default 10 000. */
   drainMs?: number;
+  /** Origins whose pages may call the server from a browser (`https://shop.example`, or `*`). Default none. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -99,6 +102,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
 
   const inflight = new InflightRequests();
   const authMode: AuthMode = options.auth ?? "required";
+  installCors(app, options.corsOrigins ?? []); // first: errors of the hooks after it carry CORS headers too
   installAuth(app, { store: options.store, mode: authMode });
 
   app.addHook("onRequest", async (request, reply) => {

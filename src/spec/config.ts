@@ -71,6 +71,17 @@ export const configSchema = z
         limits: serverLimitsConfigSchema.optional(),
         /** How long a stopping server waits for requests that are not streams to finish, in ms. Default 10 000. */
         drainMs: z.int().min(0).optional(),
+        /** Origins whose web pages may call the server (a chat widget on the business's site), or `*`. Default none. */
+        corsOrigins: z
+          .array(
+            z
+              .string()
+              .refine(
+                (origin) => origin === "*" || (URL.canParse(origin) && new URL(origin).origin === origin),
+                "an origin is scheme://host[:port] with no path (https://shop.example), or *",
+              ),
+          )
+          .optional(),
       })
       .strict()
       .default({ host: "127.0.0.1", port: 8787 }),

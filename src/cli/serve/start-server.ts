@@ -47,13 +47,14 @@ export async function startServer(
   // Closed after the server (cleanups run last registered first), before the registry and the store.
   const agents = new AgentRuntime({ store, models: registry });
   context.onClose(() => agents.dispose());
-  const { limits, drainMs } = context.config.server;
+  const { limits, drainMs, corsOrigins } = context.config.server;
   const app = createServer({
     store,
     models: registry,
     agents,
     ...(limits ? { limits } : {}),
     ...(drainMs !== undefined ? { drainMs } : {}),
+    ...(corsOrigins ? { corsOrigins } : {}),
     logger: context.logger,
     uploadDir: join(context.config.dataPath, "uploads"),
     version: packageVersion(),

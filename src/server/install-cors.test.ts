@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiServer, startApiServer } from "./api/api-server.fixture.js";
+
+/** A chat widget on the business's own site calling the server from a browser. */
+let server: ApiServer;
+let closed: ApiServer;
+const site = "https://panaderia.example";
+
+beforeAll(async () => {
+  server = await startApiServer({ corsOrigins: [site] });
+  closed = await startApiServer();
+});
+afterAll(async () => {
+  await server.close();
+  await closed.close();
+});
+
+const preflight = (target: ApiServer, origin: string) =>
+  target.call(undefined, {
+    method: "OPTIONS",
+    url: "/v1/chat/completions",
+    headers: {
+      origin,
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "authorization, content-type",
+    },
+  });
+
+describe("CORS", () => {
+  it("answers an allowed origin's preflight without a key, and puts its headers on answers and errors", async () => {
+    const pre = await preflight(server, site);
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers["access-control-allow-origin"]).toBe(site);
+    expect(pre.headers["access-control-allow-methods"]).toContain("POST");
+    expect(pre.headers["access-control-allow-headers"]).toBe("authorization, content-type");
+    expect(pre.headers["access-control-allow-credentials"]).toBeUndefined();
+
+    const models = await server.call(server.other.chat, { url: "/v1/models", headers: { origin: site } });
+    expect(models.statusCode).toBe(200);
+    expect(models.headers["access-control-allow-origin"]).toBe(site);
+    expect(models.headers["access-control-expose-headers"]).toContain("x-request-id");
+    // A widget must be able to read why it was refused.
+    const refused = await server.call("alq_wrong", { url: "/v1/models", headers: { origin: site } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers["access-control-allow-origin"]).toBe(site);
+  });
+
+  it("gives other origins, and servers without origins configured, no CORS headers", async () => {
+    const stranger = await preflight(server, "https://evil.example");
+    expect(stranger.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(stranger.statusCode).not.toBe(204);
+    const none = await preflight(closed, site);
+    expect(none.headers["access-control-allow-origin"]).toBeUndefined();
+    const plain = await closed.call(closed.other.chat, { url: "/v1/models", headers: { origin: site } });
+    expect(plain.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});
