@@ -97,43 +97,45 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-/** `dns.lookup` for net.connect that hands out public addresses only. */
-function publicLookup(
-  hostname: string,
-  options: { all?: boolean; family?: number },
-  callback: LookupCallback,
-) {
-  dnsLookup(hostname, { family: options.family ?? 0, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const open = addresses.filter((entry) => isPublicAddress(entry.address));
-    if (open.length === 0)
-      return callback(new PrivateAddressError(hostname, addresses[0]?.address ?? "?"), []);
-    if (options.all) return callback(null, open);
-    return callback(null, open[0]!.address, open[0]!.family);
-  });
+/** `dns.lookup` for net.connect that hands out only the addresses `allowed` admits. */
+function guardedLookup(allowed: (address: string) => boolean) {
+  return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback) => {
+    dnsLookup(hostname, { family: options.family ?? 0, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const open = addresses.filter((entry) => allowed(entry.address));
+      if (open.length === 0)
+        return callback(new PrivateAddressError(hostname, addresses[0]?.address ?? "?"), []);
+      if (options.all) return callback(null, open);
+      return callback(null, open[0]!.address, open[0]!.family);
+    });
+  };
 }
 
-let publicAgent: Agent | undefined;
-
 /**
- * `fetch` restricted to public addresses: an IP literal is checked before
- * anything is sent, a host name when its connection is made (see
- * `publicLookup`). Redirects are the caller's (use `redirect: "manual"`);
+ * `fetch` that connects only to addresses `allowed` admits: an IP literal is
+ * checked before anything is sent, a host name's addresses when its
+ * connection is made. Redirects are the caller's (use `redirect: "manual"`);
  * each is a new request through here.
  */
-export const publicFetch: typeof fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  if (isIP(host) !== 0 && !isPublicAddress(host)) {
-    throw new TypeError("fetch failed", { cause: new PrivateAddressError(host, host) });
-  }
-  publicAgent ??= new Agent({ connect: { lookup: publicLookup as never } });
-  // undici's own fetch: the dispatcher option belongs to it (Node's global fetch bundles another copy).
-  return (await undiciFetch(input as never, {
-    ...(init as object),
-    dispatcher: publicAgent,
-  })) as unknown as Response;
-};
+export function createGuardedFetch(allowed: (address: string) => boolean): typeof fetch {
+  let agent: Agent | undefined;
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    if (isIP(host) !== 0 && !allowed(host)) {
+      throw new TypeError("fetch failed", { cause: new PrivateAddressError(host, host) });
+    }
+    agent ??= new Agent({ connect: { lookup: guardedLookup(allowed) as never } });
+    // undici's own fetch: the dispatcher option belongs to it (Node's global fetch bundles another copy).
+    return (await undiciFetch(input as never, {
+      ...(init as object),
+      dispatcher: agent,
+    })) as unknown as Response;
+  };
+}
+
+/** `fetch` restricted to public internet addresses. */
+export const publicFetch: typeof fetch = createGuardedFetch(isPublicAddress);
 
 /** The fetch for a policy: the global one, or `publicFetch`. */
 export function fetchFor(policy: NetworkPolicy): typeof fetch {

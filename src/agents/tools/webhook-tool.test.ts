@@ -9,8 +9,10 @@ import {
 import { type WebhookToolSpec, webhookToolSpecSchema } from "../../spec/agent.js";
 import { createToolTestWorld, type ToolTestWorld } from "./__fixtures__/tool-test-context.js";
 import { executeAgentTool } from "./agent-tool.js";
+import { createGuardedFetch } from "./public-network.js";
 import type { ToolContext } from "./tool-context.js";
 import type { ToolError } from "./tool-result.js";
+import { callWebhook } from "./webhook-request.js";
 import { createWebhookTool } from "./webhook-tool.js";
 
 const orderSchema = {
@@ -277,6 +279,24 @@ describe("webhook tools", () => {
       status: 200,
       data: { ok: true },
     });
+  });
+
+  it("calls through the guarded fetch when the address is allowed, redirects included", async () => {
+    // The guard's own machinery (undici with a checking DNS lookup) on loopback, which a test may allow.
+    const guarded = createGuardedFetch((address) => address === "127.0.0.1" || address === "::1");
+    const server = await serve((req, res) => {
+      if (req.url?.startsWith("/old")) res.writeHead(302, { location: "/new" }).end();
+      else json(res, 200, { path: req.url, stock: 4 });
+    });
+    const port = new URL(server.url).port;
+    const answer = await callWebhook(
+      webhook(`http://localhost:${port}/old`, { method: "GET" }),
+      { item: "pan", quantity: 2 },
+      new Headers({ accept: "application/json" }),
+      undefined,
+      guarded,
+    );
+    expect(answer).toEqual({ status: 200, data: { path: "/new", stock: 4 } });
   });
 
   it("refuses a schema that is not an object or that zod cannot check, naming where it is", () => {
