@@ -6,6 +6,7 @@ import { registerChat } from "./commands/chat.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerKnowledge } from "./commands/knowledge.js";
 import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
@@ -55,6 +56,7 @@ export function buildProgram(context: CliContext): Command {
   registerAgents(program, context);
   registerChat(program, context);
   registerKnowledge(program, context);
+  registerKeys(program, context);
   registerSynth(program, context);
   registerDatasets(program, context);
   return program;
