@@ -167,6 +167,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       models: options.models,
       desk: new ConversationDesk(options.store),
       ...(options.agents ? { agents: options.agents } : {}),
+      budget: limits.budget,
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
       maxUploadBytes: options.maxUploadBytes ?? defaultMaxFileBytes,
       maxUploadFiles: options.maxUploadFiles ?? 20,

@@ -16,7 +16,20 @@ describe("GET /api/tenant", () => {
       slug: "other",
       name: "Other",
       createdAt: server.other.tenant.createdAt,
+      usage: { day: new Date().toISOString().slice(0, 10), tokens: 0, dailyLimit: null },
     });
+  });
+
+  it("shows today's token usage and the daily budget", async () => {
+    const budgeted = await startApiServer({ limits: { dailyTokens: 5000 } });
+    try {
+      const day = new Date().toISOString().slice(0, 10);
+      await budgeted.store.usage.add(budgeted.other.tenant.id, day, 1234); // e.g. before a restart
+      const res = await budgeted.call(budgeted.other.admin, { url: "/api/tenant" });
+      expect(res.json()).toMatchObject({ usage: { day, tokens: 1234, dailyLimit: 5000 } });
+    } finally {
+      await budgeted.close();
+    }
   });
 });
 

@@ -10,6 +10,16 @@ export const tenantSchema = z
   .object({ id: z.string(), slug: z.string(), name: z.string(), createdAt: isoTime })
   .meta({ id: "Tenant" });
 
+const tenantWithUsageSchema = tenantSchema
+  .extend({
+    usage: z.object({
+      day: z.string().meta({ description: "Today, UTC (YYYY-MM-DD)" }),
+      tokens: z.int().meta({ description: "Prompt and completion tokens used today" }),
+      dailyLimit: z.int().nullable().meta({ description: "The daily token budget; null when there is none" }),
+    }),
+  })
+  .meta({ id: "TenantWithUsage" });
+
 const newTenantSchema = z
   .object({
     slug: z
@@ -29,7 +39,7 @@ const createdTenantSchema = z
   .meta({ id: "CreatedTenant" });
 
 /** `GET /api/tenant` (the caller's own) and `POST /api/tenants` (the operator only). */
-export function tenantsRoutes({ store }: ApiDeps): ApiRoute[] {
+export function tenantsRoutes({ store, budget }: ApiDeps): ApiRoute[] {
   return [
     defineApiRoute({
       method: "GET",
@@ -37,14 +47,16 @@ export function tenantsRoutes({ store }: ApiDeps): ApiRoute[] {
       tag: "tenants",
       summary: "The tenant of the calling key",
       access: "admin",
-      response: { description: "The tenant", schema: tenantSchema },
+      response: { description: "The tenant, with today's token usage", schema: tenantWithUsageSchema },
       errors: [],
       async handler({ auth }) {
         const tenant = await store.tenants.get(auth.tenantId);
         // The key was verified a moment ago; its tenant can only have gone since (and its keys with it).
         if (!tenant)
           throw new RequestError("this key's tenant no longer exists", { code: "not_found", status: 404 });
-        return tenant;
+        const day = new Date().toISOString().slice(0, 10);
+        const tokens = budget ? await budget.used(tenant.id) : await store.usage.get(tenant.id, day);
+        return { ...tenant, usage: { day, tokens, dailyLimit: budget?.limit(tenant.id) ?? null } };
       },
     }),
     defineApiRoute({
