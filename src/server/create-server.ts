@@ -20,6 +20,7 @@ import { toOpenAIError } from "./openai-error.js";
 import { OpenStreams } from "./ops/open-streams.js";
 import { opsPlugin } from "./ops/ops-plugin.js";
 import { ServerMetrics } from "./ops/server-metrics.js";
+import { registerWidgetRoute } from "./widget/widget-route.js";
 
 export interface ServerOptions {
   models: ModelResolver;
@@ -126,6 +127,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     drainMs: options.drainMs ?? 10_000,
   });
   app.register(rateLimitPlugin, { limits });
+  registerWidgetRoute(app);
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toOpenAIError(error);
