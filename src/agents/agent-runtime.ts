@@ -35,6 +35,16 @@ export interface AgentTurnInput {
   signal?: AbortSignal;
 }
 
+/** One agent's MCP sessions, and the turns using them. */
+interface McpEntry {
+  connections: McpConnections;
+  usedAt: number;
+  /** Turns running now. */
+  active: number;
+  /** Forgotten while in use: closed when the last of those turns ends. */
+  retired: boolean;
+}
+
 /** Context size assumed for a model whose catalog entry does not know it. */
 const DEFAULT_CONTEXT_TOKENS = 4096;
 
@@ -52,7 +62,7 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
  * addresses (see `public-network.ts`).
  */
 export class AgentRuntime {
-  private readonly mcp = new Map<string, { connections: McpConnections; usedAt: number }>();
+  private readonly mcp = new Map<string, McpEntry>();
   private readonly now: () => Date;
   private readonly secrets: (name: string) => string | undefined;
   private readonly mcpIdleMs: number;
@@ -91,24 +101,37 @@ export class AgentRuntime {
       ...(input.onDelta ? { onDelta: input.onDelta } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
-    return runTurn(
-      {
-        store,
-        retriever,
-        model,
-        contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
-        now: this.now,
-        tools: (conversation, cite) => this.tools(agent, conversation, retriever, input.message, cite),
-      },
-      turn,
-    );
+    // The turn holds its agent's MCP sessions: idling and `forget` do not close them under it.
+    const network = await this.networkOf(agent.tenantId);
+    const entry = this.entryFor(agent.id, network);
+    entry.active += 1;
+    try {
+      return await runTurn(
+        {
+          store,
+          retriever,
+          model,
+          contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
+          now: this.now,
+          tools: (conversation, cite) =>
+            this.tools(agent, entry, network, conversation, retriever, input.message, cite),
+        },
+        turn,
+      );
+    } finally {
+      entry.active -= 1;
+      entry.usedAt = Date.now();
+      if (entry.retired && entry.active === 0) void entry.connections.close();
+    }
   }
 
-  /** Closes the MCP sessions of an agent that was removed or replaced. */
+  /** Closes the MCP sessions of an agent that was removed or replaced (after the turns using them end). */
   async forget(agentId: string): Promise<void> {
     const entry = this.mcp.get(agentId);
     this.mcp.delete(agentId);
-    await entry?.connections.close();
+    if (!entry) return;
+    entry.retired = true;
+    if (entry.active === 0) await entry.connections.close();
   }
 
   /** How many agents have MCP sessions (connected or not). */
@@ -125,9 +148,11 @@ export class AgentRuntime {
     await Promise.all(all.map(({ connections }) => connections.close()));
   }
 
-  /** Closes the sessions of agents idle for `mcpIdleMs`. Runs on a timer; public for tests. */
+  /** Closes the sessions of agents idle for `mcpIdleMs` (none in a turn). Runs on a timer; public for tests. */
   async closeIdle(now = Date.now()): Promise<void> {
-    const idle = [...this.mcp].filter(([, entry]) => now - entry.usedAt >= this.mcpIdleMs);
+    const idle = [...this.mcp].filter(
+      ([, entry]) => entry.active === 0 && now - entry.usedAt >= this.mcpIdleMs,
+    );
     for (const [id] of idle) this.mcp.delete(id);
     if (this.mcp.size === 0) {
       clearInterval(this.sweeper);
@@ -136,21 +161,20 @@ export class AgentRuntime {
     await Promise.all(idle.map(([, { connections }]) => connections.close()));
   }
 
-  private async connectionsOf(agent: LoadedAgent, network: NetworkPolicy): Promise<McpConnections> {
-    let entry = this.mcp.get(agent.id);
+  private entryFor(agentId: string, network: NetworkPolicy): McpEntry {
+    let entry = this.mcp.get(agentId);
     if (!entry) {
       const fetcher = network === "public" ? fetchFor(network) : undefined;
       entry = {
         connections: new McpConnections({ name: "alambique", version: "0.1.0" }, fetcher),
-        usedAt: 0,
+        usedAt: Date.now(),
+        active: 0,
+        retired: false,
       };
-      this.mcp.set(agent.id, entry);
+      this.mcp.set(agentId, entry);
       this.sweeper ??= setInterval(() => void this.closeIdle(), Math.max(1000, this.mcpIdleMs / 2)).unref();
     }
-    entry.usedAt = Date.now();
-    const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
-    await entry.connections.retain(servers);
-    return entry.connections;
+    return entry;
   }
 
   /** The operator's tenant may call anything; every other tenant, public addresses only. */
@@ -168,6 +192,8 @@ export class AgentRuntime {
 
   private async tools(
     agent: LoadedAgent,
+    entry: McpEntry,
+    network: NetworkPolicy,
     conversation: Conversation,
     retriever: Retriever,
     reply: string,
@@ -177,8 +203,10 @@ export class AgentRuntime {
     const history = await store.messages.list(conversation.id);
     const lastAssistant = [...history].reverse().find((m) => m.role === "assistant");
     const pending = lastAssistant ? readPendingConfirmations(lastAssistant.metadata) : [];
-    const network = await this.networkOf(agent.tenantId);
-    const connections = await this.connectionsOf(agent, network);
+    // Servers no longer in the spec: their sessions end now.
+    const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
+    await entry.connections.retain(servers);
+    const connections = entry.connections;
     const tools = await buildAgentTools(
       agent.spec,
       {

@@ -52,6 +52,9 @@ describe("alambique keys", () => {
     const tenant = await cli("keys", "list", "--tenant", "nobody");
     expect(tenant.code).toBe(1);
     expect(tenant.stderr).toMatch(/tenant.*nobody/);
+    const short = await cli("keys", "revoke", "");
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/first 8 characters/);
     const key = await cli("keys", "revoke", "ffffffff");
     expect(key.code).toBe(1);
     expect(key.stderr).toMatch(/API key.*ffffffff/);

@@ -46,6 +46,10 @@ describe("CORS", () => {
   });
 
   it("gives other origins, and servers without origins configured, no CORS headers", async () => {
+    // Every answer says it varies by Origin, so a shared cache keeps them apart.
+    const noOrigin = await server.call(server.other.chat, { url: "/v1/models" });
+    expect(noOrigin.headers.vary).toContain("Origin");
+    expect(noOrigin.headers["access-control-allow-origin"]).toBeUndefined();
     const stranger = await preflight(server, "https://evil.example");
     expect(stranger.headers["access-control-allow-origin"]).toBeUndefined();
     expect(stranger.statusCode).not.toBe(204);

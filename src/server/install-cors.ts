@@ -20,10 +20,14 @@ export function installCors(app: FastifyInstance, origins: readonly string[]): v
   const any = origins.includes("*");
   const allowed = new Set(origins);
   app.addHook("onRequest", async (request, reply) => {
+    // Answers differ by Origin: say so on all of them, so that a shared cache never hands one origin's to another.
+    if (!any) {
+      const vary = reply.getHeader("vary");
+      reply.header("vary", vary ? `${String(vary)}, Origin` : "Origin");
+    }
     const origin = request.headers.origin;
     if (origin === undefined || !(any || allowed.has(origin))) return;
     reply.header("access-control-allow-origin", any ? "*" : origin);
-    if (!any) reply.header("vary", "origin");
     reply.header("access-control-expose-headers", "x-request-id, retry-after");
     if (request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined) {
       reply.header("access-control-allow-methods", "GET, POST, PUT, DELETE");

@@ -28,6 +28,12 @@ describe("isPublicAddress", () => {
     ["::ffff:7f00:1", false], // the same, in hex
     ["::ffff:8.8.8.8", true],
     ["64:ff9b::a9fe:a9fe", false], // NAT64 of 169.254.169.254
+    ["::127.0.0.1", false], // IPv4-compatible
+    ["::7f00:1", false],
+    ["::ffff:0:7f00:1", false], // IPv4-translated
+    ["64:ff9b:1::7f00:1", false],
+    ["2002:7f00:1::", false], // 6to4 of 127.0.0.1
+    ["2001:0:4136:e378::1", false], // Teredo
     ["localhost", false], // not an IP at all
     ["example.com", false],
   ])("%s → %s", (address, expected) => {
@@ -55,6 +61,12 @@ describe("publicFetch", () => {
         );
         expect(privateAddressOf(error), url).toBeInstanceOf(PrivateAddressError);
       }
+      // A Request object goes through the same check.
+      const viaRequest = await publicFetch(new Request(server.url, { method: "POST", body: "{}" })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(privateAddressOf(viaRequest)).toBeInstanceOf(PrivateAddressError);
       expect(requests).toBe(0);
       // The same server through the plain fetch: it is there.
       expect((await fetch(server.url)).status).toBe(200);

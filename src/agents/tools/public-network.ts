@@ -38,8 +38,11 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
-  ["::", 128], // unspecified
-  ["::1", 128], // loopback
+  ["::", 96], // unspecified, loopback, and IPv4-compatible ::a.b.c.d (deprecated; some stacks reach IPv4 with it)
+  ["::ffff:0:0:0", 96], // IPv4-translated (SIIT)
+  ["64:ff9b:1::", 48], // local-use IPv4/IPv6 translation
+  ["2001::", 32], // Teredo: an IPv4 address and port inside
+  ["2002::", 16], // 6to4: an IPv4 address inside
   ["100::", 64], // discard
   ["2001:db8::", 32], // documentation
   ["fc00::", 7], // unique local
@@ -119,19 +122,22 @@ function guardedLookup(allowed: (address: string) => boolean) {
  */
 export function createGuardedFetch(allowed: (address: string) => boolean): typeof fetch {
   let agent: Agent | undefined;
-  return async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+  const guarded: typeof fetch = async (input, init) => {
+    // A Request (the global class) is taken apart: undici's own fetch wants its own Request class.
+    if (input instanceof Request) {
+      const { method, headers, body } = input;
+      return guarded(input.url, { method, headers, ...(body ? { body, duplex: "half" } : {}), ...init });
+    }
+    const url = new URL(String(input));
     const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
     if (isIP(host) !== 0 && !allowed(host)) {
       throw new TypeError("fetch failed", { cause: new PrivateAddressError(host, host) });
     }
     agent ??= new Agent({ connect: { lookup: guardedLookup(allowed) as never } });
     // undici's own fetch: the dispatcher option belongs to it (Node's global fetch bundles another copy).
-    return (await undiciFetch(input as never, {
-      ...(init as object),
-      dispatcher: agent,
-    })) as unknown as Response;
+    return (await undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as Response;
   };
+  return guarded;
 }
 
 /** `fetch` restricted to public internet addresses. */

@@ -78,6 +78,7 @@ export function registerKeys(program: Command, context: CliContext): void {
     .option(...tenantOption)
     .action(async (id: string, options: TenantOption) => {
       const { NotFoundError, UsageError } = await import("../../spec/errors.js");
+      if (id.length < 8) throw new UsageError("give at least the first 8 characters of the key's id");
       const { store, tenant } = await tenantOf(context, options.tenant);
       const matches = (await store.apiKeys.list(tenant.id)).filter((k) => k.id.startsWith(id));
       if (matches.length === 0)

@@ -51,6 +51,15 @@ describe("TokenBudget", () => {
       now = Date.parse("2026-11-25T00:00:01Z");
       expect((await second.check(tenant.id)).allowed).toBe(true);
       await second.close();
+
+      // Spent before the first read of the day: the stored count is added, not lost.
+      now = Date.parse("2026-11-24T18:00:00Z");
+      const third = new TokenBudget({ store, now: () => now, flushMs: 60_000 });
+      third.spend(tenant.id, 10);
+      expect(await third.used(tenant.id)).toBe(115);
+      await third.close();
+      third.spend(tenant.id, 5); // after close (a request cut off by the drain): written at once
+      await expect.poll(() => store.usage.get(tenant.id, "2026-11-24")).toBe(120);
     } finally {
       await store.close();
     }

@@ -17,6 +17,14 @@ export interface TokenBudgetOptions {
 
 const DAY_MS = 86_400_000;
 
+interface UsedToday {
+  day: number;
+  tokens: number;
+  /** Whether the store's count for the day has been added (always, without a store). */
+  loaded: boolean;
+  loading?: Promise<void> | undefined;
+}
+
 /**
  * Daily token budgets per tenant, counted from the usage that responses
  * report. A request is admitted while the tenant has tokens left, so requests
@@ -33,11 +41,12 @@ const DAY_MS = 86_400_000;
 export class TokenBudget {
   readonly #options: TokenBudgetOptions;
   readonly #now: () => number;
-  readonly #used = new Map<string, { day: number; tokens: number }>();
+  readonly #used = new Map<string, UsedToday>();
   /** Spent since the last flush, by tenant and day (`${tenantId} ${day}`). */
   readonly #pending = new Map<string, number>();
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(options: TokenBudgetOptions) {
     this.#options = options;
@@ -52,14 +61,26 @@ export class TokenBudget {
   /** Tokens the tenant has used today. */
   async used(tenantId: string): Promise<number> {
     const day = this.#day();
-    const entry = this.#used.get(tenantId);
-    if (entry && entry.day === day) return entry.tokens;
-    const stored = (await this.#options.store?.usage.get(tenantId, isoDay(day))) ?? 0;
-    // Another request of this tenant may have loaded or spent meanwhile.
-    const now = this.#used.get(tenantId);
-    if (now && now.day === day) return now.tokens;
-    this.#used.set(tenantId, { day, tokens: stored });
-    return stored;
+    let entry = this.#used.get(tenantId);
+    if (!entry || entry.day !== day) {
+      entry = { day, tokens: 0, loaded: this.#options.store === undefined };
+      this.#used.set(tenantId, entry);
+    }
+    if (!entry.loaded) {
+      entry.loading ??= this.#load(tenantId, entry);
+      await entry.loading;
+    }
+    return entry.tokens;
+  }
+
+  /** Adds the stored count (written before this process started, or by another one) to what was spent here. */
+  async #load(tenantId: string, entry: UsedToday): Promise<void> {
+    try {
+      entry.tokens += (await this.#options.store?.usage.get(tenantId, isoDay(entry.day))) ?? 0;
+      entry.loaded = true;
+    } finally {
+      entry.loading = undefined;
+    }
   }
 
   /** Whether the tenant may start another request; when not, the seconds until the budget renews. */
@@ -80,10 +101,17 @@ export class TokenBudget {
     const day = this.#day();
     const entry = this.#used.get(tenantId);
     if (entry && entry.day === day) entry.tokens += amount;
-    else this.#used.set(tenantId, { day, tokens: amount });
+    // Not read from the store yet: `used()` adds the stored count when it first reads it.
+    else this.#used.set(tenantId, { day, tokens: amount, loaded: this.#options.store === undefined });
     if (!this.#options.store) return;
     const key = `${tenantId} ${isoDay(day)}`;
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + amount);
+    // After close() (a request cut off by the drain): written at once, while the store is still open.
+    if (this.#closed) void this.flush();
+    else this.#schedule();
+  }
+
+  #schedule(): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
@@ -106,6 +134,7 @@ export class TokenBudget {
           // Kept for the next flush, unless the tenant is gone (nothing to count against).
           if ((error as { kind?: string }).kind !== "foreign_key") {
             this.#pending.set(key, (this.#pending.get(key) ?? 0) + tokens);
+            if (!this.#closed) this.#schedule(); // tried again after flushMs, not only on the next spend
           }
           this.#options.onFlushError?.(error);
         }
@@ -118,8 +147,9 @@ export class TokenBudget {
     return tracked;
   }
 
-  /** Stops the timer and writes what is left. */
+  /** Stops the timer and writes what is left; what is spent afterwards is written at once. */
   async close(): Promise<void> {
+    this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.flush();
