@@ -44,6 +44,16 @@ describe("alambique demo (the main job)", () => {
     expect(reply.status).toBe(200);
     const body = (await reply.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toContain("Domingo");
+    // The bakery's page, with the widget and a chat key that can talk to agents and nothing more.
+    expect(output).toContain(`The bakery's web page, with the chat widget: ${base}/`);
+    const page = await (await fetch(`${base}/`)).text();
+    expect(page).toContain('<script src="/widget.js" data-agent="la-espiga"');
+    const pageKey = /data-key="(alq_[^"]+)"/.exec(page)?.[1];
+    expect(pageKey).toBeDefined();
+    const asWidget = { authorization: `Bearer ${pageKey}` };
+    expect((await fetch(`${base}/v1/models`, { headers: asWidget })).status).toBe(200);
+    expect((await fetch(`${base}/api/tenant`, { headers: asWidget })).status).toBe(403);
+    expect((await fetch(`${base}/widget.js`)).status).toBe(200);
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
   }, 120_000);

@@ -6,6 +6,10 @@ import { ModelRegistry } from "../../models/model-registry.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
 import { demoOrdersRoute } from "./demo-orders-route.js";
+import { type DemoPage, demoPageRoute } from "./demo-page-route.js";
+
+/** The name of the chat key the demo page's widget uses. */
+const DEMO_WIDGET_KEY = "demo web page";
 
 export const DEMO_DIR = fileURLToPath(new URL("../../../data/demo/", import.meta.url));
 
@@ -35,11 +39,13 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
   io.out(`Alambique demo — data in ${context.config.dataPath}`);
 
   const { startServer, untilSignal } = await import("../serve/start-server.js");
+  let page: DemoPage | undefined;
   const server = options.serve
     ? await startServer(context, {
         port: options.port,
         extend: async (app) => {
           await app.register(demoOrdersRoute);
+          await app.register(demoPageRoute(() => page));
         },
       })
     : undefined;
@@ -85,6 +91,17 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
       `    -d '{"model":"agent:${agent.name}","user":"me","messages":[{"role":"user","content":"¿Abrís el domingo?"}]}'`,
   );
   io.out(`Order-status webhook:  ${server.url}/demo/orders/status?order_id=LE-1001`);
+  // A chat key for the page's widget (it can only talk to agents), made anew each run: the last run's goes.
+  for (const old of await store.apiKeys.list(tenant.id)) {
+    if (old.name === DEMO_WIDGET_KEY && old.revokedAt === null) await store.apiKeys.revoke(tenant.id, old.id);
+  }
+  const widgetKey = await store.apiKeys.create({
+    tenantId: tenant.id,
+    name: DEMO_WIDGET_KEY,
+    scopes: ["chat"],
+  });
+  page = { agent: agent.name, title: agent.spec.displayName ?? agent.name, chatKey: widgetKey.secret };
+  io.out(`The bakery's web page, with the chat widget: ${server.url}/`);
   io.err("Serving. Press Ctrl-C to stop.");
   const signal = await untilSignal();
   io.err(`\n${signal}: stopping…`);
