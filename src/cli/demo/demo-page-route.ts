@@ -20,16 +20,14 @@ export function demoPageRoute(page: () => DemoPage | undefined) {
     app.get("/", { config: { access: "public" } }, async (_request, reply) => {
       const demo = page();
       if (!demo)
-        return reply
-          .code(503)
-          .send({
-            error: {
-              message: "the demo is still starting",
-              type: "server_error",
-              code: "starting",
-              param: null,
-            },
-          });
+        return reply.code(503).send({
+          error: {
+            message: "the demo is still starting",
+            type: "server_error",
+            code: "starting",
+            param: null,
+          },
+        });
       const title = escapeHtml(demo.title);
       return reply.type("text/html; charset=utf-8").send(`<!doctype html>
 <html lang="es">
