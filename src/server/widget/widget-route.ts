@@ -4,22 +4,22 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 
-/** Where `public/widget.js` is: the package's root, found upwards from this file (src/ or dist/ alike). */
+/** Where `web/widget.js` is: the package's root, found upwards from this file (src/ or dist/ alike). */
 export function widgetScriptPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 8; depth++) {
-    const candidate = join(dir, "public", "widget.js");
+    const candidate = join(dir, "web", "widget.js");
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error("public/widget.js is missing from the package: reinstall alambique");
+  throw new Error("web/widget.js is missing from the package: reinstall alambique");
 }
 
 /**
  * `GET /widget.js`: the chat widget a business puts on its pages (see
- * public/widget.js). Public (the page loads it before any key is known),
+ * web/widget.js). Public (the page loads it before any key is known),
  * cached by browsers for 5 minutes and revalidated with its ETag.
  */
 export function registerWidgetRoute(app: FastifyInstance): void {
