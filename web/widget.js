@@ -9,11 +9,15 @@
  *             the conversations it started, so it may be public
  * data-title  the panel's title (default: the agent's name)
  * data-lang   the interface language, es or en (default: the page's, else en)
+ * data-poll-ms  how often to look for a person's replies after a handoff (default 4000)
  *
  * The page's origin must be in the server's `server.corsOrigins`. Each visitor
  * gets an id kept in localStorage, sent as the `user` of OpenAI's API: the
  * server keeps the conversation under it (and under the key), so only the new
- * message is sent each time. Answers stream in as server-sent events. Styles
+ * message is sent each time. Answers stream in as server-sent events. When
+ * the agent hands the conversation to a person, the widget reads the
+ * conversation (the key may read its own) every few seconds and shows the
+ * person's replies, until it is handed back or closed. Styles
  * live in a shadow root and cannot clash with the page's. No dependencies.
  */
 (() => {
@@ -76,6 +80,8 @@
       .message { max-width: 85%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
       .user { align-self: flex-end; background: #f3e3d3; }
       .assistant { align-self: flex-start; background: #f1f1f1; }
+      .human { align-self: flex-start; background: #e3efe3; }
+      .staff { display: block; font-size: 12px; color: #555; }
       .error { align-self: center; color: #a00; font-size: 13px; }
       form { display: flex; gap: 8px; padding: 8px; border-top: 1px solid #eee; }
       textarea { flex: 1; resize: none; height: 40px; padding: 8px; border: 1px solid #ccc; border-radius: 8px;
@@ -131,15 +137,51 @@
     log.appendChild(element);
   }
 
+  /** The conversation, once the server has said which (`alambique` on the stream's last chunk). */
+  let conversation = null;
+  const shown = new Set();
+  const pollMs = Number(script.dataset.pollMs) || 4000;
+  let polling = null;
+
   async function ask(message) {
     bubble("user", message);
     const answer = bubble("assistant", "");
     try {
       await stream(answer, message);
-    } catch (error) {
+    } finally {
+      // No text: a person has the conversation (the agent stays silent), or the call failed.
       if (answer.textContent === "") answer.remove();
-      throw error;
     }
+    if (conversation && (conversation.status === "waiting_human" || conversation.status === "human")) watch();
+  }
+
+  /** After a handoff: show each reply a person writes, until the conversation is the agent's again or closed. */
+  function watch() {
+    if (polling) return;
+    const poll = async () => {
+      const response = await fetch(`${base}/api/conversations/${encodeURIComponent(conversation.id)}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      if (!response.ok) return;
+      const body = await response.json();
+      for (const message of body.messages) {
+        if (message.role !== "human" || shown.has(message.id)) continue;
+        shown.add(message.id);
+        const element = bubble("human", "");
+        if (typeof message.metadata?.staff === "string") {
+          const staff = document.createElement("span");
+          staff.className = "staff";
+          staff.textContent = message.metadata.staff;
+          element.appendChild(staff);
+        }
+        element.appendChild(document.createTextNode(message.content));
+      }
+      if (body.status === "bot" || body.status === "closed") {
+        clearInterval(polling);
+        polling = null;
+      }
+    };
+    polling = setInterval(() => void poll().catch(() => {}), pollMs);
   }
 
   async function stream(answer, message) {
@@ -175,6 +217,9 @@
           if (data === "[DONE]") return;
           const chunk = JSON.parse(data);
           if (chunk.error) throw new Error(chunk.error.message);
+          const extension = chunk.choices?.[0]?.alambique;
+          if (extension?.conversation_id)
+            conversation = { id: extension.conversation_id, status: extension.status };
           const delta = chunk.choices?.[0]?.delta?.content;
           if (delta) {
             answer.textContent += delta;

@@ -38,7 +38,7 @@ describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end(`<!doctype html><html lang="es"><head><title>La Espiga</title></head><body>
         <h1>Panadería La Espiga</h1>
-        <script src="${apiUrl}/widget.js" data-agent="la-espiga" data-key="${key}" data-title="La Espiga" async></script>
+        <script src="${apiUrl}/widget.js" data-agent="la-espiga" data-key="${key}" data-title="La Espiga" data-poll-ms="200" async></script>
       </body></html>`);
     });
     await new Promise<void>((done) => site.listen(0, "127.0.0.1", done));
@@ -83,6 +83,29 @@ describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
     const messages = await api.store.messages.list(conversations[0]!.id);
     expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
     await page.close();
+  }, 60_000);
+
+  it("after a handoff, shows the person's replies as they are written", async () => {
+    // Another visitor: the widget's id for each is kept in the browser profile's storage.
+    const context = await browser.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(`${siteUrl}/?key=${api.other.chat}`);
+    await visitor.locator(".launcher").click();
+    await ask(visitor, "quiero hablar con una persona, por favor", 1);
+    const [waiting] = await api.store.conversations.list(api.other.tenant.id, { status: "waiting_human" });
+    expect(waiting).toBeDefined();
+    // A person answers from the desk (the REST API, with the tenant's admin key).
+    const reply = await api.call(api.other.admin, {
+      method: "POST",
+      url: `/api/conversations/${waiting!.id}/reply`,
+      payload: { text: "¡Hola! Soy Marta, ¿en qué te ayudo?", staff: "Marta" },
+    });
+    expect(reply.statusCode, reply.body).toBe(201);
+    await expect
+      .poll(() => visitor.locator(".human").textContent(), { timeout: 10_000 })
+      .toContain("Soy Marta");
+    expect(await visitor.locator(".human .staff").textContent()).toBe("Marta");
+    await context.close();
   }, 60_000);
 
   it("tells the visitor when the key is refused, and the page goes on", async () => {
