@@ -122,6 +122,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     metrics,
     streams,
     inflight,
+    queues: limits.queues,
     models: options.models,
     ...(options.store ? { store: options.store } : {}),
     drainMs: options.drainMs ?? 10_000,

@@ -9,7 +9,11 @@ import type { FastifyReply } from "fastify";
 export class InflightRequests {
   readonly #controllers = new Set<AbortController>();
 
-  /** A signal tied to this reply's connection; forgotten once the response closes. */
+  /**
+   * A signal tied to this reply's connection; forgotten once the response
+   * closes. Call it first thing in a handler: a client gone before then is
+   * caught (the signal is aborted at once), but no `close` comes after.
+   */
   signalFor(reply: FastifyReply): AbortSignal {
     return this.controllerFor(reply).signal;
   }
@@ -21,6 +25,11 @@ export class InflightRequests {
    */
   controllerFor(reply: FastifyReply): AbortController {
     const controller = new AbortController();
+    // A client that left before this was called: its `close` has fired already and will not again.
+    if (reply.raw.destroyed && !reply.raw.writableFinished) {
+      controller.abort(new DOMException("the client closed the connection", "AbortError"));
+      return controller;
+    }
     this.#controllers.add(controller);
     reply.raw.once("close", () => {
       this.#controllers.delete(controller);

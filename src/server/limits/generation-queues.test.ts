@@ -22,8 +22,8 @@ describe("GenerationQueues", () => {
     const d = queues.acquire("m").then(arrival("d"));
     const full = await queues.acquire("m");
     expect(full).toMatchObject({ ok: false, running: 2, waiting: 2 });
-    // 1 s per slot assumed at first; 4 ahead on 2 slots.
-    expect(full.ok ? 0 : full.retryAfterSeconds).toBe(2);
+    // 1 s per generation assumed at first, 2 running: a place in line frees in about half a second (at least 1).
+    expect(full.ok ? 0 : full.retryAfterSeconds).toBe(1);
     expect(queues.snapshot()).toEqual([
       { model: "m", running: 2, waiting: 2, limits: { concurrency: 2, maxWaiting: 2 } },
     ]);
@@ -53,6 +53,17 @@ describe("GenerationQueues", () => {
     first();
     expect(queues.snapshot()[0]).toMatchObject({ running: 0, waiting: 0 });
     await expect(queues.acquire("m", AbortSignal.abort(new Error("gone")))).rejects.toThrow("gone");
+  });
+
+  it("refuses every waiting request when the server shuts down, and keeps the running ones", async () => {
+    const queues = new GenerationQueues({ defaults: { concurrency: 1, maxWaiting: 4 } });
+    const running = await granted(queues.acquire("m"));
+    const waiting = [queues.acquire("m"), queues.acquire("m")];
+    queues.rejectWaiting(new Error("shutting down"));
+    for (const request of waiting) await expect(request).rejects.toThrow("shutting down");
+    expect(queues.snapshot()[0]).toMatchObject({ running: 1, waiting: 0 });
+    running();
+    expect(queues.snapshot()[0]).toMatchObject({ running: 0, waiting: 0 });
   });
 
   it("applies a model's own limits over the defaults", async () => {

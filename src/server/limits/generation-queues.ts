@@ -68,11 +68,9 @@ export class GenerationQueues {
       return Promise.resolve({ ok: true, release: this.#releaser(queue) });
     }
     if (queue.waiting.length >= queue.limits.maxWaiting) {
-      const ahead = queue.running + queue.waiting.length;
-      const retryAfterSeconds = Math.max(
-        1,
-        Math.ceil((queue.holdMs * (ahead / queue.limits.concurrency)) / 1000),
-      );
+      // The line has room again when the first running generation ends and its slot goes to a waiter:
+      // with `concurrency` of them ending in turn, about one typical hold divided by their number.
+      const retryAfterSeconds = Math.max(1, Math.ceil(queue.holdMs / queue.limits.concurrency / 1000));
       return Promise.resolve({
         ok: false,
         running: queue.running,
@@ -97,6 +95,16 @@ export class GenerationQueues {
   }
 
   /** Running and waiting counts of every model that has been asked for. */
+  /** Refuses every request still waiting for a slot (a server shutting down), with `reason`. */
+  rejectWaiting(reason: unknown): void {
+    for (const queue of this.#queues.values()) {
+      for (const waiter of queue.waiting.splice(0)) {
+        waiter.signal?.removeEventListener("abort", waiter.onAbort);
+        waiter.reject(reason);
+      }
+    }
+  }
+
   snapshot(): { model: string; running: number; waiting: number; limits: QueueLimits }[] {
     return [...this.#queues].map(([model, q]) => ({
       model,

@@ -138,6 +138,15 @@ describe("limits", () => {
     expect(body).toContain("[DONE]");
   });
 
+  it("charges a generation given up on (deadline, client gone) an estimate, not nothing", async () => {
+    const stuck = gatedModel();
+    const app = serve({ requestTimeoutMs: 100, dailyTokens: 1 }, { stuck: stuck.model });
+    expect((await app.inject(chat("stuck"))).statusCode).toBe(504);
+    const next = await app.inject(chat("stuck"));
+    expect(next.statusCode).toBe(429);
+    expect(next.json().error.code).toBe("insufficient_quota");
+  });
+
   it("answers a 100 MB body with 413 without reading it", async () => {
     const port = await listen(serve({}));
     for (const framing of ["length", "chunked"] as const) {

@@ -61,11 +61,11 @@ export function agentCompletions(
     const user = customerId(request, body);
     refuseModelOptions(body);
     const message = customerMessage(body);
+    const controller = options.inflight.controllerFor(reply); // before any await (see controllerFor)
     const tenantId = await tenantOf(request);
     const agent = await findAgent(options, tenantId, body.model);
     const externalUserId = request.auth ? externalUserIdFor(request.auth, user) : user;
 
-    const controller = options.inflight.controllerFor(reply);
     const stream = body.stream === true;
     const admission = await admitGeneration(options.limits, reply, {
       tenantId,

@@ -7,7 +7,7 @@ import { parseBody } from "../parse-body.js";
 import { agentCompletions, isAgentModel } from "./agent-completion.js";
 import { callerTenant } from "./caller-tenant.js";
 import { createChatChunkMapper } from "./chat-chunk-mapper.js";
-import { chatCompletionRequestSchema } from "./chat-completion-request.js";
+import { type ChatCompletionRequest, chatCompletionRequestSchema } from "./chat-completion-request.js";
 import { openChatStream, sendStreamError, untilAborted } from "./chat-stream.js";
 import { mapCallOptions } from "./map-call-options.js";
 import { type CompletionMeta, mapUsage, type OpenAIUsage, toChatCompletion } from "./map-chat-response.js";
@@ -33,10 +33,11 @@ export function registerChatCompletionsRoute(app: FastifyInstance, options: Open
   app.post("/chat/completions", async (request, reply) => {
     const body = parseBody(chatCompletionRequestSchema, request.body);
     if (isAgentModel(body.model)) return agentCompletion(request, reply, body);
+    // Before any await: a client that leaves while the model is resolved aborts what follows.
+    const controller = options.inflight.controllerFor(reply);
     const model = await resolveLanguageModel(options.models, body.model, {
       allowPaths: options.allowModelPaths,
     });
-    const controller = options.inflight.controllerFor(reply);
     const callOptions = mapCallOptions(body, controller.signal);
     const tenantId = await tenantOf(request);
     const stream = body.stream === true;
@@ -55,29 +56,30 @@ export function registerChatCompletionsRoute(app: FastifyInstance, options: Open
     options.metrics.modelUsed(body.model);
 
     if (!stream) {
+      const generation = model.doGenerate(callOptions);
+      // The slot is held until the engine has really stopped, not only until the answer is given up on.
+      generation.then(admission.release, admission.release);
       try {
-        const completion = toChatCompletion(
-          await untilAborted(model.doGenerate(callOptions), admission.signal),
-          meta,
-        );
+        const completion = toChatCompletion(await untilAborted(generation, admission.signal), meta);
         recordUsage(options, tenantId, body.model, completion.usage);
         return completion;
       } catch (error) {
+        // Given up on (deadline, client gone): the prompt was read all the same.
+        recordUsage(options, tenantId, body.model, estimatedUsage(body, 0));
         throw admission.failure(error);
-      } finally {
-        admission.release();
       }
     }
 
     try {
       const { stream: parts } = await model.doStream(callOptions);
-      const usage = await pipeChatStream(parts, request, reply, meta, {
+      const { usage, streamedChars } = await pipeChatStream(parts, request, reply, meta, {
         includeUsage: body.stream_options?.include_usage === true,
         heartbeatMs: options.heartbeatMs,
         streams: options.streams,
         controller,
       });
-      recordUsage(options, tenantId, body.model, usage);
+      // A stream cut short (client gone, shutdown, error) has no usage: it is charged an estimate, not nothing.
+      recordUsage(options, tenantId, body.model, usage ?? estimatedUsage(body, streamedChars));
     } finally {
       admission.release();
     }
@@ -97,7 +99,7 @@ async function pipeChatStream(
     /** The request's: aborted when the client leaves, or by a shutdown (see `openChatStream`). */
     controller: AbortController;
   },
-): Promise<OpenAIUsage | undefined> {
+): Promise<{ usage: OpenAIUsage | undefined; streamedChars: number }> {
   const { sse, interrupted, close } = openChatStream(reply, options);
   const signal = options.controller.signal;
   const mapper = createChatChunkMapper(meta, { includeUsage: options.includeUsage });
@@ -108,6 +110,7 @@ async function pipeChatStream(
   let drained = false;
   let finished = false;
   let usage: OpenAIUsage | undefined;
+  let streamedChars = 0;
   const endEarly = async () => {
     if (!interrupted()) {
       request.log.info("client disconnected; generation aborted");
@@ -125,8 +128,9 @@ async function pipeChatStream(
       if (done || signal.aborted) break;
       if (part.type === "error") {
         await sendStreamError(sse, part.error, request);
-        return usage;
+        return { usage, streamedChars };
       }
+      if (part.type === "text-delta" || part.type === "reasoning-delta") streamedChars += part.delta.length;
       if (part.type === "finish") {
         usage = mapUsage(part.usage);
         finished = true;
@@ -141,9 +145,23 @@ async function pipeChatStream(
   } finally {
     signal.removeEventListener("abort", onAbort);
     // Stop a provider that is still producing after an error event or a disconnect.
-    if (!drained) await reader.cancel().catch(() => {});
+    // Not awaited: a provider whose cancel never settles must not hold the response (nor, with it, the slot).
+    if (!drained) void reader.cancel().catch(() => {});
     reader.releaseLock();
     close();
   }
-  return usage;
+  return { usage, streamedChars };
+}
+
+/**
+ * What a generation that reported no usage is charged: about 4 characters a
+ * token for the prompt's text and what was streamed. Without it, a client that
+ * leaves before the last chunk would use the model for free.
+ */
+function estimatedUsage(body: ChatCompletionRequest, streamedChars: number): OpenAIUsage {
+  let promptChars = 0;
+  for (const message of body.messages) promptChars += JSON.stringify(message.content ?? "").length;
+  const prompt = Math.ceil(promptChars / 4);
+  const completion = Math.ceil(streamedChars / 4);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

@@ -23,6 +23,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
   const tenantOf = callerTenant(options.store);
   app.post("/embeddings", async (request, reply) => {
     const body = parseBody(embeddingRequestSchema, request.body);
+    const controller = options.inflight.controllerFor(reply); // before any await (see controllerFor)
     const model = await resolveEmbeddingModel(options.models, body.model, {
       allowPaths: options.allowModelPaths,
     });
@@ -32,19 +33,16 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
       tenantId,
       queue: body.model,
       stream: false,
-      controller: options.inflight.controllerFor(reply),
+      controller,
     });
     options.metrics.modelUsed(body.model);
     let result: Awaited<ReturnType<typeof embedMany>>;
+    const embedding = embedMany({ model, values, maxRetries: 0, abortSignal: admission.signal });
+    embedding.then(admission.release, admission.release); // the slot is held until the engine stops
     try {
-      result = await untilAborted(
-        embedMany({ model, values, maxRetries: 0, abortSignal: admission.signal }),
-        admission.signal,
-      );
+      result = await untilAborted(embedding, admission.signal);
     } catch (error) {
       throw admission.failure(error);
-    } finally {
-      admission.release();
     }
     const { embeddings, usage } = result;
     recordUsage(options, tenantId, body.model, {

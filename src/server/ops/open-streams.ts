@@ -5,17 +5,24 @@
  */
 export class OpenStreams {
   readonly #interrupts = new Set<() => void>();
+  #closing = false;
 
-  /** Registers a stream; `interrupt` must make it end soon. Returns the function that unregisters it. */
+  /**
+   * Registers a stream; `interrupt` must make it end soon. Returns the function
+   * that unregisters it. Once the server is closing, a stream that opens (it
+   * was waiting for a slot, or for its provider) is interrupted at once.
+   */
   open(interrupt: () => void): () => void {
     this.#interrupts.add(interrupt);
+    if (this.#closing) queueMicrotask(interrupt);
     return () => {
       this.#interrupts.delete(interrupt);
     };
   }
 
-  /** Asks every open stream to end. */
+  /** Asks every open stream to end, and every stream opened from now on. */
   interruptAll(): void {
+    this.#closing = true;
     for (const interrupt of [...this.#interrupts]) interrupt();
   }
 

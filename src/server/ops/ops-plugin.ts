@@ -3,6 +3,7 @@ import { AlambiqueError } from "../../spec/errors.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { InflightRequests } from "../inflight-requests.js";
+import type { GenerationQueues } from "../limits/generation-queues.js";
 import { checkReadiness } from "./check-readiness.js";
 import type { OpenStreams } from "./open-streams.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus-text.js";
@@ -17,6 +18,8 @@ export interface OpsPluginOptions {
   store?: Store;
   /** How long a shutdown waits for requests that are not streams to finish, in ms. */
   drainMs: number;
+  /** The generation queues, whose waiting requests a shutdown refuses. */
+  queues?: GenerationQueues;
 }
 
 /** How long aborted requests get to send their error before the sockets close, in ms. */
@@ -90,6 +93,8 @@ export async function opsPlugin(app: FastifyInstance, options: OpsPluginOptions)
     }
     const open = streams.size;
     streams.interruptAll();
+    // Requests still waiting for a model's slot would start generations now: they get a 503 instead.
+    options.queues?.rejectWaiting(shuttingDown());
     if (metrics.active > 0)
       app.log.info({ requests: metrics.active, streams: open }, "shutting down: draining");
     await until(() => metrics.active === 0, options.drainMs);
