@@ -67,6 +67,18 @@ describe("AgentRuntime in retrieval mode, on the demo bakery", () => {
     expect(citations[0]?.uri).toMatch(/envios/);
   });
 
+  it("runs two messages of one customer sent at once one after the other, in one conversation", async () => {
+    const [first, second] = await Promise.all([
+      ask("¿Hacéis envíos a Benimaclet?", "twice-1"),
+      ask("¿A qué hora abrís el domingo?", "twice-1"),
+    ]);
+    expect(second.conversationId).toBe(first.conversationId);
+    const messages = await store.messages.list(first.conversationId);
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    expect(messages[0]!.content).toContain("Benimaclet");
+    expect(messages[2]!.content).toContain("domingo");
+  });
+
   it("greets instead of searching when the customer only says hello", async () => {
     const turn = await ask("¡Hola!", "greeter");
     expect(turn.mode).toBe("small_talk");

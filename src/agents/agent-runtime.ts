@@ -8,7 +8,7 @@ import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
 import { type LoadedAgent, runTurn, type TurnInput, type TurnResult } from "./run-turn.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
-import { createConfirmationGate, readPendingConfirmations } from "./tools/confirmation.js";
+import { createConfirmationGate, pendingFromHistory } from "./tools/confirmation.js";
 import { McpConnections } from "./tools/mcp-connections.js";
 import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
 import { envSecrets } from "./tools/tool-context.js";
@@ -63,6 +63,8 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
  */
 export class AgentRuntime {
   private readonly mcp = new Map<string, McpEntry>();
+  /** The last turn of each customer (agent id + customer), which the next one waits for. */
+  private readonly customers = new Map<string, Promise<void>>();
   private readonly now: () => Date;
   private readonly secrets: (name: string) => string | undefined;
   private readonly mcpIdleMs: number;
@@ -87,9 +89,32 @@ export class AgentRuntime {
     return { ...record, spec: agentSpecSchema.parse(record.spec) };
   }
 
+  /**
+   * One customer turn. Turns of the same customer with the same agent run one
+   * after the other (in this process): two messages sent at once must not open
+   * two conversations, interleave their replies, or both act on one "yes".
+   */
   async turn(input: AgentTurnInput): Promise<TurnResult> {
-    const { store, models } = this.options;
     const agent = await this.agent(input.tenantId, input.agent);
+    const key = `${agent.id}\u0000${input.externalUserId}`;
+    const previous = this.customers.get(key) ?? Promise.resolve();
+    const run = previous.then(() => {
+      input.signal?.throwIfAborted();
+      return this.runTurn(agent, input);
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.customers.set(key, settled);
+    void settled.then(() => {
+      if (this.customers.get(key) === settled) this.customers.delete(key);
+    });
+    return run;
+  }
+
+  private async runTurn(agent: LoadedAgent, input: AgentTurnInput): Promise<TurnResult> {
+    const { store, models } = this.options;
     const spec = agent.spec;
     const retriever = await this.retriever(spec);
     const model = spec.model ? await models.languageModel(spec.model) : undefined;
@@ -201,8 +226,7 @@ export class AgentRuntime {
   ) {
     const { store } = this.options;
     const history = await store.messages.list(conversation.id);
-    const lastAssistant = [...history].reverse().find((m) => m.role === "assistant");
-    const pending = lastAssistant ? readPendingConfirmations(lastAssistant.metadata) : [];
+    const pending = pendingFromHistory(history);
     // Servers no longer in the spec: their sessions end now.
     const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
     await entry.connections.retain(servers);

@@ -87,7 +87,8 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
   const summary = older.length > 0 ? summarise(older) : "";
   const system = [
     rules.join("\n"),
-    summary && `Earlier in this conversation:\n${summary}`,
+    // The customer's own words: fenced like documents, so an old message cannot act as a rule.
+    summary && `Earlier in this conversation:\n${fenceUntrusted("earlier messages", summary)}`,
     documents && `Documents:\n${documents}`,
   ]
     .filter(Boolean)

@@ -13,11 +13,13 @@ import { phrases, pick } from "./localized.js";
 import { retrievalAnswer } from "./retrieval-answer.js";
 import { smallTalk } from "./small-talk.js";
 import { isAffirmative } from "./tools/affirmative-reply.js";
+import { canonicalJson } from "./tools/canonical-json.js";
 import { type CitationNumbering, createCitationNumbering } from "./tools/citation-numbering.js";
 import {
   collectPendingConfirmations,
   type PendingConfirmation,
   pendingConfirmationsKey,
+  pendingFromHistory,
   runConfirmedCalls,
 } from "./tools/confirmation.js";
 
@@ -127,6 +129,18 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
       extra.status ??
       (await store.conversations.get(agent.tenantId, conversation.id))?.status ??
       conversation.status;
+    // A person took the conversation, or closed it, while this turn ran: the agent's reply is not theirs to see.
+    if ((status === "human" || status === "closed") && mode !== "human") {
+      return {
+        ...base,
+        mode: "human" as const,
+        text: "",
+        status,
+        citations: [],
+        latencyMs: 0,
+        messageId: null,
+      };
+    }
     const latencyMs = Math.round(performance.now() - started);
     const citations = extra.citations ?? [];
     const stored = text
@@ -163,7 +177,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     });
   }
 
-  const chat = smallTalk(message);
+  // "yes" to a call the agent proposed last turn: neither small talk nor off topic (see `deps.tools`).
+  const confirming =
+    deps.model !== undefined && isAffirmative(message) && pendingFromHistory(history).length > 0;
+  const chat = confirming ? undefined : smallTalk(message);
   if (chat)
     return reply(
       "small_talk",
@@ -179,7 +196,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     limit: 5,
   });
   const confidence = hits[0]?.confidence ?? 0;
-  const onTopic = withinAllowedTopics(message, spec) || confidence >= spec.handoff.minConfidence;
+  const onTopic =
+    confirming || withinAllowedTopics(message, spec) || confidence >= spec.handoff.minConfidence;
   if (!onTopic) return reply("refusal", pick(spec.guardrails.refusal, language, phrases.refusal));
 
   if (!deps.model) return answerFromDocuments(hits, confidence);
@@ -197,7 +215,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   });
   const { tools, pending } = await deps.tools(conversation, numbering);
   // The customer said yes to calls the agent proposed last turn: run them now, so that even a small
-  // model only has to report the outcome (it could also call again: the confirmation gate allows that).
+  // model only has to report the outcome. They are recorded with this turn's tool calls, and a model
+  // that proposes one of them again is not asked to confirm it again (it ran).
+  const confirmedCalls: { name: string; input: JsonValue; output: unknown }[] = [];
   if (pending.length > 0 && isAffirmative(message)) {
     const confirmed = await runConfirmedCalls(
       tools,
@@ -205,6 +225,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
       input.signal ? { abortSignal: input.signal } : {},
     );
     prompt.messages.push(...confirmed.messages);
+    for (const [i, call] of pending.entries()) {
+      confirmedCalls.push({ name: call.toolName, input: call.args, output: confirmed.outputs[i] });
+    }
   }
   const result = streamText({
     model: deps.model,
@@ -225,9 +248,12 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     } else if (part.type === "error") throw part.error;
   }
   const steps = await result.steps;
-  const toolCalls = steps.flatMap((step) =>
-    step.toolResults.map((r) => ({ name: r.toolName, input: r.input, output: r.output })),
-  );
+  const toolCalls = [
+    ...confirmedCalls,
+    ...steps.flatMap((step) =>
+      step.toolResults.map((r) => ({ name: r.toolName, input: r.input, output: r.output })),
+    ),
+  ];
   const usage = await result.totalUsage;
   const status =
     (await store.conversations.get(agent.tenantId, conversation.id))?.status ?? conversation.status;
@@ -236,7 +262,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     .cited()
     .filter((c) => used.includes(c.id))
     .map((c) => ({ id: c.id, chunkId: c.chunkId, uri: c.sourceUri, location: c.location }));
-  const awaiting = collectPendingConfirmations(steps, deps.now());
+  const ran = new Set(confirmedCalls.map((call) => `${call.name}\u0000${canonicalJson(call.input)}`));
+  const awaiting = collectPendingConfirmations(steps, deps.now()).filter(
+    (call) => !ran.has(`${call.toolName}\u0000${canonicalJson(call.args)}`),
+  );
   if (!text.trim() && status === "bot") return answerFromDocuments(hits, confidence);
   return reply(status === "waiting_human" ? "handoff" : "model", text.trim(), {
     status,

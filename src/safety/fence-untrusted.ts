@@ -1,14 +1,13 @@
 /**
  * Wraps text that must be read as data, never as instructions — retrieved
  * documents, tool results — in a fence the system prompt tells the model
- * about. Any fence markers inside the text are neutralised so a document
- * cannot close the fence and speak as the system ("prompt injection").
+ * about. Every `<` inside the text (and the label) becomes `‹`, so no spelling
+ * of a tag (`</data>`, `< /data>`, `</ data >`) can close the fence and speak
+ * as the system ("prompt injection"); the label loses quotes and line breaks.
  */
 export function fenceUntrusted(label: string, text: string): string {
-  const safe = text.replace(/<\/?\s*(documents?|data|system|instructions?)[^>]*>/gi, (tag) =>
-    tag.replace(/[<>]/g, ""),
-  );
-  return `<data source="${label.replace(/"/g, "'")}">\n${safe}\n</data>`;
+  const safeLabel = label.replace(/["<>\r\n]/g, " ");
+  return `<data source="${safeLabel}">\n${text.replace(/</g, "‹")}\n</data>`;
 }
 
 /** Phrases that try to give orders; used to flag (not block) documents and messages in the audit trail. */

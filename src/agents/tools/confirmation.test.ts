@@ -14,6 +14,7 @@ import {
   createConfirmationGate,
   type PendingConfirmation,
   pendingConfirmationsKey,
+  pendingFromHistory,
   readPendingConfirmations,
   runConfirmedCalls,
 } from "./confirmation.js";
@@ -88,6 +89,14 @@ describe("createConfirmationGate", () => {
     );
     expect(readPendingConfirmations([{ toolName: "x" }])).toEqual([]);
     expect(readPendingConfirmations(undefined)).toEqual([]);
+  });
+
+  it("forgets a proposal once a person has written after it", () => {
+    const proposed = { role: "assistant", metadata: { [pendingConfirmationsKey]: pending } as never };
+    const customer = { role: "user", metadata: {} };
+    expect(pendingFromHistory([proposed, customer])).toEqual(pending);
+    expect(pendingFromHistory([proposed, customer, { role: "human", metadata: {} }, customer])).toEqual([]);
+    expect(pendingFromHistory([])).toEqual([]);
   });
 });
 

@@ -105,6 +105,18 @@ export function collectPendingConfirmations(
  * message's metadata; pass that value (or the whole metadata object). [] when
  * there are none or they cannot be read: a damaged record confirms nothing.
  */
+/**
+ * The calls awaiting the customer's yes: those the agent's last reply
+ * proposed, unless a person has written since (a staff reply, or a hand-back
+ * after one, makes an old proposal stale: "ok" to the person must not run it).
+ */
+export function pendingFromHistory(
+  history: ReadonlyArray<{ role: string; metadata: Record<string, JsonValue> }>,
+): PendingConfirmation[] {
+  const last = [...history].reverse().find((m) => m.role === "assistant" || m.role === "human");
+  return last?.role === "assistant" ? readPendingConfirmations(last.metadata) : [];
+}
+
 export function readPendingConfirmations(stored: JsonValue | undefined): PendingConfirmation[] {
   const value =
     typeof stored === "object" && stored !== null && !Array.isArray(stored)

@@ -57,7 +57,8 @@ export async function callWebhook(
       if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
         await response.body?.cancel();
         const next = new URL(response.headers.get("location") as string, url);
-        if (next.hostname !== first.hostname || (first.protocol === "https:" && next.protocol !== "https:")) {
+        // Same host and port only: another port on the same machine is another service, and gets no secrets.
+        if (next.host !== first.host || (first.protocol === "https:" && next.protocol !== "https:")) {
           return toolError(
             "redirect_refused",
             `the webhook redirected to ${next.origin}, which is not ${first.origin}; the call was not followed there`,
