@@ -13,10 +13,21 @@ export interface Redaction {
 
 export type PiiKind = "email" | "phone" | "card" | "iban";
 
-const patterns: { kind: PiiKind; regex: RegExp; accept?: (match: string) => boolean }[] = [
+type Accept = (match: string, before: string) => boolean;
+
+const patterns: { kind: PiiKind; regex: RegExp; accept?: Accept }[] = [
   { kind: "email", regex: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu },
-  { kind: "iban", regex: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b/g },
-  { kind: "card", regex: /\b(?:\d[ -]?){12,18}\d\b/g, accept: (m) => luhn(m.replace(/\D/g, "")) },
+  // Any case, spaces or dashes between groups; the mod-97 checksum keeps words and codes out.
+  {
+    kind: "iban",
+    regex: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,3})?\b/gi,
+    accept: (m) => ibanChecksum(m.replace(/[ -]/g, "").toUpperCase()),
+  },
+  {
+    kind: "card",
+    regex: /\b(?:\d[ .-]{0,2}){12,18}\d\b/g,
+    accept: (m) => luhn(m.replace(/\D/g, "")),
+  },
   // International or national numbers of 9+ digits, with the usual separators.
   {
     kind: "phone",
@@ -25,12 +36,17 @@ const patterns: { kind: PiiKind; regex: RegExp; accept?: (match: string) => bool
   },
 ];
 
+/** Words before a bare number that make it a reference, not a phone ("pedido 123456789"). */
+const referenceWord =
+  /(?:pedido|encargo|order|ref(?:erencia|erence)?|factura|invoice|ticket|n[º°o]\.?|num(?:ero)?|number|#)\s*[:.#-]?\s*$/i;
+
 export function redactPii(text: string): Redaction {
   const found: Redaction["found"] = {};
   let out = text;
   for (const { kind, regex, accept } of patterns) {
-    out = out.replace(regex, (match) => {
-      if (accept && !accept(match)) return match;
+    out = out.replace(regex, (match: string, ...rest: unknown[]) => {
+      const offset = rest.find((value) => typeof value === "number") as number;
+      if (accept && !accept(match, out.slice(Math.max(0, offset - 24), offset))) return match;
       found[kind] = (found[kind] ?? 0) + 1;
       return `[${kind}]`;
     });
@@ -38,9 +54,23 @@ export function redactPii(text: string): Redaction {
   return { text: out, found };
 }
 
-function isPhone(match: string): boolean {
+function isPhone(match: string, before: string): boolean {
   const digits = match.replace(/\D/g, "");
-  return digits.length >= 9 && digits.length <= 15;
+  if (digits.length < 9 || digits.length > 15) return false;
+  // A bare run of digits right after "order", "pedido", "#"…: an order number, which the agent needs.
+  return !(/^\d+$/.test(match) && referenceWord.test(before));
+}
+
+/** ISO 13616: move the first four characters to the end, letters to numbers, the whole mod 97 is 1. */
+function ibanChecksum(iban: string): boolean {
+  if (iban.length < 15 || iban.length > 34) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const value = char >= "A" && char <= "Z" ? String(char.charCodeAt(0) - 55) : char;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
 }
 
 function luhn(digits: string): boolean {

@@ -42,7 +42,8 @@ export function handoffToHumanTool(context: ToolContext): AgentTool {
           hint: "The runtime must create the conversation before the turn runs.",
         });
       }
-      if (conversation.status === "bot" || conversation.status === "closed") {
+      // Only from the agent's hands: a conversation closed by staff meanwhile stays closed.
+      if (conversation.status === "bot") {
         await context.store.conversations.setStatus(
           context.tenantId,
           context.conversationId,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { LoadedAgent, TurnResult } from "../../agents/run-turn.js";
+import { redactPii } from "../../safety/redact-pii.js";
 import { NotFoundError } from "../../spec/errors.js";
 import { externalUserIdFor } from "../auth/request-auth.js";
 import { admitGeneration } from "../limits/admit-generation.js";
@@ -78,7 +79,8 @@ export function agentCompletions(
       created: Math.floor(Date.now() / 1000),
       model: body.model,
     };
-    request.log.info({ agent: agent.name, stream, user }, "agent turn");
+    // The customer id is often a phone number or an e-mail address: logged masked.
+    request.log.info({ agent: agent.name, stream, user: redactPii(user).text }, "agent turn");
     if (agent.spec.model) options.metrics.modelUsed(agent.spec.model);
     const turnInput = { tenantId, agent: agent.id, externalUserId, message };
     const counted = (turn: TurnResult) => {
