@@ -43,6 +43,13 @@ const CHARS_PER_TOKEN = 3.5;
  * turns folded into a short extractive summary — no extra model call), and
  * the customer's message.
  */
+/** The most of one retrieved chunk the prompt carries, in characters (about 1,000 tokens). */
+const MAX_DOCUMENT_CHARS = 4000;
+
+function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} […]`;
+}
+
 export function assemblePrompt(input: AssembleInput): AssembledPrompt {
   const { spec, language, hits } = input;
   const citations = hits.map((hit) => ({
@@ -55,7 +62,8 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
     .map((hit, i) =>
       fenceUntrusted(
         `${citations[i]!.id} ${hit.source.uri} ${hit.chunk.location}`,
-        [hit.chunk.title, hit.chunk.text].filter(Boolean).join("\n"),
+        // Each document is capped: one oversized chunk must not crowd out the others, the history and the answer.
+        capText([hit.chunk.title, hit.chunk.text].filter(Boolean).join("\n"), MAX_DOCUMENT_CHARS),
       ),
     )
     .join("\n");

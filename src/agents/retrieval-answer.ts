@@ -8,6 +8,8 @@ export interface RetrievalAnswer {
 }
 
 const MAX_PASSAGE = 600;
+/** A FAQ answer is written to be read whole; only an unreasonably long one is cut. */
+const MAX_ANSWER = 2000;
 
 /**
  * Retrieval mode (no generative model): the best-matching FAQ answer, catalog
@@ -16,7 +18,9 @@ const MAX_PASSAGE = 600;
  */
 export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswer {
   const answer = typeof hit.chunk.metadata.answer === "string" ? hit.chunk.metadata.answer : undefined;
-  const body = answer ?? trimPassage(hit.chunk.text);
+  // A FAQ answer is trimmed like a passage: a huge one (a 2 MB JSON field) must not become the reply.
+  const body =
+    answer === undefined ? trimPassage(hit.chunk.text, MAX_PASSAGE) : trimPassage(answer, MAX_ANSWER);
   const source = `${pick(phrases.source, language, phrases.source)}: ${hit.source.uri}${hit.chunk.location ? ` (${hit.chunk.location})` : ""}`;
   return {
     text: `${pick(phrases.fromDocuments, language, phrases.fromDocuments)}\n${body}\n\n${source} [S1]`,
@@ -24,9 +28,9 @@ export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswe
   };
 }
 
-function trimPassage(text: string): string {
-  if (text.length <= MAX_PASSAGE) return text;
-  const cut = text.slice(0, MAX_PASSAGE);
+function trimPassage(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
   const end = Math.max(cut.lastIndexOf(". "), cut.lastIndexOf("\n"));
-  return `${end > MAX_PASSAGE / 2 ? cut.slice(0, end + 1) : cut}…`;
+  return `${end > max / 2 ? cut.slice(0, end + 1) : cut}…`;
 }

@@ -97,6 +97,16 @@ describe("ingestSources", () => {
     });
   });
 
+  it("runs two ingests of one agent started at once one after the other", async () => {
+    const { write, ingest } = await setup();
+    write("horarios.md", "# Horarios\n\nAbrimos a las ocho.");
+    write("envios.md", "# Envíos\n\nRepartimos en bicicleta.");
+    const [first, second] = await Promise.all([ingest(["."]), ingest(["."])]);
+    // The second saw what the first stored: nothing is added twice or replaced under the first's feet.
+    expect(first.added).toEqual(["envios.md", "horarios.md"]);
+    expect(second).toMatchObject({ added: [], updated: [], unchanged: ["envios.md", "horarios.md"] });
+  });
+
   it("stores a file once when the same bytes come under two names, and reports the duplicate", async () => {
     const { write, ingest } = await setup();
     write("a/menu.md", "# Menú\n\nPan.");

@@ -70,7 +70,26 @@ export interface IngestReport {
  * instructions") are stored verbatim like any other text; nothing here
  * interprets them. Sources are never removed here (see `removeSource`).
  */
-export async function ingestSources(options: IngestOptions): Promise<IngestReport> {
+export function ingestSources(options: IngestOptions): Promise<IngestReport> {
+  // One ingest at a time per agent (in this process): two at once would compare against the same stored
+  // hashes and replace each other's chunks while vectors are being written for them.
+  const key = `${options.tenantId}\u0000${options.agentId}`;
+  const previous = running.get(key) ?? Promise.resolve();
+  const run = previous.then(() => ingestNow(options));
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  running.set(key, settled);
+  void settled.then(() => {
+    if (running.get(key) === settled) running.delete(key);
+  });
+  return run;
+}
+
+const running = new Map<string, Promise<void>>();
+
+async function ingestNow(options: IngestOptions): Promise<IngestReport> {
   const { store, tenantId, agentId, signal } = options;
   const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes;
   const report: IngestReport = {
