@@ -138,7 +138,27 @@ async function pipeChatStream(
       for (const chunk of mapper.push(part)) await sse.send(chunk);
     }
     if (signal.aborted) await endEarly();
-    else await sse.send("[DONE]");
+    else {
+      // A provider stream that ended without its finish part: clients still get a finish_reason.
+      if (!finished) {
+        const unknownUsage = {
+          total: undefined,
+          noCache: undefined,
+          cacheRead: undefined,
+          cacheWrite: undefined,
+        };
+        for (const chunk of mapper.push({
+          type: "finish",
+          finishReason: { unified: "other", raw: "no finish from the provider" },
+          usage: {
+            inputTokens: unknownUsage,
+            outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+          },
+        }))
+          await sse.send(chunk);
+      }
+      await sse.send("[DONE]");
+    }
   } catch (error) {
     if (signal.aborted) await endEarly();
     else await sendStreamError(sse, error, request);
