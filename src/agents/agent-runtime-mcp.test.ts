@@ -85,4 +85,50 @@ describe("AgentRuntime MCP sessions", () => {
       .catch(() => {});
     await expect.poll(() => isAlive(third), { timeout: 5000 }).toBe(false);
   });
+
+  it("stores what tools return masked, like the customer's message", async () => {
+    const models: ModelResolver = {
+      list: async () => [],
+      languageModel: async () =>
+        scriptedModel([
+          {
+            toolCalls: [
+              { toolName: "kitchen__echo", input: { text: "llámame al +34 600 000 000 o a ana@example.es" } },
+            ],
+          },
+          { text: "hecho" },
+        ]),
+      embeddingModel: async () => {
+        throw new Error("no embeddings here");
+      },
+    };
+    const echoing = new AgentRuntime({ store, models });
+    try {
+      await store.agents.create({
+        tenantId,
+        name: "echo-agent",
+        spec: agentSpecSchema.parse({
+          name: "echo-agent",
+          persona: "Echoes.",
+          model: "scripted",
+          tools: [stdioFixtureSpec({ tools: ["echo"] })],
+        }) as unknown as Record<string, JsonValue>,
+      });
+      const turn = await echoing.turn({
+        tenantId,
+        agent: "echo-agent",
+        externalUserId: "u2",
+        message: "eco",
+      });
+      const stored = JSON.stringify(
+        (await store.messages.list(turn.conversationId)).at(-1)?.metadata.toolCalls,
+      );
+      expect(stored).toContain("[phone]");
+      expect(stored).toContain("[email]");
+      expect(stored).not.toContain("600 000 000");
+      expect(stored).not.toContain("ana@example.es");
+    } finally {
+      await echoing.dispose();
+    }
+  });
 });

@@ -153,7 +153,11 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
             language,
             latencyMs,
             citations: citations as unknown as JsonValue,
-            toolCalls: (extra.toolCalls ?? []) as unknown as JsonValue,
+            // What tools returned (a shop system's answer about the customer) is stored masked too.
+            toolCalls: maskStrings(
+              (extra.toolCalls ?? []) as unknown as JsonValue,
+              spec.guardrails.redactPii,
+            ),
             usage: (extra.usage ?? base.usage) as unknown as JsonValue,
             ...extra.meta,
           },
@@ -310,4 +314,15 @@ function consecutiveFailures(history: Message[]): number {
     count++;
   }
   return count;
+}
+
+/** Every string inside a JSON value through `redactPii` (when `on`). */
+function maskStrings(value: JsonValue, on: boolean): JsonValue {
+  if (!on) return value;
+  if (typeof value === "string") return redactPii(value).text;
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, on));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, on)]));
+  }
+  return value;
 }
