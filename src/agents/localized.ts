@@ -27,6 +27,10 @@ export const phrases = {
     es: "Solo puedo ayudarte con temas de nuestro negocio. ¿En qué más te puedo ayudar?",
     en: "I can only help with questions about our business. What else can I help you with?",
   },
+  confirm: {
+    es: "Para confirmar, esto es lo que haré si respondes «sí»:",
+    en: 'To confirm, this is what I will do if you reply "yes":',
+  },
   tooLong: {
     es: "Tu mensaje es demasiado largo para mí. ¿Puedes resumir tu pregunta en unas líneas?",
     en: "Your message is too long for me. Could you sum up your question in a few lines?",

@@ -270,8 +270,16 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   const awaiting = collectPendingConfirmations(steps, deps.now()).filter(
     (call) => !ran.has(`${call.toolName}\u0000${canonicalJson(call.args)}`),
   );
-  if (!text.trim() && status === "bot") return answerFromDocuments(hits, confidence);
-  return reply(status === "waiting_human" ? "handoff" : "model", text.trim(), {
+  if (!text.trim() && status === "bot" && awaiting.length === 0) return answerFromDocuments(hits, confidence);
+  // A "yes" next turn runs exactly these calls: the customer is shown them in the runtime's own words,
+  // whatever the model wrote (a small model may not have asked at all, or asked about something else).
+  let answer = text.trim();
+  if (awaiting.length > 0) {
+    const block = `${pick(undefined, language, phrases.confirm)}\n${awaiting.map((call) => `- ${call.summary}`).join("\n")}`;
+    input.onDelta?.(`${answer ? "\n\n" : ""}${block}`);
+    answer = answer ? `${answer}\n\n${block}` : block;
+  }
+  return reply(status === "waiting_human" ? "handoff" : "model", answer, {
     status,
     citations,
     toolCalls,
