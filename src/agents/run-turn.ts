@@ -87,13 +87,16 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   const { store } = deps;
   const { agent } = input;
   const spec = agent.spec;
-  const conversation =
-    (await store.conversations.findOpen(agent.tenantId, agent.id, input.externalUserId)) ??
-    (await store.conversations.create({
-      tenantId: agent.tenantId,
-      agentId: agent.id,
-      externalUserId: input.externalUserId,
-    }));
+  // Find-or-create in one transaction: two server processes on one store cannot open two conversations.
+  const conversation = await store.transaction(
+    async (tx) =>
+      (await tx.conversations.findOpen(agent.tenantId, agent.id, input.externalUserId)) ??
+      (await tx.conversations.create({
+        tenantId: agent.tenantId,
+        agentId: agent.id,
+        externalUserId: input.externalUserId,
+      })),
+  );
   const history = await store.messages.list(conversation.id);
   const previousLanguage = [...history].reverse().find((m) => typeof m.metadata.language === "string")
     ?.metadata.language;
