@@ -142,8 +142,7 @@ describe("the confirmation flow across two turns", () => {
   async function turn(reply: string, script: ScriptStep[], runPendingFirst = false) {
     const { store, conversation, context } = world;
     const history = await store.messages.list(conversation.id);
-    const lastAssistant = history.filter((message) => message.role === "assistant").at(-1);
-    const pending = readPendingConfirmations(lastAssistant?.metadata[pendingConfirmationsKey]);
+    const pending = pendingFromHistory(history);
     const now = new Date("2026-03-30T10:00:00Z");
     const confirmed = createConfirmationGate({ pending, customerReply: reply, now });
     const tools: ToolSet = await buildAgentTools(world.spec, { ...context, confirmed }, mcp);

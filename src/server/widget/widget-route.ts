@@ -1,21 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 
-/** Where `web/widget.js` is: the package's root, found upwards from this file (src/ or dist/ alike). */
-export function widgetScriptPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 8; depth++) {
-    const candidate = join(dir, "web", "widget.js");
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error("web/widget.js is missing from the package: reinstall alambique");
-}
+/** `web/widget.js` at the package's root: three folders up from src/server/widget/ and dist/server/widget/ alike. */
+const widgetScript = new URL("../../../web/widget.js", import.meta.url);
 
 /**
  * `GET /widget.js`: the chat widget a business puts on its pages (see
@@ -26,7 +14,7 @@ export function registerWidgetRoute(app: FastifyInstance): void {
   let script: { body: string; etag: string } | undefined;
   app.get("/widget.js", { config: { access: "public" } }, async (request, reply) => {
     if (script === undefined) {
-      const body = readFileSync(widgetScriptPath(), "utf8");
+      const body = readFileSync(widgetScript, "utf8");
       script = { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
     }
     reply.header("etag", script.etag).header("cache-control", "public, max-age=300");
