@@ -10,18 +10,12 @@ export class InflightRequests {
   readonly #controllers = new Set<AbortController>();
 
   /**
-   * A signal tied to this reply's connection; forgotten once the response
-   * closes. Call it first thing in a handler: a client gone before then is
-   * caught (the signal is aborted at once), but no `close` comes after.
-   */
-  signalFor(reply: FastifyReply): AbortSignal {
-    return this.controllerFor(reply).signal;
-  }
-
-  /**
-   * The controller behind such a signal, for a route that also aborts it for
-   * reasons of its own (a deadline, a shutdown) with a reason that says which:
-   * one controller per request rather than one per reason, on the hot path.
+   * A controller whose signal aborts when this reply's client disconnects
+   * before the response is complete; forgotten once the response closes. A
+   * route also aborts it for reasons of its own (a deadline, a shutdown) with
+   * a reason that says which: one controller per request, on the hot path.
+   * Call it first thing in a handler: a client gone before then is caught
+   * (the signal is aborted at once), but no `close` comes after.
    */
   controllerFor(reply: FastifyReply): AbortController {
     const controller = new AbortController();
