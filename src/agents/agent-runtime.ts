@@ -1,3 +1,4 @@
+import type { ToolSet } from "ai";
 import { createRetriever } from "../knowledge/create-retriever.js";
 import { type AgentSpec, agentSpecSchema } from "../spec/agent.js";
 import { NotFoundError } from "../spec/errors.js";
@@ -8,7 +9,7 @@ import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
 import { type LoadedAgent, runTurn, type TurnInput, type TurnResult } from "./run-turn.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
-import { createConfirmationGate, pendingFromHistory } from "./tools/confirmation.js";
+import { createConfirmationGate, type PendingConfirmation } from "./tools/confirmation.js";
 import { McpConnections } from "./tools/mcp-connections.js";
 import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
 import { envSecrets } from "./tools/tool-context.js";
@@ -126,10 +127,9 @@ export class AgentRuntime {
       ...(input.onDelta ? { onDelta: input.onDelta } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
-    // The turn holds its agent's MCP sessions: idling and `forget` do not close them under it.
-    const network = await this.networkOf(agent.tenantId);
-    const entry = this.entryFor(agent.id, network);
-    entry.active += 1;
+    // Only a turn that builds tools (model mode) takes its agent's MCP sessions, and holds them until it
+    // ends: idling and `forget` do not close them under it.
+    let entry: McpEntry | undefined;
     try {
       return await runTurn(
         {
@@ -138,15 +138,23 @@ export class AgentRuntime {
           model,
           contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
           now: this.now,
-          tools: (conversation, cite) =>
-            this.tools(agent, entry, network, conversation, retriever, input.message, cite),
+          tools: async (conversation, cite, pending) => {
+            const network = await this.networkOf(agent.tenantId);
+            if (!entry) {
+              entry = this.entryFor(agent.id, network);
+              entry.active += 1;
+            }
+            return this.tools(agent, entry, network, conversation, retriever, input.message, cite, pending);
+          },
         },
         turn,
       );
     } finally {
-      entry.active -= 1;
-      entry.usedAt = Date.now();
-      if (entry.retired && entry.active === 0) void entry.connections.close();
+      if (entry) {
+        entry.active -= 1;
+        entry.usedAt = Date.now();
+        if (entry.retired && entry.active === 0) void entry.connections.close();
+      }
     }
   }
 
@@ -223,10 +231,9 @@ export class AgentRuntime {
     retriever: Retriever,
     reply: string,
     cite: CitationNumbering,
-  ) {
+    pending: PendingConfirmation[],
+  ): Promise<ToolSet> {
     const { store } = this.options;
-    const history = await store.messages.list(conversation.id);
-    const pending = pendingFromHistory(history);
     // Servers no longer in the spec: their sessions end now.
     const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
     await entry.connections.retain(servers);
@@ -250,6 +257,6 @@ export class AgentRuntime {
       },
       connections,
     );
-    return { tools, pending };
+    return tools;
   }
 }

@@ -55,13 +55,15 @@ export interface TurnDeps {
   /** Context size of the model in tokens, for the history budget. */
   contextTokens: number;
   /**
-   * The agent's tools for this conversation, numbering citations with `cite`,
-   * and the calls waiting for the customer's confirmation (see tools/confirmation.ts).
+   * The agent's tools for this conversation, numbering citations with `cite`;
+   * `pending` are the calls waiting for the customer's confirmation (see
+   * tools/confirmation.ts), which this turn's reply may confirm.
    */
   tools: (
     conversation: Conversation,
     citations: CitationNumbering,
-  ) => Promise<{ tools: ToolSet; pending: PendingConfirmation[] }>;
+    pending: PendingConfirmation[],
+  ) => Promise<ToolSet>;
   now: () => Date;
 }
 
@@ -185,8 +187,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   }
 
   // "yes" to a call the agent proposed last turn: neither small talk nor off topic (see `deps.tools`).
-  const confirming =
-    deps.model !== undefined && isAffirmative(message) && pendingFromHistory(history).length > 0;
+  const pending = pendingFromHistory(history);
+  const confirming = deps.model !== undefined && isAffirmative(message) && pending.length > 0;
   const chat = confirming ? undefined : smallTalk(message);
   if (chat)
     return reply(
@@ -220,7 +222,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     budgetTokens: Math.max(512, deps.contextTokens - ANSWER_TOKENS),
     now: deps.now(),
   });
-  const { tools, pending } = await deps.tools(conversation, numbering);
+  const tools = await deps.tools(conversation, numbering, pending);
   // The customer said yes to calls the agent proposed last turn: run them now, so that even a small
   // model only has to report the outcome. They are recorded with this turn's tool calls, and a model
   // that proposes one of them again is not asked to confirm it again (it ran).
