@@ -5,20 +5,24 @@
  *           data-key="alq_…" data-title="Panadería La Espiga" async></script>
  *
  * data-agent  the agent's name (required)
- * data-key    a `chat` API key (required): it can only talk to agents and read
- *             the conversations it started, so it may be public
- * data-title  the panel's title (default: the agent's name)
+ * data-key    a `chat` API key (required): public by design, it can only open
+ *             visitor sessions, so it may sit in the page's source
+ * data-title  the panel's title (default: the agent's title)
  * data-lang   the interface language, es or en (default: the page's, else en)
  * data-poll-ms  how often to look for a person's replies after a handoff (default 4000)
  *
- * The page's origin must be in the server's `server.corsOrigins`. Each visitor
- * gets an id kept in localStorage, sent as the `user` of OpenAI's API: the
- * server keeps the conversation under it (and under the key), so only the new
- * message is sent each time. Answers stream in as server-sent events. When
- * the agent hands the conversation to a person, the widget reads the
- * conversation (the key may read its own) every few seconds and shows the
- * person's replies, until it is handed back or closed. Styles
- * live in a shadow root and cannot clash with the page's. No dependencies.
+ * The page's origin must be in the server's `server.corsOrigins` (and in the
+ * agent's `widget.origins` when it lists any). When the panel is first opened,
+ * the chat key opens a *visitor session* (`POST /api/visitor-sessions`): a
+ * short-lived token bound to this agent and to one visitor, so it reads and
+ * writes this visitor's conversation and nothing else. The token is kept in
+ * localStorage and renewed before it expires (`resume`), so the conversation
+ * and its history survive reloads. Only the new message is sent each time;
+ * answers stream in as server-sent events. When the agent hands the
+ * conversation to a person, the widget reads the conversation every few
+ * seconds and shows the person's replies, until it is handed back or closed.
+ * Everything is shown as text (never as HTML). Styles live in a shadow root
+ * and cannot clash with the page's. No dependencies.
  */
 (() => {
   const script = document.currentScript;
@@ -48,18 +52,21 @@
     },
   }[pageLang === "es" ? "es" : "en"];
 
-  const storageKey = `alambique:user:${agent}`;
-  let user = null;
-  try {
-    user = localStorage.getItem(storageKey);
-    if (!user) {
-      user = crypto.randomUUID();
-      localStorage.setItem(storageKey, user);
-    }
-  } catch {
-    // Storage blocked (private mode, sandboxed frame): one conversation per page load.
-    user = user || crypto.randomUUID();
-  }
+  const storageKey = `alambique:session:${agent}`;
+  const stored = {
+    get() {
+      try {
+        return localStorage.getItem(storageKey);
+      } catch {
+        return null; // Storage blocked (private mode, sandboxed frame): one session per page load.
+      }
+    },
+    set(token) {
+      try {
+        localStorage.setItem(storageKey, token);
+      } catch {}
+    },
+  };
 
   const host = document.createElement("div");
   host.setAttribute("data-alambique-widget", agent);
@@ -79,7 +86,7 @@
       .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; }
       .message { max-width: 85%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
       .user { align-self: flex-end; background: #f3e3d3; }
-      .assistant { align-self: flex-start; background: #f1f1f1; }
+      .assistant, .greeting { align-self: flex-start; background: #f1f1f1; }
       .human { align-self: flex-start; background: #e3efe3; }
       .staff { display: block; font-size: 12px; color: #555; }
       .error { align-self: center; color: #a00; font-size: 13px; }
@@ -117,7 +124,10 @@
     const open = panel.classList.toggle("open");
     launcher.setAttribute("aria-expanded", String(open));
     launcher.setAttribute("aria-label", open ? text.close : text.open);
-    if (open) input.focus();
+    if (open) {
+      input.focus();
+      start().catch((error) => showError(error.message));
+    }
   });
 
   /** A message bubble; text only (textContent), so nothing an answer contains is run as HTML. */
@@ -143,6 +153,88 @@
   const pollMs = Number(script.dataset.pollMs) || 4000;
   let polling = null;
 
+  /** The visitor's session: `{ token, expiresAt }`, opened on first use and renewed before it expires. */
+  let session = null;
+  let opening = null;
+
+  async function openSession() {
+    const response = await fetch(`${base}/api/visitor-sessions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ agent, language: pageLang, ...(stored.get() ? { resume: stored.get() } : {}) }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok || !body) throw new Error(body?.error?.message || `HTTP ${response.status}`);
+    stored.set(body.token);
+    session = { token: body.token, expiresAt: Date.parse(body.expiresAt) };
+    if (!script.dataset.title) root.querySelector("header").textContent = body.agent.title;
+    return body;
+  }
+
+  /** A valid token: the session's, renewed when less than a minute is left. */
+  async function token() {
+    if (!session || session.expiresAt - Date.now() < 60_000) {
+      opening ??= openSession().finally(() => {
+        opening = null;
+      });
+      await opening;
+    }
+    return session.token;
+  }
+
+  /** Calls the server with the visitor's token; once more with a new one if it was refused (expired). */
+  async function call(path, init = {}) {
+    const send = async () =>
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${await token()}` },
+      });
+    let response = await send();
+    if (response.status === 401) {
+      session = null;
+      response = await send();
+    }
+    return response;
+  }
+
+  /** On first opening: the session, then the conversation so far (or the agent's greeting). */
+  let started = null;
+  function start() {
+    started ??= (async () => {
+      const opened = await openSession();
+      if (opened.conversation) {
+        conversation = opened.conversation;
+        const response = await call("/api/visitor-sessions/current");
+        if (response.ok) {
+          const body = await response.json();
+          for (const message of body.messages) show(message);
+          if (body.conversation) conversation = body.conversation;
+        }
+        if (conversation.status === "waiting_human" || conversation.status === "human") watch();
+      }
+      // Its own class: a greeting is not an answer (and is not stored).
+      if (log.childElementCount === 0 && opened.agent.greeting) bubble("greeting", opened.agent.greeting);
+    })().catch((error) => {
+      started = null;
+      throw error;
+    });
+    return started;
+  }
+
+  /** A stored message, once. */
+  function show(message) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    const element = bubble(message.role, "");
+    if (message.role === "human" && message.staff) {
+      const staff = document.createElement("span");
+      staff.className = "staff";
+      staff.textContent = message.staff;
+      element.appendChild(staff);
+    }
+    element.appendChild(document.createTextNode(message.content));
+  }
+
   async function ask(message) {
     bubble("user", message);
     const answer = bubble("assistant", "");
@@ -159,24 +251,12 @@
   function watch() {
     if (polling) return;
     const poll = async () => {
-      const response = await fetch(`${base}/api/conversations/${encodeURIComponent(conversation.id)}`, {
-        headers: { authorization: `Bearer ${key}` },
-      });
+      const response = await call("/api/visitor-sessions/current");
       if (!response.ok) return;
       const body = await response.json();
-      for (const message of body.messages) {
-        if (message.role !== "human" || shown.has(message.id)) continue;
-        shown.add(message.id);
-        const element = bubble("human", "");
-        if (typeof message.metadata?.staff === "string") {
-          const staff = document.createElement("span");
-          staff.className = "staff";
-          staff.textContent = message.metadata.staff;
-          element.appendChild(staff);
-        }
-        element.appendChild(document.createTextNode(message.content));
-      }
-      if (body.status === "bot" || body.status === "closed") {
+      for (const message of body.messages) if (message.role === "human") show(message);
+      const status = body.conversation?.status;
+      if (!status || status === "bot" || status === "closed") {
         clearInterval(polling);
         polling = null;
       }
@@ -185,12 +265,11 @@
   }
 
   async function stream(answer, message) {
-    const response = await fetch(`${base}/v1/chat/completions`, {
+    const response = await call("/v1/chat/completions", {
       method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({
         model: `agent:${agent}`,
-        user,
         stream: true,
         messages: [{ role: "user", content: message }],
       }),
@@ -220,6 +299,7 @@
           const extension = chunk.choices?.[0]?.alambique;
           if (extension?.conversation_id)
             conversation = { id: extension.conversation_id, status: extension.status };
+          if (extension?.message_id) shown.add(extension.message_id);
           const delta = chunk.choices?.[0]?.delta?.content;
           if (delta) {
             answer.textContent += delta;
@@ -236,7 +316,8 @@
     if (!message || send.disabled) return;
     input.value = "";
     send.disabled = true;
-    ask(message)
+    start()
+      .then(() => ask(message))
       .catch((error) => showError(error.message))
       .finally(() => {
         send.disabled = false;

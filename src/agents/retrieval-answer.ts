@@ -1,3 +1,6 @@
+import { isSuspectChunk } from "../safety/detect-injection.js";
+import { sanitizeCustomerText } from "../safety/sanitize-customer-text.js";
+import { sourceDisplayName } from "../safety/source-display-name.js";
 import type { ChunkHit } from "../spec/knowledge.js";
 import type { Citation } from "./assemble-prompt.js";
 import { phrases, pick } from "./localized.js";
@@ -14,18 +17,31 @@ const MAX_ANSWER = 2000;
 /**
  * Retrieval mode (no generative model): the best-matching FAQ answer, catalog
  * row or passage, said plainly to come from the business's documents, with
- * its source. The caller decides, from the hit's confidence, whether to use it.
+ * its source named by file name (never the path it was added from). The
+ * passage is sanitised (`sanitizeCustomerText`: no HTML, no `javascript:`
+ * links). The caller decides, from the hit's confidence, whether to use it,
+ * and never passes a chunk that gives the assistant orders (see
+ * `answerableHits`). Undefined when nothing is left to say once sanitised.
  */
-export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswer {
+export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswer | undefined {
   const answer = typeof hit.chunk.metadata.answer === "string" ? hit.chunk.metadata.answer : undefined;
   // A FAQ answer is trimmed like a passage: a huge one (a 2 MB JSON field) must not become the reply.
-  const body =
-    answer === undefined ? trimPassage(hit.chunk.text, MAX_PASSAGE) : trimPassage(answer, MAX_ANSWER);
-  const source = `${pick(phrases.source, language, phrases.source)}: ${hit.source.uri}${hit.chunk.location ? ` (${hit.chunk.location})` : ""}`;
+  const body = sanitizeCustomerText(
+    answer === undefined ? trimPassage(hit.chunk.text, MAX_PASSAGE) : trimPassage(answer, MAX_ANSWER),
+  ).trim();
+  if (body === "") return undefined;
+  const name = sourceDisplayName(hit.source.uri);
+  const location = sanitizeCustomerText(hit.chunk.location);
+  const source = `${pick(phrases.source, language, phrases.source)}: ${name}${location ? ` (${location})` : ""}`;
   return {
     text: `${pick(phrases.fromDocuments, language, phrases.fromDocuments)}\n${body}\n\n${source} [S1]`,
-    citations: [{ id: "S1", chunkId: hit.chunk.id, uri: hit.source.uri, location: hit.chunk.location }],
+    citations: [{ id: "S1", chunkId: hit.chunk.id, uri: name, location: hit.chunk.location }],
   };
+}
+
+/** The hits retrieval mode may answer from: those whose chunk does not read as orders to the assistant. */
+export function answerableHits<T extends ChunkHit>(hits: T[]): T[] {
+  return hits.filter((hit) => !isSuspectChunk(hit.chunk));
 }
 
 function trimPassage(text: string, max: number): string {

@@ -1,7 +1,9 @@
 import { stepCountIs, streamText, type ToolSet } from "ai";
+import { createCustomerTextStream } from "../safety/customer-text-stream.js";
 import { detectLanguage } from "../safety/detect-language.js";
 import { looksLikeInjection } from "../safety/fence-untrusted.js";
 import { redactPii } from "../safety/redact-pii.js";
+import { sanitizeCustomerText } from "../safety/sanitize-customer-text.js";
 import type { AgentSpec } from "../spec/agent.js";
 import type { JsonValue } from "../spec/json.js";
 import type { RetrievedHit, Retriever } from "../spec/knowledge.js";
@@ -10,7 +12,7 @@ import type { AgentRecord, Conversation, Message, Store } from "../spec/store.js
 import { assemblePrompt, type Citation, citedIds } from "./assemble-prompt.js";
 import { handoffTopic, requestsHuman, withinAllowedTopics } from "./handoff-rules.js";
 import { phrases, pick } from "./localized.js";
-import { retrievalAnswer } from "./retrieval-answer.js";
+import { answerableHits, retrievalAnswer } from "./retrieval-answer.js";
 import { smallTalk } from "./small-talk.js";
 import { isAffirmative } from "./tools/affirmative-reply.js";
 import { canonicalJson } from "./tools/canonical-json.js";
@@ -22,6 +24,7 @@ import {
   pendingFromHistory,
   runConfirmedCalls,
 } from "./tools/confirmation.js";
+import { turnFailure } from "./turn-failure.js";
 
 /** Longest customer message handled, in characters; longer ones get a polite request to shorten. */
 export const MAX_MESSAGE_CHARS = 8000;
@@ -83,8 +86,27 @@ const ANSWER_TOKENS = 512;
  * retrieval-mode answer) → persist both messages with citations, tool calls,
  * usage and latency. Never throws for what a customer typed; model and tool
  * failures inside the loop go back to the model as results (see tools/).
+ *
+ * What the customer is shown (and what is stored for them to read back) is
+ * sanitised text (`sanitizeCustomerText`; a model's reply piece by piece, as
+ * it streams) naming sources by file name. A turn that fails otherwise (the
+ * engine is unreachable, the store is down) throws a `CustomerFacingError`:
+ * a polite message in the conversation's language, the failure as its cause.
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
+  const progress = { language: input.agent.spec.languages[0] ?? "en" };
+  try {
+    return await answerTurn(deps, input, progress);
+  } catch (error) {
+    throw turnFailure(error, progress.language, input.signal);
+  }
+}
+
+async function answerTurn(
+  deps: TurnDeps,
+  input: TurnInput,
+  progress: { language: string },
+): Promise<TurnResult> {
   const started = performance.now();
   const { store } = deps;
   const { agent } = input;
@@ -108,6 +130,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   const redaction = spec.guardrails.redactPii ? redactPii(raw) : { text: raw, found: {} };
   const message = redaction.text;
   const language = detectLanguage(message, spec.languages, previousLanguage as string | undefined);
+  progress.language = language;
   const userMeta: Record<string, JsonValue> = { language, chars: input.message.length };
   if (Object.keys(redaction.found).length > 0) userMeta.redacted = redaction.found as Record<string, number>;
   if (looksLikeInjection(message)) userMeta.flags = ["possible_prompt_injection"];
@@ -125,11 +148,14 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     toolCalls: [],
     usage: { inputTokens: 0, outputTokens: 0 },
   };
+  // What the runtime says itself (spec texts, phrases, a document's passage) is sanitised here; a model's
+  // reply was sanitised as it streamed (`sanitized`), so what is stored is exactly what was shown.
   const reply = async (
     mode: TurnMode,
-    text: string,
-    extra: Partial<TurnResult> & { meta?: Record<string, JsonValue> } = {},
+    unsafeText: string,
+    extra: Partial<TurnResult> & { meta?: Record<string, JsonValue>; sanitized?: boolean } = {},
   ) => {
+    const text = extra.sanitized ? unsafeText : sanitizeCustomerText(unsafeText);
     const status =
       extra.status ??
       (await store.conversations.get(agent.tenantId, conversation.id))?.status ??
@@ -168,8 +194,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
           },
         })
       : undefined;
-    if (text && mode !== "model") input.onDelta?.(text);
-    return { ...base, ...extra, mode, text, status, citations, latencyMs, messageId: stored?.id ?? null };
+    if (text && !extra.sanitized) input.onDelta?.(text);
+    const { meta: _meta, sanitized: _sanitized, ...result } = extra;
+    return { ...base, ...result, mode, text, status, citations, latencyMs, messageId: stored?.id ?? null };
   };
 
   if (conversation.status === "waiting_human" || conversation.status === "human") {
@@ -209,7 +236,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     confirming || withinAllowedTopics(message, spec) || confidence >= spec.handoff.minConfidence;
   if (!onTopic) return reply("refusal", pick(spec.guardrails.refusal, language, phrases.refusal));
 
-  if (!deps.model) return answerFromDocuments(hits, confidence);
+  if (!deps.model) return answerFromDocuments(hits);
 
   const numbering = createCitationNumbering();
   const prompt = assemblePrompt({
@@ -250,12 +277,17 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     onError: () => {},
   });
   let text = "";
+  const shown = createCustomerTextStream();
+  const show = (safe: string) => {
+    if (safe === "") return;
+    text += safe;
+    input.onDelta?.(safe);
+  };
   for await (const part of result.fullStream) {
-    if (part.type === "text-delta") {
-      text += part.text;
-      input.onDelta?.(part.text);
-    } else if (part.type === "error") throw part.error;
+    if (part.type === "text-delta") show(shown.push(part.text));
+    else if (part.type === "error") throw part.error;
   }
+  show(shown.end());
   const steps = await result.steps;
   const toolCalls = [
     ...confirmedCalls,
@@ -270,21 +302,24 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
   const citations = numbering
     .cited()
     .filter((c) => used.includes(c.id))
-    .map((c) => ({ id: c.id, chunkId: c.chunkId, uri: c.sourceUri, location: c.location }));
+    .map((c) => ({ id: c.id, chunkId: c.chunkId, uri: c.source, location: c.location }));
   const ran = new Set(confirmedCalls.map((call) => `${call.name}\u0000${canonicalJson(call.input)}`));
   const awaiting = collectPendingConfirmations(steps, deps.now()).filter(
     (call) => !ran.has(`${call.toolName}\u0000${canonicalJson(call.args)}`),
   );
-  if (!text.trim() && status === "bot" && awaiting.length === 0) return answerFromDocuments(hits, confidence);
+  if (!text.trim() && status === "bot" && awaiting.length === 0) return answerFromDocuments(hits);
   // A "yes" next turn runs exactly these calls: the customer is shown them in the runtime's own words,
   // whatever the model wrote (a small model may not have asked at all, or asked about something else).
   let answer = text.trim();
   if (awaiting.length > 0) {
-    const block = `${pick(undefined, language, phrases.confirm)}\n${awaiting.map((call) => `- ${call.summary}`).join("\n")}`;
+    const block = sanitizeCustomerText(
+      `${pick(undefined, language, phrases.confirm)}\n${awaiting.map((call) => `- ${call.summary}`).join("\n")}`,
+    );
     input.onDelta?.(`${answer ? "\n\n" : ""}${block}`);
     answer = answer ? `${answer}\n\n${block}` : block;
   }
   return reply(status === "waiting_human" ? "handoff" : "model", answer, {
+    sanitized: true,
     status,
     citations,
     toolCalls,
@@ -296,9 +331,12 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnRes
     },
   });
 
-  async function answerFromDocuments(found: RetrievedHit[], score: number): Promise<TurnResult> {
-    if (found[0] && score >= spec.handoff.minConfidence) {
-      const answer = retrievalAnswer(found[0], language);
+  /** The best passage that may answer (never one that gives the assistant orders), or not found. */
+  async function answerFromDocuments(found: RetrievedHit[]): Promise<TurnResult> {
+    const best = answerableHits(found)[0];
+    const score = best?.confidence ?? 0;
+    const answer = best && score >= spec.handoff.minConfidence ? retrievalAnswer(best, language) : undefined;
+    if (answer) {
       return reply("retrieval", answer.text, {
         citations: answer.citations,
         meta: { confidence: score, retrievedChunkIds: found.map((h) => h.chunk.id) },

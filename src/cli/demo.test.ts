@@ -14,7 +14,8 @@ describe("alambique demo (the main job)", () => {
     expect(run.stdout).toMatch(/8 added, 0 updated, 0 unchanged, \d+ chunks/);
     expect(run.stdout.match(/Según nuestros documentos/g)?.length).toBeGreaterThanOrEqual(2);
     expect(run.stdout.match(/From our documents/g)?.length).toBeGreaterThanOrEqual(2);
-    expect(run.stdout).toContain("knowledge/horarios-y-festivos.md");
+    // Sources are named by file name, never by the path they were added from.
+    expect(run.stdout).toContain("Fuente: horarios-y-festivos.md");
     // A second run finds everything in place and re-reads nothing.
     const again = await runCli(["demo", "--no-serve", "--data", data]);
     expect(again.stdout).toMatch(/0 added, 0 updated, 8 unchanged/);
@@ -44,15 +45,21 @@ describe("alambique demo (the main job)", () => {
     expect(reply.status).toBe(200);
     const body = (await reply.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toContain("Domingo");
-    // The bakery's page, with the widget and a chat key that can talk to agents and nothing more.
+    // The bakery's page, with the widget and a chat key that can open visitor sessions and nothing more.
     expect(output).toContain(`The bakery's web page, with the chat widget: ${base}/`);
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain('<script src="/widget.js" data-agent="la-espiga"');
     const pageKey = /data-key="(alq_[^"]+)"/.exec(page)?.[1];
     expect(pageKey).toBeDefined();
     const asWidget = { authorization: `Bearer ${pageKey}` };
-    expect((await fetch(`${base}/v1/models`, { headers: asWidget })).status).toBe(200);
+    expect((await fetch(`${base}/v1/models`, { headers: asWidget })).status).toBe(403);
     expect((await fetch(`${base}/api/tenant`, { headers: asWidget })).status).toBe(403);
+    const session = await fetch(`${base}/api/visitor-sessions`, {
+      method: "POST",
+      headers: { ...asWidget, "content-type": "application/json" },
+      body: JSON.stringify({ agent: "la-espiga" }),
+    });
+    expect(session.status).toBe(201);
     expect((await fetch(`${base}/widget.js`)).status).toBe(200);
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);

@@ -7,7 +7,7 @@ import { ConfigError } from "../spec/errors.js";
  * Reads a YAML (or JSON: YAML is a superset) file and validates it with a zod
  * schema. Throws ConfigError naming the file, the line and column, the key
  * path and what was expected: for broken syntax, an unknown key, or a value
- * of the wrong shape.
+ * of the wrong shape; and, naming the file, for aliases that expand too far.
  */
 export function readYamlFile<S extends z.ZodType>(
   file: string,
@@ -22,6 +22,9 @@ export function readYamlFile<S extends z.ZodType>(
   }
   return parseYamlText(text, file, schema, what);
 }
+
+/** How many anchored values aliases may copy in one document (yaml's own default). */
+const MAX_ALIAS_COUNT = 100;
 
 /** As `readYamlFile`, for text already in memory (an upload); `file` names it in errors. */
 export function parseYamlText<S extends z.ZodType>(
@@ -41,7 +44,21 @@ export function parseYamlText<S extends z.ZodType>(
       cause: syntax,
     });
   }
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // yaml counts how far aliases expand and throws past `maxAliasCount`: a few lines of anchors
+    // referring to anchors (an alias bomb) would otherwise expand to gigabytes.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    if (!/alias/i.test(reason)) {
+      throw new ConfigError(`cannot be read as data: ${firstLine(reason)}`, { location: file, cause });
+    }
+    throw new ConfigError(
+      `its aliases (*name) expand too far: more than ${MAX_ALIAS_COUNT} copies of anchored values, as an alias bomb does`,
+      { location: file, hint: "write the values out instead of repeating *aliases", cause },
+    );
+  }
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(`expected ${what.topLevel} at the top level`, { location: file, hint: what.hint });
   }

@@ -16,6 +16,8 @@ export interface CheckResult {
 export interface DoctorInput {
   /** The configuration, or the error that loading it raised. */
   config: ResolvedConfig | Error;
+  /** Run the slow checks in full, whatever their cost (`doctor --full`): the store's integrity check. */
+  full?: boolean;
 }
 
 /**

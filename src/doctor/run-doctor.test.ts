@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.fixture.js";
-import { openStore } from "../store/index.js";
+import { inspectStore, openStore } from "../store/index.js";
+import { corruptIndexPage } from "./corrupt-store.fixture.js";
 import { runDoctor } from "./run-doctor.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "alq-doctor-"));
@@ -38,7 +39,7 @@ describe("doctor", () => {
     const report = await runDoctor({ cwd: data, dataDir: data, env: {} });
     const check = report.checks.find((c) => c.id === "store");
     expect(check?.status).toBe("ok");
-    expect(check?.detail).toMatch(/sqlite 3\.\d+\.\d+ \(WAL\), schema v\d+/);
+    expect(check?.detail).toMatch(/sqlite 3\.\d+\.\d+ \(WAL\), schema v\d+, integrity check ok/);
   });
 
   it("fails, with a fix, on a store file that is not SQLite, and leaves it untouched", async () => {
@@ -56,6 +57,31 @@ describe("doctor", () => {
     expect(store?.status).toBe("fail");
     expect(store?.fix).toBeTruthy();
     expect(readFileSync(file, "utf8")).toBe("not a database\n");
+  });
+
+  it("finds an index that no longer matches its table, which the quick check misses, and says how to fix it", async () => {
+    const data = tempDir();
+    const file = join(data, "alambique.db");
+    const store = await openStore(file);
+    for (let i = 0; i < 300; i++) await store.tenants.create({ slug: `shop-${i}`, name: `Shop ${i}` });
+    await store.close();
+    corruptIndexPage(file);
+    expect((await inspectStore(file, { check: "quick" })).problems).toEqual([]);
+    expect((await inspectStore(file, { check: "full" })).problems.join("\n")).toMatch(
+      /missing from index sqlite_autoindex_tenants_2/,
+    );
+
+    // A store this small is checked in full by default; `--full` asks for it whatever the size.
+    for (const args of [[], ["--full"]]) {
+      const run = await runCli(["doctor", "--json", "--data", data, ...args], {});
+      expect(run.code).toBe(1);
+      const check = (
+        JSON.parse(run.stdout) as { checks: { id: string; status: string; detail: string; fix?: string }[] }
+      ).checks.find((c) => c.id === "store");
+      expect(check?.status).toBe("fail");
+      expect(check?.detail).toContain("the integrity check found corruption");
+      expect(check?.fix).toContain("REINDEX");
+    }
   });
 
   it("fails on an invalid config and says where", async () => {

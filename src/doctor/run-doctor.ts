@@ -16,8 +16,8 @@ export interface DoctorReport {
 /** In the order a person reads them: the platform, the native parts, then this installation's state. */
 const checks: DoctorCheck[] = [checkNode, checkConfig, checkSqlite, checkLlama, checkDataDir, checkStore];
 
-/** Looks at everything Alambique needs and changes nothing. */
-export async function runDoctor(options: LoadConfigOptions = {}): Promise<DoctorReport> {
+/** Looks at everything Alambique needs and changes nothing. `full`: see `DoctorInput.full`. */
+export async function runDoctor(options: LoadConfigOptions & { full?: boolean } = {}): Promise<DoctorReport> {
   let config: DoctorInput["config"];
   try {
     config = loadConfig(options);
@@ -25,6 +25,7 @@ export async function runDoctor(options: LoadConfigOptions = {}): Promise<Doctor
     config = error instanceof Error ? error : new Error(String(error));
   }
   const results: CheckResult[] = [];
-  for (const check of checks) results.push(...[await check({ config })].flat());
+  const full = options.full === true;
+  for (const check of checks) results.push(...[await check({ config, full })].flat());
   return { ok: results.every((r) => r.status !== "fail"), checks: results };
 }

@@ -44,6 +44,28 @@ describe("chunkHtml", () => {
     expect(all).not.toContain("Inicio");
   });
 
+  it("keeps an outer table's rows when a table is nested in it, and a heading opened inside another", async () => {
+    const html =
+      "<table><tr><td>Zona</td><td><table><tr><td>interior</td></tr></table></td></tr><tr><td>Ruzafa</td><td>2 €</td></tr></table>" +
+      "<h2>Horario<h3>Verano</h3></h2><p>De 9 a 14.</p>";
+    const chunks = await collect(chunkHtml(pieces(html, 11)));
+    expect(chunks.map((c) => [c.title, c.text])).toEqual([
+      [null, "Zona |\ninterior\nRuzafa | 2 €"],
+      ["Horario > Verano", "De 9 a 14."],
+    ]);
+  });
+
+  it("reads 2 MB of elements nested 300,000 deep in linear time, its text all there", async () => {
+    const unit = "<div><ul><li><table><tr><td>palabra ";
+    const html = unit.repeat(Math.ceil((2 * 2 ** 20) / unit.length));
+    const started = performance.now();
+    const chunks = await collect(chunkHtml(pieces(html, 65536)));
+    // htmlparser2's parser took minutes on this; the old table handling was quadratic too.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const words = chunks.reduce((sum, c) => sum + (c.text.match(/palabra/g)?.length ?? 0), 0);
+    expect(words).toBeGreaterThanOrEqual(html.length / unit.length);
+  });
+
   it("gives nothing for a page without text", async () => {
     expect(await collect(chunkHtml(pieces("<html><script>x()</script></html>", 100)))).toEqual([]);
   });

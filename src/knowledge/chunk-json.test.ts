@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunkJson, chunkJsonLines } from "./chunk-json.js";
+import { chunkJson, chunkJsonLines, maxNesting } from "./chunk-json.js";
 import { collect, linesOf } from "./knowledge-test.fixture.js";
 
 describe("chunkJson", () => {
@@ -36,6 +36,14 @@ describe("chunkJson", () => {
       ["faq[0]", "¿Bizum?", "Sí."],
       ["$", "La Espiga", "shop: La Espiga"],
     ]);
+  });
+
+  it("cuts records nested deeper than maxNesting levels, at any depth of input", async () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
+    const [chunk] = [...chunkJson(deep)];
+    expect(chunk?.text).toBe(`${Array.from({ length: maxNesting }, () => "a").join(".")}: …`);
+    const [line] = await collect(chunkJsonLines(linesOf(`{"x":${"[".repeat(50_000)}${"]".repeat(50_000)}}`)));
+    expect(line?.text).toMatch(/^x(\[0\]){30}: …$/);
   });
 
   it("throws SyntaxError for invalid JSON", () => {

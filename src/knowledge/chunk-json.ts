@@ -10,10 +10,14 @@ import { recordChunk } from "./record-chunk.js";
  * properties of such an object become one chunk each, at their key. Indexes
  * are 0-based, as in JSON.
  *
- * Throws `SyntaxError` (with the position) for invalid JSON.
+ * Throws `SyntaxError` (with the position) for invalid JSON. Objects and
+ * arrays nested deeper than `maxNesting` levels in a record are cut there
+ * (`…`): a record's fields are named by their paths, so deep nesting would
+ * cost time and memory quadratic in its depth, and beyond about 10,000
+ * levels overflow the stack.
  */
 export function* chunkJson(text: string): Generator<ChunkDraft> {
-  const value: unknown = JSON.parse(text);
+  const value: unknown = boundNesting(JSON.parse(text), maxNesting + 1);
   if (Array.isArray(value)) {
     yield* chunkArray(value, undefined);
     return;
@@ -50,7 +54,8 @@ export async function* chunkJsonLines(lines: AsyncIterable<string>): AsyncGenera
     } catch (error) {
       throw new SyntaxError(`line ${number} is not JSON: ${(error as Error).message}`);
     }
-    const chunk = recordChunk(isObject(value) ? value : { value }, `line ${number}`);
+    const bounded = boundNesting(value, maxNesting);
+    const chunk = recordChunk(isObject(bounded) ? bounded : { value: bounded }, `line ${number}`);
     if (chunk) yield chunk;
   }
 }
@@ -63,6 +68,19 @@ function* chunkArray(items: unknown[], key: string | undefined): Generator<Chunk
       key ?? (typeof chunk.metadata.answer === "string" && "question" in chunk.metadata ? "faq" : "item");
     yield { ...chunk, location: `${name}[${index}]` };
   }
+}
+
+/** Levels of objects and arrays kept in one record (`a.b.c[2].d`): deeper values read `…`. */
+export const maxNesting = 32;
+
+/** `value` with objects and arrays deeper than `levels` replaced by `…` (the same value when none is). */
+function boundNesting(value: unknown, levels: number): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (levels <= 0) return "…";
+  if (Array.isArray(value)) return value.map((item) => boundNesting(item, levels - 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) out[key] = boundNesting(child, levels - 1);
+  return out;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,14 @@ export { bm25Query, createRetriever, maxSearchLimit, type RetrieverOptions } fro
 export { type Detected, detectSourceKind } from "./detect-source-kind.js";
 export { chunkEmbeddingText, type EmbedPendingOptions, embedPendingChunks } from "./embed-pending-chunks.js";
 export { extractChunks } from "./extract-chunks.js";
+export { IngestLimitError, type IngestLimitName } from "./ingest-limit-error.js";
+export {
+  type DocumentLimits,
+  defaultIngestLimits,
+  type IngestLimits,
+  type IngestLimitsInput,
+  resolveIngestLimits,
+} from "./ingest-limits.js";
 export {
   defaultMaxFileBytes,
   type IngestOptions,

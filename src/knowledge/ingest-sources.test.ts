@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentRecord, Store, Tenant } from "../spec/store.js";
-import { type IngestProgress, ingestSources } from "./ingest-sources.js";
+import { IngestLimitError } from "./ingest-limit-error.js";
+import { type IngestOptions, type IngestProgress, ingestSources } from "./ingest-sources.js";
 import { storeWithAgent, tempDir } from "./knowledge-test.fixture.js";
-import { minimalPdf } from "./pdf-file.fixture.js";
+import { deflateBombPdf, minimalPdf } from "./pdf-file.fixture.js";
 
 let store: Store;
 let tenant: Tenant;
@@ -22,10 +23,8 @@ async function setup() {
       mkdirSync(join(docs, name, ".."), { recursive: true });
       writeFileSync(join(docs, name), content);
     },
-    ingest: (
-      paths: string[],
-      extra: { maxFileBytes?: number; onProgress?: (p: IngestProgress) => void } = {},
-    ) => ingestSources({ store, tenantId: tenant.id, agentId: agent.id, paths, baseDir: docs, ...extra }),
+    ingest: (paths: string[], extra: Partial<IngestOptions> = {}) =>
+      ingestSources({ store, tenantId: tenant.id, agentId: agent.id, paths, baseDir: docs, ...extra }),
     search: async (query: string) =>
       (await store.knowledge.searchText(tenant.id, agent.id, query, 5)).map((h) => h.chunk.text),
   };
@@ -168,6 +167,53 @@ describe("ingestSources", () => {
     await ingest(["nota.md"]);
     const [hit] = await store.knowledge.searchText(tenant.id, agent.id, "ignore previous instructions", 1);
     expect(hit?.chunk).toMatchObject({ text: injection, title: "Aviso", location: "Aviso" });
+  });
+
+  it("refuses the whole run when a document goes past a limit, storing nothing, naming the limit", async () => {
+    const { write, ingest } = await setup();
+    write("a.md", "# A\n\nUno.");
+    write("bomba.pdf", deflateBombPdf(64 * 2 ** 20));
+    const error = await ingest(["."], { limits: { document: { decodedBytes: 16 * 2 ** 20 } } }).catch(
+      (e: unknown) => e,
+    );
+    expect(IngestLimitError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ limit: "document.decodedBytes", uri: "bomba.pdf", status: 413 });
+    expect((error as Error).message).toBe(
+      '"bomba.pdf": its compressed content inflates to more than 16 MiB, the limit for one document (knowledge.limits.document.decodedBytes)',
+    );
+    expect(await store.knowledge.listSources(tenant.id, agent.id)).toEqual([]);
+  });
+
+  it("counts the run's documents together against the upload limits, and checks pages before reading them", async () => {
+    const { write, ingest } = await setup();
+    write("a.md", `# A\n\n${"palabra ".repeat(400)}`);
+    write("b.md", `# B\n\n${"palabra ".repeat(400)}`);
+    const total = await ingest(["."], {
+      limits: { document: { chars: 4000 }, upload: { chars: 5000 } },
+    }).catch((e: unknown) => e);
+    expect(total).toMatchObject({ limit: "upload.chars", uri: "b.md", code: "upload_too_large" });
+    expect((total as Error).message).toContain("this upload has more than 5,000 characters of text");
+    write("largo.pdf", minimalPdf(Array.from({ length: 12 }, (_, i) => [`Página ${i + 1}`])));
+    const pages = await ingest(["largo.pdf"], { limits: { document: { pages: 10 } } }).catch(
+      (e: unknown) => e,
+    );
+    expect(pages).toMatchObject({ limit: "document.pages", uri: "largo.pdf" });
+    expect((pages as Error).message).toContain("it has 12 pages, over 10");
+    expect(await store.knowledge.listSources(tenant.id, agent.id)).toEqual([]);
+  });
+
+  it("reports reading progress (pages of a PDF) before the files are stored", async () => {
+    const { write, ingest } = await setup();
+    write("carta.pdf", minimalPdf(Array.from({ length: 50 }, (_, i) => [`Página ${i + 1}`])));
+    const progress: IngestProgress[] = [];
+    await ingest(["."], { onProgress: (p) => progress.push(p) });
+    expect(progress.at(0)).toMatchObject({ stage: "read", uri: "carta.pdf", done: 0, total: 1 });
+    expect(progress.findLast((p) => p.stage === "read")).toMatchObject({
+      pages: 50,
+      pagesTotal: 50,
+      chunks: 50,
+    });
+    expect(progress.at(-1)).toMatchObject({ stage: "files", done: 1, total: 1 });
   });
 
   it("streams a large CSV into one chunk per row", async () => {

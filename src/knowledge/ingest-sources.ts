@@ -1,19 +1,40 @@
 import type { ChunkInput, SourceKind } from "../spec/knowledge.js";
 import type { EmbeddingModelV3 } from "../spec/models.js";
-import type { StoreRepositories } from "../spec/store.js";
+import type { Store } from "../spec/store.js";
 import { type ChunkSizes, defaultChunkSizes } from "./chunk-draft.js";
 import { detectSourceKind } from "./detect-source-kind.js";
 import { embedPendingChunks } from "./embed-pending-chunks.js";
 import { expandPaths, type FoundFile, type SkippedPath } from "./expand-paths.js";
-import { extractChunks } from "./extract-chunks.js";
 import { hashFile } from "./hash-file.js";
+import { IngestLimitError } from "./ingest-limit-error.js";
+import {
+  type DocumentLimits,
+  defaultIngestLimits,
+  type IngestLimits,
+  type IngestLimitsInput,
+  resolveIngestLimits,
+} from "./ingest-limits.js";
+import type { DocumentUsage, ReadBudget } from "./read-budget.js";
+import { type ReadRequest, readDocument } from "./read-document.js";
+import { type DocumentRead, readInWorker } from "./read-in-worker.js";
 import { readHead } from "./read-text.js";
+import { writeSource } from "./write-source.js";
 
 /** Default cap on one file's size: 50 MiB. */
-export const defaultMaxFileBytes = 50 * 2 ** 20;
+export const defaultMaxFileBytes = defaultIngestLimits.fileBytes;
+
+/**
+ * Files up to this size are read on the calling thread, PDFs aside: a worker
+ * (some 30 ms to start) costs more than their reading, which the chunkers
+ * keep linear, so that the longest it holds the event loop is a few tens of
+ * ms (a 64 KiB JSON document, parsed whole). Larger ones, and every PDF
+ * (a small one may inflate to gigabytes), are read in a worker thread of
+ * their own (`readInWorker`).
+ */
+export const inlineMaxBytes = 64 * 1024;
 
 export interface IngestOptions {
-  store: Pick<StoreRepositories, "knowledge">;
+  store: Pick<Store, "knowledge" | "transaction">;
   tenantId: string;
   agentId: string;
   /** Files and folders, relative to `baseDir` (or absolute). */
@@ -24,14 +45,29 @@ export interface IngestOptions {
   embed?: EmbeddingModelV3;
   /** Default `embed.modelId`; use the catalog name so that the retriever and later runs agree. */
   embeddingModelName?: string;
-  /** Files larger than this are skipped with a reason. Default `defaultMaxFileBytes`. */
+  /** Files larger than this are skipped with a reason. Default `limits.fileBytes`. */
   maxFileBytes?: number;
+  /** What reading may cost, per document and for this whole run; `defaultIngestLimits` for what is left out. */
+  limits?: IngestLimitsInput;
   chunkSizes?: ChunkSizes;
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
 }
 
 export type IngestProgress =
+  /** A document being read (at most every 100 ms while it is, and once when it is done). */
+  | {
+      stage: "read";
+      /** Files examined before this one. */
+      done: number;
+      total: number;
+      uri: string;
+      /** Pages read and pages in all (PDF; 0 otherwise). */
+      pages: number;
+      pagesTotal: number;
+      chunks: number;
+    }
+  /** A file settled (stored, or found unchanged, duplicate, skipped), in order, once all are read. */
   | { stage: "files"; done: number; total: number; bytesDone: number; bytesTotal: number; uri: string }
   | { stage: "embed"; done: number };
 
@@ -66,6 +102,13 @@ export interface IngestReport {
  * reason, and ingestion goes on with the rest. Store failures are not a
  * file's fault: they are thrown.
  *
+ * Reading is bounded by `limits` (see `IngestLimits`): a document that goes
+ * past one, or takes the run past one of its totals, makes the whole run
+ * throw `IngestLimitError` (413/422) before anything is stored: every file
+ * is read first, then all are stored. PDFs and larger files are read in
+ * worker threads (parsing never holds the caller's event loop) and stored in
+ * batches with turns of the event loop between them.
+ *
  * Document text is data: instructions inside a document ("ignore previous
  * instructions") are stored verbatim like any other text; nothing here
  * interprets them. Sources are never removed here (see `removeSource`).
@@ -89,10 +132,16 @@ export function ingestSources(options: IngestOptions): Promise<IngestReport> {
 
 const running = new Map<string, Promise<void>>();
 
-async function ingestNow(options: IngestOptions): Promise<IngestReport> {
-  const { store, tenantId, agentId, signal } = options;
-  const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes;
-  const report: IngestReport = {
+/** What became of one file, decided while reading; applied to the store and the report once all are read. */
+type Outcome =
+  | { file: FoundFile; skipped: string }
+  | { file: FoundFile; unchanged: true }
+  | { file: FoundFile; duplicateOf: string }
+  | { file: FoundFile; hash: string; kind: SourceKind; chunks: ChunkInput[] };
+
+/** A report of nothing done: what an ingest starts from. */
+export function emptyIngestReport(): IngestReport {
+  return {
     added: [],
     updated: [],
     unchanged: [],
@@ -102,6 +151,13 @@ async function ingestNow(options: IngestOptions): Promise<IngestReport> {
     embedded: 0,
     bytes: 0,
   };
+}
+
+async function ingestNow(options: IngestOptions): Promise<IngestReport> {
+  const { store, tenantId, agentId, signal } = options;
+  const limits = resolveIngestLimits(options.limits);
+  const maxFileBytes = options.maxFileBytes ?? limits.fileBytes;
+  const report = emptyIngestReport();
   const { files, skipped } = await expandPaths(options.paths, options.baseDir);
   report.skipped.push(...skipped);
   const stored = await store.knowledge.listSources(tenantId, agentId);
@@ -130,34 +186,82 @@ async function ingestNow(options: IngestOptions): Promise<IngestReport> {
     if (next === undefined || next === source.contentHash) holder.set(source.contentHash, source.uri);
   }
 
-  const bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
+  // Second pass: read what is new or changed, within the limits. Nothing is stored yet.
+  const used: DocumentLimits = { decodedBytes: 0, pages: 0, chars: 0 };
+  const outcomes: Outcome[] = [];
   for (const [index, { file, hash, reason }] of hashed.entries()) {
     signal?.throwIfAborted();
-    report.bytes += file.bytes;
     const twin = hash === undefined ? undefined : holder.get(hash);
-    if (hash === undefined) report.skipped.push({ path: file.uri, reason: reason ?? "cannot read it" });
-    else if (storedHash.get(file.uri) === hash) report.unchanged.push(file.uri);
+    if (hash === undefined) outcomes.push({ file, skipped: reason ?? "cannot read it" });
+    else if (storedHash.get(file.uri) === hash) outcomes.push({ file, unchanged: true });
     // A known source whose bytes changed is updated even when they match another one's: keeping
     // its old text would leave stale knowledge behind.
     else if (twin !== undefined && twin !== file.uri && !storedHash.has(file.uri))
-      report.duplicates.push({ uri: file.uri, duplicateOf: twin });
+      outcomes.push({ file, duplicateOf: twin });
     else {
-      const outcome = await parse(file, options.chunkSizes ?? defaultChunkSizes);
-      if ("reason" in outcome) report.skipped.push({ path: file.uri, reason: outcome.reason });
-      else {
-        await store.knowledge.putSource({
-          tenantId,
-          agentId,
+      const budget: ReadBudget = {
+        uri: file.uri,
+        document: limits.document,
+        upload: limits.upload,
+        uploadLeft: {
+          decodedBytes: limits.upload.decodedBytes - used.decodedBytes,
+          pages: limits.upload.pages - used.pages,
+          chars: limits.upload.chars - used.chars,
+        },
+      };
+      const progress = (usage: DocumentUsage) =>
+        options.onProgress?.({
+          stage: "read",
+          done: index,
+          total: files.length,
           uri: file.uri,
+          pages: usage.pages,
+          pagesTotal: usage.pagesTotal,
+          chunks: usage.chunks,
+        });
+      const outcome = await readSource(file, budget, options.chunkSizes ?? defaultChunkSizes, limits, {
+        ...(signal ? { signal } : {}),
+        onProgress: progress,
+      });
+      if ("reason" in outcome) outcomes.push({ file, skipped: outcome.reason });
+      else {
+        used.decodedBytes += outcome.usage.decodedBytes;
+        used.pages += outcome.usage.pages;
+        used.chars += outcome.usage.chars;
+        progress(outcome.usage);
+        holder.set(hash, file.uri);
+        outcomes.push({
+          file,
+          hash,
           kind: outcome.kind,
-          contentHash: hash,
-          bytes: file.bytes,
           chunks: outcome.chunks,
         });
-        (storedHash.has(file.uri) ? report.updated : report.added).push(file.uri);
-        holder.set(hash, file.uri);
-        report.chunks += outcome.chunks.length;
       }
+    }
+  }
+
+  // Third pass: store, in order.
+  const bytesTotal = files.reduce((sum, file) => sum + file.bytes, 0);
+  for (const [index, outcome] of outcomes.entries()) {
+    signal?.throwIfAborted();
+    const { file } = outcome;
+    report.bytes += file.bytes;
+    if ("skipped" in outcome) report.skipped.push({ path: file.uri, reason: outcome.skipped });
+    else if ("unchanged" in outcome) report.unchanged.push(file.uri);
+    else if ("duplicateOf" in outcome)
+      report.duplicates.push({ uri: file.uri, duplicateOf: outcome.duplicateOf });
+    else {
+      await writeSource(store, {
+        tenantId,
+        agentId,
+        uri: file.uri,
+        kind: outcome.kind,
+        contentHash: outcome.hash,
+        bytes: file.bytes,
+        chunks: outcome.chunks,
+      });
+      (storedHash.has(file.uri) ? report.updated : report.added).push(file.uri);
+      report.chunks += outcome.chunks.length;
     }
     options.onProgress?.({
       stage: "files",
@@ -183,19 +287,38 @@ async function ingestNow(options: IngestOptions): Promise<IngestReport> {
   return report;
 }
 
-/** A file's chunks, or why it has none we can use; its own failures become the reason. */
-async function parse(
+/**
+ * A file's chunks and what reading it used, or why it has none we can use;
+ * its own failures become the reason. Throws `IngestLimitError` (a limit is
+ * the caller's to answer, not a file to skip) and the abort reason.
+ */
+async function readSource(
   file: FoundFile,
+  budget: ReadBudget,
   sizes: ChunkSizes,
-): Promise<{ kind: SourceKind; chunks: ChunkInput[] } | { reason: string }> {
+  limits: IngestLimits,
+  options: { signal?: AbortSignal; onProgress: (usage: DocumentUsage) => void },
+): Promise<{ kind: SourceKind; chunks: ChunkInput[]; usage: DocumentUsage } | { reason: string }> {
   try {
     const detected = detectSourceKind(file.path, await readHead(file.path));
     if (!detected.ok) return { reason: detected.reason };
-    const chunks: ChunkInput[] = [];
-    for await (const draft of extractChunks(file.path, detected.kind, detected.encoding, sizes)) {
-      chunks.push({ ...draft, ordinal: chunks.length });
-    }
-    if (chunks.length > 0) return { kind: detected.kind, chunks };
+    const request: ReadRequest = {
+      path: file.path,
+      kind: detected.kind,
+      encoding: detected.encoding,
+      sizes,
+      budget,
+    };
+    const read =
+      detected.kind === "pdf" || file.bytes > inlineMaxBytes
+        ? await readInWorker(request, {
+            timeoutMs: limits.timeoutMs,
+            memoryMb: limits.memoryMb,
+            concurrency: limits.concurrency,
+            ...options,
+          })
+        : await readHere(request);
+    if (read.chunks.length > 0) return { kind: detected.kind, chunks: read.chunks, usage: read.usage };
     return {
       reason:
         detected.kind === "pdf"
@@ -203,8 +326,16 @@ async function parse(
           : "no text found in it",
     };
   } catch (error) {
+    if (IngestLimitError.isInstance(error) || options.signal?.aborted) throw error;
     return { reason: describeReadError(error) };
   }
+}
+
+/** A small document read on this thread. */
+async function readHere(request: ReadRequest): Promise<DocumentRead> {
+  const chunks: ChunkInput[] = [];
+  const usage = await readDocument(request, { chunk: (chunk) => chunks.push(chunk) });
+  return { chunks, usage };
 }
 
 function tooBig(bytes: number, max: number): string {

@@ -1,3 +1,5 @@
+import { detectInjection } from "./detect-injection.js";
+
 /**
  * Wraps text that must be read as data, never as instructions — retrieved
  * documents, tool results — in a fence the system prompt tells the model
@@ -10,10 +12,7 @@ export function fenceUntrusted(label: string, text: string): string {
   return `<data source="${safeLabel}">\n${text.replace(/</g, "‹")}\n</data>`;
 }
 
-/** Phrases that try to give orders; used to flag (not block) documents and messages in the audit trail. */
-const injection =
-  /\b(ignore|disregard|forget)\b.{0,40}\b(previous|above|prior|all)\b.{0,40}\b(instructions?|rules|prompts?)\b|\b(ignora|olvida)\b.{0,40}\b(instrucciones|reglas)\b|\byou are now\b|\bsystem prompt\b|\bahora eres\b/i;
-
+/** Whether `text` tries to give the assistant orders (see `detectInjection`); used to flag, not block, messages. */
 export function looksLikeInjection(text: string): boolean {
-  return injection.test(text);
+  return detectInjection(text) !== undefined;
 }

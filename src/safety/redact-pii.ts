@@ -1,88 +1,84 @@
 /**
- * Masks personal data in text before it reaches a model, a log or a dataset:
- * e-mail addresses, phone numbers, payment card numbers (Luhn-checked, so an
- * order number is left alone) and IBANs. Each match becomes a typed
- * placeholder (`[email]`, `[phone]`, `[card]`, `[iban]`), so a reader still
- * knows what was there.
+ * Masks personal data in text before it reaches a model, a log or a dataset.
+ * Each match becomes a typed placeholder (`[email]`, `[phone]`, `[card]`,
+ * `[iban]`, `[id_number]`, `[social_security]`, `[address]`), so a reader
+ * still knows what was there.
+ *
+ * What is masked, what is deliberately left (order numbers, prices, dates,
+ * times, quantities, postcodes alone) and why is written on each detector
+ * in `./pii/`. Detectors run in this order, each on the previous one's
+ * output: the ones with a checksum or a strict shape first, so that a card
+ * is never read as a phone and a DNI never as an order number.
+ *
+ * Runs in time linear in the text (every pattern is bounded: see
+ * `PiiDetector`); it runs on every customer message.
  */
+import { cardNumbers } from "./pii/card-numbers.js";
+import { emailAddresses, spelledOutEmailAddresses } from "./pii/email-addresses.js";
+import { ibanNumbers } from "./pii/iban-numbers.js";
+import { introducedIdNumbers, introducedSocialSecurityNumbers } from "./pii/introduced-numbers.js";
+import { phoneNumbers } from "./pii/phone-numbers.js";
+import { contextChars, type PiiDetector, type PiiKind, type Span } from "./pii/pii-detector.js";
+import { englishAddresses, spanishAddresses } from "./pii/postal-addresses.js";
+import { socialSecurityNumbers } from "./pii/social-security-numbers.js";
+import { spanishIds } from "./pii/spanish-ids.js";
+
+export type { PiiKind } from "./pii/pii-detector.js";
+
 export interface Redaction {
   text: string;
   /** How many of each kind were masked. */
   found: Partial<Record<PiiKind, number>>;
 }
 
-export type PiiKind = "email" | "phone" | "card" | "iban";
-
-type Accept = (match: string, before: string) => boolean;
-
-const patterns: { kind: PiiKind; regex: RegExp; accept?: Accept }[] = [
-  { kind: "email", regex: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu },
-  // Any case, spaces or dashes between groups; the mod-97 checksum keeps words and codes out.
-  {
-    kind: "iban",
-    regex: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){3,7}(?:[ -]?[A-Z0-9]{1,3})?\b/gi,
-    accept: (m) => ibanChecksum(m.replace(/[ -]/g, "").toUpperCase()),
-  },
-  {
-    kind: "card",
-    regex: /\b(?:\d[ .-]{0,2}){12,18}\d\b/g,
-    accept: (m) => luhn(m.replace(/\D/g, "")),
-  },
-  // International or national numbers of 9+ digits, with the usual separators.
-  {
-    kind: "phone",
-    regex: /(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(?\d{2,4}\)?[ .-]?){2,4}\d{2,4}(?![\w-])/g,
-    accept: isPhone,
-  },
+const detectors: readonly PiiDetector[] = [
+  emailAddresses,
+  spelledOutEmailAddresses,
+  ibanNumbers,
+  cardNumbers,
+  socialSecurityNumbers,
+  spanishIds,
+  introducedSocialSecurityNumbers,
+  introducedIdNumbers,
+  spanishAddresses,
+  englishAddresses,
+  phoneNumbers,
 ];
-
-/** Words before a bare number that make it a reference, not a phone ("pedido 123456789"). */
-const referenceWord =
-  /(?:pedido|encargo|order|ref(?:erencia|erence)?|factura|invoice|ticket|n[º°o]\.?|num(?:ero)?|number|#)\s*[:.#-]?\s*$/i;
 
 export function redactPii(text: string): Redaction {
   const found: Redaction["found"] = {};
   let out = text;
-  for (const { kind, regex, accept } of patterns) {
-    out = out.replace(regex, (match: string, ...rest: unknown[]) => {
-      const offset = rest.find((value) => typeof value === "number") as number;
-      if (accept && !accept(match, out.slice(Math.max(0, offset - 24), offset))) return match;
-      found[kind] = (found[kind] ?? 0) + 1;
-      return `[${kind}]`;
-    });
-  }
+  for (const detector of detectors) out = applyDetector(detector, out, found);
   return { text: out, found };
 }
 
-function isPhone(match: string, before: string): boolean {
-  const digits = match.replace(/\D/g, "");
-  if (digits.length < 9 || digits.length > 15) return false;
-  // A bare run of digits right after "order", "pedido", "#"…: an order number, which the agent needs.
-  return !(/^\d+$/.test(match) && referenceWord.test(before));
-}
-
-/** ISO 13616: move the first four characters to the end, letters to numbers, the whole mod 97 is 1. */
-function ibanChecksum(iban: string): boolean {
-  if (iban.length < 15 || iban.length > 34) return false;
-  const rearranged = iban.slice(4) + iban.slice(0, 4);
-  let remainder = 0;
-  for (const char of rearranged) {
-    const value = char >= "A" && char <= "Z" ? String(char.charCodeAt(0) - 55) : char;
-    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
-  }
-  return remainder === 1;
-}
-
-function luhn(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
+function applyDetector(detector: PiiDetector, text: string, found: Redaction["found"]): string {
+  const { kind, pattern, accept } = detector;
+  const placeholder = `[${kind}]`;
+  return text.replace(pattern, (candidate: string, ...rest: unknown[]) => {
+    const offset = rest.find((value) => typeof value === "number") as number;
+    const last = rest.at(-1);
+    const groups = (typeof last === "object" && last !== null ? last : {}) as Record<
+      string,
+      string | undefined
+    >;
+    const verdict = accept
+      ? accept(candidate, {
+          before: text.slice(Math.max(0, offset - contextChars), offset),
+          after: text.slice(offset + candidate.length, offset + candidate.length + contextChars),
+          groups,
+        })
+      : true;
+    const spans: readonly Span[] =
+      verdict === true ? [[0, candidate.length]] : verdict === false ? [] : verdict;
+    if (spans.length === 0) return candidate;
+    found[kind] = (found[kind] ?? 0) + spans.length;
+    let masked = "";
+    let from = 0;
+    for (const [start, end] of spans) {
+      masked += candidate.slice(from, start) + placeholder;
+      from = end;
     }
-    sum += d;
-  }
-  return sum % 10 === 0;
+    return masked + candidate.slice(from);
+  });
 }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from "pino";
 import type { AgentRuntime } from "../agents/agent-runtime.js";
 import { ConversationDesk } from "../agents/conversation-desk.js";
+import type { IngestLimitsInput } from "../knowledge/ingest-limits.js";
 import { defaultMaxFileBytes } from "../knowledge/ingest-sources.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Store } from "../spec/store.js";
@@ -13,6 +14,7 @@ import { defaultAccess } from "./auth/default-access.js";
 import { type AuthMode, installAuth } from "./auth/install-auth.js";
 import { InflightRequests } from "./inflight-requests.js";
 import { installCors } from "./install-cors.js";
+import { installJsonBodyParser } from "./json-body.js";
 import { rateLimitPlugin } from "./limits/rate-limit-plugin.js";
 import { createLimits, type LimitsOptions, serverTimeouts } from "./limits/server-limits.js";
 import { openaiRoutes } from "./openai/openai-routes.js";
@@ -20,6 +22,7 @@ import { toOpenAIError } from "./openai-error.js";
 import { OpenStreams } from "./ops/open-streams.js";
 import { opsPlugin } from "./ops/ops-plugin.js";
 import { ServerMetrics } from "./ops/server-metrics.js";
+import { type VisitorSessionOptions, VisitorSessions } from "./visitor/visitor-sessions.js";
 import { registerWidgetRoute } from "./widget/widget-route.js";
 
 export interface ServerOptions {
@@ -43,6 +46,8 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** Most files in one upload. Default 20. */
   maxUploadFiles?: number;
+  /** What reading uploaded documents may cost (`knowledge.limits`; its `fileBytes` when `maxUploadBytes` is not given). */
+  knowledgeLimits?: IngestLimitsInput;
   /** `info.version` of the OpenAPI document. */
   version?: string;
   /** Rate limit, token budgets, generation queues, timeouts (see `LimitsOptions` for the defaults). */
@@ -51,6 +56,8 @@ export interface ServerOptions {
   drainMs?: number;
   /** Origins whose pages may call the server from a browser (`https://shop.example`, or `*`). Default none. */
   corsOrigins?: readonly string[];
+  /** How long visitor tokens (what a widget's chat key gives each visitor) last and resume. */
+  visitorSessions?: VisitorSessionOptions;
 }
 
 /**
@@ -95,20 +102,22 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     return503OnClosing: false,
     ...serverTimeouts(options.limits),
     // Errors the router raises before any route or hook (a bad URL, a too-long path parameter).
-    frameworkErrors: (error, _request, reply) => {
-      const mapped = toOpenAIError(error);
-      (reply as FastifyReply).status(mapped.status).send(mapped.body);
+    frameworkErrors: (error, request, reply) => {
+      const mapped = toOpenAIError(error, request.id);
+      (reply as FastifyReply).header("x-request-id", request.id).status(mapped.status).send(mapped.body);
     },
   });
 
   const inflight = new InflightRequests();
   const authMode: AuthMode = options.auth ?? "required";
-  installCors(app, options.corsOrigins ?? []); // first: errors of the hooks after it carry CORS headers too
-  installAuth(app, { store: options.store, mode: authMode });
-
+  // Before any other hook: every answer, a refusal by the hooks below included, names its request.
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  installCors(app, options.corsOrigins ?? []); // first: errors of the hooks after it carry CORS headers too
+  installJsonBodyParser(app); // a `__proto__` key is refused by name, not as "not valid JSON"
+  const visitors = options.store ? new VisitorSessions(options.store, options.visitorSessions) : undefined;
+  installAuth(app, { store: options.store, mode: authMode, ...(visitors ? { visitors } : {}) });
 
   const limits = createLimits(options.limits, {
     ...(options.store ? { store: options.store } : {}),
@@ -131,7 +140,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   registerWidgetRoute(app);
 
   app.setErrorHandler((error, request, reply) => {
-    const mapped = toOpenAIError(error);
+    const mapped = toOpenAIError(error, request.id);
     if (mapped.internal) request.log.error({ err: error }, "request failed");
     else request.log.info({ status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
     return reply.status(mapped.status).send(mapped.body);
@@ -149,7 +158,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
 
   app.register(
     async (v1) => {
-      v1.addHook("onRoute", defaultAccess("chat"));
+      v1.addHook("onRoute", defaultAccess("admin"));
       await v1.register(openaiRoutes, {
         models: options.models,
         allowModelPaths: options.allowModelPaths ?? false,
@@ -169,10 +178,12 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       store: options.store,
       models: options.models,
       desk: new ConversationDesk(options.store),
+      visitors: visitors!,
       ...(options.agents ? { agents: options.agents } : {}),
       budget: limits.budget,
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
-      maxUploadBytes: options.maxUploadBytes ?? defaultMaxFileBytes,
+      maxUploadBytes: options.maxUploadBytes ?? options.knowledgeLimits?.fileBytes ?? defaultMaxFileBytes,
+      ...(options.knowledgeLimits ? { ingestLimits: options.knowledgeLimits } : {}),
       maxUploadFiles: options.maxUploadFiles ?? 20,
       version: options.version ?? "dev",
     });

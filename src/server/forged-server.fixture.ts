@@ -20,7 +20,7 @@ export interface ForgedServer {
   /** `http://127.0.0.1:PORT/v1` */
   baseURL: string;
   llamacpp: LlamaCppProvider;
-  /** A `chat` key of a tenant of the server's store, with `auth: "required"`; undefined otherwise. */
+  /** An admin key of a tenant of the server's store (catalog models need one), with `auth: "required"`; undefined otherwise. */
   apiKey: string | undefined;
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ export interface ForgedServer {
 export interface ForgedServerOptions extends Omit<ServerOptions, "models"> {
   /**
    * Default `disabled`: no key needed, no `/api`. `required`: the server gets
-   * a store in a temporary folder, and `apiKey` is a chat key of a tenant in it.
+   * a store in a temporary folder, and `apiKey` is an admin key of a tenant in it.
    */
   auth?: "required" | "disabled";
   /** Wraps the real model, e.g. to watch the abort signal the server passes it. */
@@ -51,7 +51,7 @@ export async function startForgedServer(options: ForgedServerOptions = {}): Prom
   if (dir) {
     store = await openStore(join(dir, "alambique.db"));
     const tenant = await store.tenants.create({ slug: "forged", name: "Forged" });
-    apiKey = (await store.apiKeys.create({ tenantId: tenant.id, name: "client", scopes: ["chat"] })).secret;
+    apiKey = (await store.apiKeys.create({ tenantId: tenant.id, name: "client", scopes: ["admin"] })).secret;
   }
   const app = store
     ? createServer({ ...serverOptions, models, store })

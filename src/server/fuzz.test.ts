@@ -95,6 +95,7 @@ const seeds: Record<string, Json[]> = {
   "POST /api/keys": [{ name: "fuzz", scopes: ["chat"] }],
   "PUT /api/agents/:name": [{ name: "fuzzed", persona: "The fuzzed agent." }],
   "POST /api/conversations/:id/reply": [{ text: "Hola, soy Marta.", staff: "marta" }],
+  "POST /api/visitor-sessions": [{ agent: "la-espiga" }, { agent: "la-espiga", resume: "alv_e30.AAAA" }],
 };
 const genericSeeds: Json[] = [{}, [], { name: "x" }, { model: "instant", input: "x", messages: [] }];
 
@@ -308,6 +309,7 @@ describe("fuzzing every route", () => {
   let app: FastifyInstance;
   let admin: string;
   let chat: string;
+  let visitor: string;
   const routes: Route[] = [];
 
   beforeAll(async () => {
@@ -330,6 +332,13 @@ describe("fuzzing every route", () => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
     await app.ready();
+    const opened = await app.inject({
+      method: "POST",
+      url: "/api/visitor-sessions",
+      headers: { authorization: `Bearer ${chat}` },
+      payload: { agent: "la-espiga" },
+    });
+    visitor = opened.json().token;
   });
   afterAll(async () => {
     await app.close();
@@ -401,7 +410,9 @@ describe("fuzzing every route", () => {
           method: route.method as InjectOptions["method"],
           url,
           headers: {
-            ...(r.chance(0.9) ? { authorization: `Bearer ${r.chance(0.8) ? admin : chat}` } : {}),
+            ...(r.chance(0.9)
+              ? { authorization: `Bearer ${r.chance(0.7) ? admin : r.pick([chat, visitor])}` }
+              : {}),
             ...(r.chance(0.1) ? { "x-alambique-user": r.pick(["u", "", " ", "x".repeat(300)]) } : {}),
             ...(r.chance(0.05) ? { "x-request-id": r.pick(["ok-1", "bad id", "x".repeat(200)]) } : {}),
           },

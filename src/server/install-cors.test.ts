@@ -35,7 +35,7 @@ describe("CORS", () => {
     expect(pre.headers["access-control-allow-headers"]).toBe("authorization, content-type");
     expect(pre.headers["access-control-allow-credentials"]).toBeUndefined();
 
-    const models = await server.call(server.other.chat, { url: "/v1/models", headers: { origin: site } });
+    const models = await server.call(server.other.admin, { url: "/v1/models", headers: { origin: site } });
     expect(models.statusCode).toBe(200);
     expect(models.headers["access-control-allow-origin"]).toBe(site);
     expect(models.headers["access-control-expose-headers"]).toContain("x-request-id");

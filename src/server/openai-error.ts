@@ -5,6 +5,7 @@ import {
   TooManyEmbeddingValuesForCallError,
   UnsupportedFunctionalityError,
 } from "@ai-sdk/provider";
+import { CustomerFacingError, withRequestId } from "../safety/customer-facing-error.js";
 import { AlambiqueError, ValidationError } from "../spec/errors.js";
 import { formatParam, RequestError } from "./request-error.js";
 
@@ -24,9 +25,34 @@ export interface MappedError {
  * Turns anything thrown while serving a request into a status and an
  * OpenAI-shaped body. A client's mistake is always a 4xx with a message that
  * says what to change; only failures of our own (or of an upstream engine)
- * are 5xx, and those never carry a stack or internal detail to the client.
+ * are 5xx, and those never carry a stack or internal detail to the client:
+ * whatever their own message says (an engine's URL, a file's path), a 5xx
+ * answers a polite message chosen by its status — or a `CustomerFacingError`'s
+ * own, in the customer's language — followed by `requestId`, which the log
+ * lines of the request carry too (with the detail). The `code` stays.
  */
-export function toOpenAIError(error: unknown): MappedError {
+export function toOpenAIError(error: unknown, requestId?: string): MappedError {
+  const result = classify(error);
+  if (CustomerFacingError.isInstance(error)) {
+    return withMessage(result, withRequestId(error.message, requestId, error.language));
+  }
+  if (!result.internal) return result;
+  return withMessage(result, withRequestId(politeMessage(result.status), requestId));
+}
+
+function withMessage(result: MappedError, message: string): MappedError {
+  return { ...result, body: { error: { ...result.body.error, message } } };
+}
+
+/** What a client is told when the fault is ours, by status: never the error's own message. */
+function politeMessage(status: number): string {
+  if (status === 502 || status === 504)
+    return "The model could not answer right now. Please try again in a moment.";
+  if (status === 503) return "The service is busy or restarting. Please try again in a moment.";
+  return "Something went wrong on our side. Please try again in a moment.";
+}
+
+function classify(error: unknown): MappedError {
   if (error instanceof ValidationError) {
     const first = error.issues[0];
     return mapped(

@@ -12,6 +12,16 @@ const name = z
     "use 1-64 lowercase letters, digits, - or _, starting with a letter or digit",
   );
 
+/**
+ * Where a webhook or an MCP server is called: http or https only. `file://`,
+ * `gopher://` and the like would reach what the server can read rather than
+ * a service the tenant runs.
+ */
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: "expected an http:// or https:// URL (webhooks and MCP servers are called over HTTP)",
+});
+
 /** A header value: literal text, or the name of a secret (environment variable) never stored in the spec. */
 export const headerValueSchema = z.union([z.string(), z.object({ secret: z.string().min(1) }).strict()]);
 
@@ -32,7 +42,7 @@ export const webhookToolSpecSchema = z
     type: z.literal("webhook"),
     name,
     description: z.string().min(1),
-    url: z.url(),
+    url: httpUrl,
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
     headers: z.record(z.string(), headerValueSchema).default({}),
     /** JSON Schema of the arguments; they are validated before the call is made. */
@@ -66,7 +76,7 @@ export const mcpToolSpecSchema = z
       z
         .object({
           kind: z.literal("http"),
-          url: z.url(),
+          url: httpUrl,
           headers: z.record(z.string(), headerValueSchema).default({}),
         })
         .strict(),
@@ -99,6 +109,19 @@ export const businessHoursSchema = z
     closedOn: z.array(z.iso.date()).default([]),
   })
   .strict();
+
+/** A web origin as browsers send it: scheme, host and port only (`https://shop.example`, `http://127.0.0.1:8080`). */
+const origin = z
+  .string()
+  .max(512)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "an origin is a scheme and a host, with a port when not the default: https://shop.example");
 
 export const agentSpecSchema = z
   .object({
@@ -151,6 +174,18 @@ export const agentSpecSchema = z
     businessHours: businessHoursSchema.optional(),
     /** Most model steps (tool calls and answers) in one turn. */
     maxSteps: z.int().min(1).max(16).default(4),
+    /** The web widget: which sites may open visitor sessions with this agent through a public chat key. */
+    widget: z
+      .object({
+        /**
+         * Exact origins (`https://panaderia.example`): a visitor session for this agent is opened only
+         * from a page on one of them, and every request made with its token must come from the same
+         * origin. Empty: any origin (the server's `corsOrigins` still decide which browsers may read).
+         */
+        origins: z.array(origin).max(32).default([]),
+      })
+      .strict()
+      .default({ origins: [] }),
   })
   .strict();
 

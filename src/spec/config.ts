@@ -42,6 +42,10 @@ export const serverLimitsConfigSchema = z
     requestsPerMinute: z.int().min(0).optional(),
     /** Requests a key may make at once after being idle. Default: requestsPerMinute. */
     burst: z.int().positive().optional(),
+    /** Requests per minute of one widget visitor (a visitor token), within its key's; 0 turns it off. Default 30. */
+    visitorRequestsPerMinute: z.int().min(0).optional(),
+    /** Visitor sessions one client address may open per minute with a public chat key; 0 turns it off. Default 20. */
+    visitorSessionsPerMinute: z.int().min(0).optional(),
     /** Tokens (prompt + completion) each tenant may use per UTC day. Default: no budget. */
     dailyTokens: z.int().positive().optional(),
     /** Daily token budgets of particular tenants, by tenant id. */
@@ -59,6 +63,39 @@ export const serverLimitsConfigSchema = z
     headersTimeoutMs: z.int().positive().optional(),
   })
   .strict();
+
+const documentLimitsConfigSchema = z
+  .object({
+    /** Bytes a PDF's compressed streams may inflate to (images left out). */
+    decodedBytes: z.int().positive().optional(),
+    /** Pages of a PDF. */
+    pages: z.int().positive().optional(),
+    /** Characters of text in the chunks of a document. */
+    chars: z.int().positive().optional(),
+  })
+  .strict();
+
+/**
+ * `knowledge.limits`: what reading documents may cost; past a limit the
+ * document is refused (HTTP 413/422) naming it. Every key is optional;
+ * defaults in `src/knowledge/ingest-limits.ts`: fileBytes 50 MiB; document
+ * 256 MiB decoded, 10 000 pages, 20 000 000 characters; upload (one HTTP
+ * upload or one `knowledge add`) 1 GiB, 20 000 pages, 50 000 000
+ * characters; timeoutMs 60 000 per document; memoryMb 1024 per document;
+ * concurrency 2 documents read at once.
+ */
+export const knowledgeLimitsConfigSchema = z
+  .object({
+    fileBytes: z.int().positive().optional(),
+    document: documentLimitsConfigSchema.optional(),
+    upload: documentLimitsConfigSchema.optional(),
+    timeoutMs: z.int().positive().optional(),
+    memoryMb: z.int().min(64).optional(),
+    concurrency: z.int().positive().max(64).optional(),
+  })
+  .strict();
+
+export type KnowledgeLimitsConfig = z.infer<typeof knowledgeLimitsConfigSchema>;
 
 export const configSchema = z
   .object({
@@ -82,6 +119,16 @@ export const configSchema = z
               ),
           )
           .optional(),
+        /** Visitor sessions (what a widget's public chat key gives each visitor): token lifetime and resume window. */
+        visitorSessions: z
+          .object({
+            /** Seconds a visitor token is valid. Default 3 600. */
+            ttlSeconds: z.int().min(60).max(86_400).optional(),
+            /** Seconds after expiry during which a token still resumes its conversation. Default 2 592 000 (30 days). */
+            resumeSeconds: z.int().min(0).max(31_536_000).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ host: "127.0.0.1", port: 8787 }),
@@ -93,6 +140,8 @@ export const configSchema = z
       })
       .strict()
       .default({ busyTimeoutMs: 5000 }),
+    /** Ingesting documents into agents' knowledge. */
+    knowledge: z.object({ limits: knowledgeLimitsConfigSchema.optional() }).strict().optional(),
     /** Models declared in the file, by catalog name. */
     models: z.record(z.string().regex(/^[a-zA-Z0-9][\w.:-]*$/), modelSourceConfigSchema).default({}),
     /** The catalog name used when a command or agent names none. */

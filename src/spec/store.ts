@@ -27,6 +27,7 @@ import type { DatasetsRepository } from "./store/datasets.js";
 import type { JobsRepository } from "./store/jobs.js";
 import type { KnowledgeRepository } from "./store/knowledge-repository.js";
 import type { AgentsRepository, ModelsRepository } from "./store/models-and-agents.js";
+import type { SecretsRepository } from "./store/secrets-repository.js";
 import type { SynthRepository } from "./store/synth-repository.js";
 import type { ApiKeysRepository, TenantsRepository } from "./store/tenants.js";
 import type { TicketsRepository } from "./store/tickets-repository.js";
@@ -37,6 +38,7 @@ export type * from "./store/datasets.js";
 export type * from "./store/jobs.js";
 export type * from "./store/knowledge-repository.js";
 export type * from "./store/models-and-agents.js";
+export type * from "./store/secrets-repository.js";
 export type * from "./store/synth-repository.js";
 export type * from "./store/tenants.js";
 export type * from "./store/tickets-repository.js";
@@ -56,6 +58,7 @@ export interface StoreRepositories {
   datasets: DatasetsRepository;
   tickets: TicketsRepository;
   usage: UsageRepository;
+  secrets: SecretsRepository;
 }
 
 export interface StoreHealth {

@@ -17,6 +17,7 @@ import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
 import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
+import { describeSecrets } from "./conformance/secrets.conformance.js";
 import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
 import { describeSynthRows } from "./conformance/synth-rows.conformance.js";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
@@ -35,6 +36,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeKnowledgeVectors(kit);
     describeTickets(kit);
     describeUsage(kit);
+    describeSecrets(kit);
     describeSynthRows(kit);
     describeDatasets(kit);
     describeTransactionsAndJson(kit);

@@ -6,12 +6,14 @@
  * wrong, the same for every kind of tool.
  *
  * JSON Schemas written in agent specs (webhooks) and sent by MCP servers are
- * compiled to zod with `z.fromJSONSchema` — zod stays the one validator. It
- * rejects a few keywords (if/then/else, not, dependentSchemas,
- * unevaluated*, external $ref); `compileArgumentsSchema` says so.
+ * untrusted: they are compiled by `compileJsonSchema`, which checks patterns
+ * in linear time (RE2), bounds the work of every check, and refuses a schema
+ * that is not one, or uses keywords it cannot check, with the path of each
+ * problem. zod stays the one validator.
  */
 import type { JSONSchema7 } from "@ai-sdk/provider";
 import { z } from "zod";
+import { type CompiledJsonSchema, compileJsonSchema } from "../../models/json-schema/compile-json-schema.js";
 import { ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 
@@ -34,35 +36,50 @@ export function argumentsSchemaFromZod(schema: z.ZodType): ArgumentsSchema {
 
 /**
  * From a JSON Schema (webhook specs). Throws `ValidationError` when it does not
- * describe an object or uses keywords zod cannot check; `where` names the
- * place in the spec (e.g. `tools[2].inputSchema`).
+ * describe an object, is not a JSON Schema, or uses what cannot be checked
+ * (a backreference in a pattern, `if`/`then`); `where` names the place in the
+ * spec in the message (`tools[2].inputSchema`), and each issue's path is
+ * inside the schema (`["properties", "code", "pattern"]`).
  */
 export function compileArgumentsSchema(jsonSchema: Record<string, unknown>, where: string): ArgumentsSchema {
   if (jsonSchema.type !== "object") {
     throw new ValidationError(
       `${where} must describe an object (type: "object"): models pass tool arguments as named fields`,
-      [{ path: [where, "type"], message: `expected "object", got ${JSON.stringify(jsonSchema.type)}` }],
+      [{ path: ["type"], message: `expected "object", got ${JSON.stringify(jsonSchema.type)}` }],
       'Write the arguments as { "type": "object", "properties": { … }, "required": [ … ] }.',
     );
   }
-  let schema: z.ZodType;
+  let compiled: CompiledJsonSchema;
   try {
-    schema = z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0]);
+    compiled = compileJsonSchema(jsonSchema);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof ValidationError)) throw error;
+    const first = error.issues[0];
+    const at = first && first.path.length > 0 ? ` (at ${where}.${first.path.join(".")})` : "";
     throw new ValidationError(
-      `${where} cannot be checked: ${reason}`,
-      [{ path: [where], message: reason }],
-      "Use plain JSON Schema: type, properties, required, enum, items, minimum/maximum, minLength/maxLength, " +
-        "pattern, format, anyOf/oneOf, local $ref. if/then/else, not and dependentSchemas are not supported.",
+      `${where} cannot be checked: ${first?.message ?? error.message}${at}`,
+      error.issues,
+      error.hint ??
+        "Use plain JSON Schema: type, properties, required, enum, items, minimum/maximum, minLength/maxLength, " +
+          "pattern, format, anyOf/oneOf/allOf, local $ref. if/then/else, not and dependentSchemas are not supported.",
     );
   }
-  return { jsonSchema: jsonSchema as JSONSchema7, parse: (input) => parseWith(schema, input) };
+  return {
+    jsonSchema: jsonSchema as JSONSchema7,
+    parse(input) {
+      const result = compiled.check(input ?? {});
+      if (result.success) return { ok: true, args: result.data as JsonValue };
+      return {
+        ok: false,
+        issues: result.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      };
+    },
+  };
 }
 
 /**
- * For MCP tools: the server validates its own arguments, so a schema zod
- * cannot compile is shown to the model as it is and only checked to be an object.
+ * For MCP tools: the server validates its own arguments, so a schema that
+ * cannot be compiled is shown to the model as it is and only checked to be an object.
  */
 export function lenientArgumentsSchema(jsonSchema: Record<string, unknown>): ArgumentsSchema {
   try {

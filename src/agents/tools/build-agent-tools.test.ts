@@ -108,7 +108,7 @@ describe("buildAgentTools", () => {
     ]);
     expect(checkAgentTools(world.spec).map((issue) => issue.path)).toEqual([
       ["tools", 1, "name"],
-      ["tools", 1, "inputSchema"],
+      ["tools", 1, "inputSchema", "type"],
     ]);
     const error = await buildAgentTools(world.spec, world.context, mcp).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ValidationError);

@@ -5,16 +5,27 @@
  * `search_knowledge` tool (`ToolContext.cite`), so `[S2]` in an answer always
  * means one passage; `cited()` lists them for the message's metadata.
  */
+import { sourceDisplayName } from "../../safety/source-display-name.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
+
+export interface CitedPassage {
+  id: string;
+  chunkId: string;
+  /** The source's `uri` as stored (for the operator). */
+  sourceUri: string;
+  /** The source as a customer may see it: its file name (`sourceDisplayName`), never a path. */
+  source: string;
+  location: string;
+}
 
 export interface CitationNumbering {
   cite(hit: ChunkHit): string;
   /** Every passage cited so far, in id order. */
-  cited(): { id: string; chunkId: string; sourceUri: string; location: string }[];
+  cited(): CitedPassage[];
 }
 
 export function createCitationNumbering(): CitationNumbering {
-  const byChunk = new Map<string, { id: string; chunkId: string; sourceUri: string; location: string }>();
+  const byChunk = new Map<string, CitedPassage>();
   return {
     cite(hit) {
       const known = byChunk.get(hit.chunk.id);
@@ -24,6 +35,7 @@ export function createCitationNumbering(): CitationNumbering {
         id,
         chunkId: hit.chunk.id,
         sourceUri: hit.source.uri,
+        source: sourceDisplayName(hit.source.uri),
         location: hit.chunk.location,
       });
       return id;

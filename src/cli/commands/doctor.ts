@@ -8,12 +8,17 @@ export function registerDoctor(program: Command, context: CliContext): void {
     .command("doctor")
     .description("check what is installed, loaded and configured; say what is missing and how to fix it")
     .option("--json", "print the report as JSON")
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      "--full",
+      "check the store's integrity in full, however large it is (a quick check beyond 64 MiB)",
+    )
+    .action(async (options: { json?: boolean; full?: boolean }) => {
       const { runDoctor } = await import("../../doctor/run-doctor.js");
       const report = await runDoctor({
         file: context.globals.config,
         dataDir: context.globals.data,
         env: context.env,
+        full: options.full === true,
       });
       if (options.json) {
         context.io.out(JSON.stringify(report, null, 2));

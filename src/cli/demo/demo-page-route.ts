@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 
-/** What the demo page needs: which agent, and a `chat` key the page may show (it can only talk to agents). */
+/** What the demo page needs: which agent, and a `chat` key the page may show (it can only open visitor sessions). */
 export interface DemoPage {
   agent: string;
   title: string;

@@ -91,7 +91,7 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
       `    -d '{"model":"agent:${agent.name}","user":"me","messages":[{"role":"user","content":"¿Abrís el domingo?"}]}'`,
   );
   io.out(`Order-status webhook:  ${server.url}/demo/orders/status?order_id=LE-1001`);
-  // A chat key for the page's widget (it can only talk to agents), made anew each run: the last run's goes.
+  // A chat key for the page's widget (it can only open visitor sessions), made anew each run: the last run's goes.
   for (const old of await store.apiKeys.list(tenant.id)) {
     if (old.name === DEMO_WIDGET_KEY && old.revokedAt === null) await store.apiKeys.revoke(tenant.id, old.id);
   }

@@ -7,9 +7,12 @@ import { formatCount } from "../format-table.js";
 import { ProgressBar } from "../progress-bar.js";
 
 /**
- * Ingests files into an agent's knowledge with a progress bar, embedding the
- * new chunks when the agent names an embedding model, and prints the report:
- * what was added, updated, left unchanged, found twice, or skipped and why.
+ * Ingests files into an agent's knowledge with a progress bar (pages of a
+ * PDF being read, then files stored), within the config's
+ * `knowledge.limits`, embedding the new chunks when the agent names an
+ * embedding model, and prints the report: what was added, updated, left
+ * unchanged, found twice, or skipped and why. A document past a limit
+ * throws `IngestLimitError` (nothing stored), which says how to get under it.
  */
 export async function ingestForCli(
   context: CliContext,
@@ -35,8 +38,11 @@ export async function ingestForCli(
     paths,
     baseDir: options.baseDir ?? commonFolder(paths),
     ...(embed ? { embed, embeddingModelName: embeddingModel } : {}),
+    ...(context.config.knowledge?.limits ? { limits: context.config.knowledge.limits } : {}),
     onProgress: (p) => {
       if (p.stage === "files") bar?.update(p.bytesDone, p.bytesTotal, bytes);
+      // While a PDF is read: its pages.
+      else if (p.stage === "read" && p.pagesTotal > 0) bar?.update(p.pages, p.pagesTotal);
     },
   });
   if (options.quiet) return;

@@ -39,7 +39,8 @@ export function normalizeEngineError(error: unknown, baseURL: string): unknown {
     });
   }
   if (status === 429) {
-    return new AlambiqueError(`the engine at ${baseURL} is rate-limiting requests: ${error.message}`, {
+    // A 429 reaches clients as it is (they may retry): its message names no engine URL.
+    return new AlambiqueError(`the model engine is rate-limiting requests: ${error.message}`, {
       ...base,
       code: "engine_busy",
       status: 429,

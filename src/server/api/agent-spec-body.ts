@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkAgentTools } from "../../agents/tools/check-agent-tools.js";
 import { parseYamlText } from "../../config/read-yaml-file.js";
 import { type AgentSpec, agentSpecSchema } from "../../spec/agent.js";
 import { ConfigError, ValidationError } from "../../spec/errors.js";
@@ -19,9 +20,11 @@ const anyMapping = z.record(z.string(), z.unknown());
  * text (which arrives as a string). `name` may be left out (the URL's is
  * taken) but may not differ from the URL's.
  *
- * Throws 400: `invalid_yaml` with the line and column of broken YAML; a
- * ValidationError whose `param` is the path of the first problem in the
- * spec (`tools[0].url`), and whose message, for YAML, also has its line.
+ * Throws 400: `invalid_yaml` with the line and column of broken YAML, or when
+ * its aliases expand too far (an alias bomb); a ValidationError whose `param`
+ * is the path of the first problem in the spec (`tools[0].url`), and whose
+ * message, for YAML, also has its line; the same for a tool whose schema
+ * `checkAgentTools` refuses (`tools[0].inputSchema.properties.a.type`).
  */
 export function readAgentSpecBody(body: unknown, name: string): AgentSpec {
   const yaml = typeof body === "string" ? body : undefined;
@@ -51,14 +54,30 @@ export function readAgentSpecBody(body: unknown, name: string): AgentSpec {
       param: "name",
     });
   }
+  let parsed: AgentSpec;
   try {
     refuseUnknownKeys(spec);
-    return parseBody(agentSpecSchema, spec);
+    parsed = parseBody(agentSpecSchema, spec);
   } catch (error) {
     // Without its own name the YAML reader would first complain of that: keep zod's wording then.
     if (yaml === undefined || !named || !(error instanceof ValidationError)) throw error;
     throw new ValidationError(positioned(yaml) ?? error.message, error.issues);
   }
+  refuseBrokenTools(parsed);
+  return parsed;
+}
+
+/**
+ * A tool schema that is not a JSON Schema, or has a pattern the linear-time
+ * engine cannot take, would break every turn of the agent: refused here, with
+ * the path of the problem (`tools[0].inputSchema.properties.code.pattern`).
+ */
+function refuseBrokenTools(spec: AgentSpec): void {
+  const issues = checkAgentTools(spec, { saving: true });
+  const first = issues[0];
+  if (!first) return;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  throw new ValidationError(`${formatParam(first.path)}: ${first.message}${more}`, issues);
 }
 
 /**

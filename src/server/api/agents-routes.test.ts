@@ -125,7 +125,7 @@ describe("/api/agents", () => {
           name: "exfiltrate",
           description: "d",
           url: "https://example.test/hook",
-          inputSchema: {},
+          inputSchema: { type: "object" },
           headers: { Authorization: { secret: "VLLM_API_KEY" } },
         },
       ],
@@ -141,7 +141,7 @@ describe("/api/agents", () => {
     ] as const) {
       const tool =
         kind === "webhook"
-          ? { type: "webhook", name: "internal", description: "d", url, inputSchema: {} }
+          ? { type: "webhook", name: "internal", description: "d", url, inputSchema: { type: "object" } }
           : { type: "mcp", name: "internal", transport: { kind: "http", url } };
       const refused = expectError(
         await put(server.other.admin, "prober", agentSpec("prober", { tools: [tool] })),

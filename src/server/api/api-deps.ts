@@ -1,20 +1,26 @@
 import type { AgentRuntime } from "../../agents/agent-runtime.js";
 import type { ConversationDesk } from "../../agents/conversation-desk.js";
+import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { TokenBudget } from "../limits/token-budget.js";
+import type { VisitorSessions } from "../visitor/visitor-sessions.js";
 
 /** What the `/api` routes work with. */
 export interface ApiDeps {
   store: Store;
   models: ModelResolver;
   desk: ConversationDesk;
+  /** Opens and checks the sessions public chat keys give visitors. */
+  visitors: VisitorSessions;
   /** Where uploads are staged (one fresh folder per request, removed after it). */
   uploadDir: string;
   /** Largest accepted uploaded file, in bytes. */
   maxUploadBytes: number;
   /** Most files in one upload. */
   maxUploadFiles: number;
+  /** What reading uploaded documents may cost (`knowledge.limits`); the defaults for what is left out. */
+  ingestLimits?: IngestLimitsInput;
   /** The runtime serving agents, told when one is replaced or removed (it closes the agent's MCP sessions). */
   agents?: AgentRuntime;
   /** The daily token budgets, for the tenant's usage in `GET /api/tenant`. */

@@ -12,6 +12,7 @@ import type { ApiRoute } from "./define-api-route.js";
 import { keysRoutes } from "./keys-routes.js";
 import { knowledgeRoutes } from "./knowledge-routes.js";
 import { tenantsRoutes } from "./tenants-routes.js";
+import { visitorRoutes } from "./visitor-routes.js";
 
 export interface ApiPluginOptions extends ApiDeps {
   /** `info.version` of the OpenAPI document. */
@@ -26,6 +27,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...agentsRoutes(deps),
     ...knowledgeRoutes(deps),
     ...conversationsRoutes(deps),
+    ...visitorRoutes(deps),
   ];
 }
 

@@ -8,7 +8,7 @@ import type { ModelResolver } from "../../spec/models.js";
 import type { Store, Tenant } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import { openStore } from "../../store/open-store.js";
-import type { RouteAccess } from "../auth/request-auth.js";
+import { type RouteAccess, visitorExternalUserId } from "../auth/request-auth.js";
 import { createServer, type ServerOptions } from "../create-server.js";
 
 /** A catalog with no model: `/api` needs none, and `/v1` answers 404 `model_not_found`. */
@@ -44,6 +44,15 @@ export interface ApiServer {
   other: TestTenant;
   /** `app.inject` with `key` as a bearer token (none when undefined). */
   call(key: string | undefined, request: InjectOptions): Promise<LightMyRequestResponse>;
+  /**
+   * Opens a visitor session with `chatKey` (as a widget does) for `agent`;
+   * throws unless it is granted. `externalUserId` is what its conversations are stored under.
+   */
+  openVisitor(
+    chatKey: string,
+    agent: string,
+    options?: { origin?: string; resume?: string },
+  ): Promise<{ token: string; visitorId: string; externalUserId: string }>;
   close(): Promise<void>;
 }
 
@@ -91,6 +100,25 @@ export async function startApiServer(options: Partial<ServerOptions> = {}): Prom
     call(key, request) {
       const headers = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...request.headers };
       return app.inject({ ...request, headers });
+    },
+    async openVisitor(chatKey, agent, options = {}) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/visitor-sessions",
+        headers: {
+          authorization: `Bearer ${chatKey}`,
+          ...(options.origin ? { origin: options.origin } : {}),
+        },
+        payload: { agent, ...(options.resume ? { resume: options.resume } : {}) },
+      });
+      if (res.statusCode !== 201) throw new Error(`no visitor session: ${res.statusCode} ${res.body}`);
+      const token = res.json().token as string;
+      const claims = JSON.parse(Buffer.from(token.slice(4, token.lastIndexOf(".")), "base64url").toString());
+      return {
+        token,
+        visitorId: claims.visitorId,
+        externalUserId: visitorExternalUserId(claims),
+      };
     },
     async close() {
       await app.close();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NotFoundError } from "../../spec/errors.js";
 import type { Conversation, Store } from "../../spec/store.js";
-import { ownsConversation, type RequestAuth, readablePrefix } from "../auth/request-auth.js";
+import type { RequestAuth } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
 import type { ApiDeps } from "./api-deps.js";
 import { decodeCursor, encodeCursor, idParams, isoTime, listOf, pageOf, pageQuery } from "./api-schemas.js";
@@ -55,14 +55,15 @@ const replySchema = z
   .meta({ id: "HumanReply" });
 
 /**
- * Conversations and the human desk. An admin key sees every conversation of
- * its tenant; a chat key only those started through it (`ownsConversation`):
- * anything else is answered 404, as if it did not exist.
+ * Conversations and the human desk, for the tenant's admins: every
+ * conversation of the tenant, with tool calls and their results. Another
+ * tenant's answer 404, as if they did not exist. (A visitor reads its own
+ * conversation, as the customer sees it, through `visitorRoutes`.)
  */
 export function conversationsRoutes({ store, desk }: ApiDeps): ApiRoute[] {
   const ownConversation = async (auth: RequestAuth, id: string): Promise<Conversation> => {
     const conversation = await store.conversations.get(auth.tenantId, id);
-    if (!conversation || !ownsConversation(auth, conversation)) throw new NotFoundError("conversation", id);
+    if (!conversation) throw new NotFoundError("conversation", id);
     return conversation;
   };
   return [
@@ -71,8 +72,7 @@ export function conversationsRoutes({ store, desk }: ApiDeps): ApiRoute[] {
       path: "/api/conversations",
       tag: "conversations",
       summary: "Conversations, newest activity last",
-      description: "A chat key sees only the conversations started through it.",
-      access: "chat",
+      access: "admin",
       query: listQuery,
       response: { description: "Oldest first, a page at a time", schema: pageOf(conversationSchema) },
       errors: [400, 404],
@@ -86,12 +86,10 @@ export function conversationsRoutes({ store, desk }: ApiDeps): ApiRoute[] {
             param: "after",
           });
         }
-        const prefix = readablePrefix(auth);
         // One more than the page: whether there is a next page, without counting.
         const rows = await store.conversations.list(auth.tenantId, {
           ...(agentId ? { agentId } : {}),
           ...(query.status ? { status: query.status } : {}),
-          ...(prefix === undefined ? {} : { externalUserPrefix: prefix }),
           ...(after ? { after } : {}),
           limit: query.limit + 1,
         });
@@ -105,7 +103,7 @@ export function conversationsRoutes({ store, desk }: ApiDeps): ApiRoute[] {
       path: "/api/conversations/:id",
       tag: "conversations",
       summary: "A conversation with its messages",
-      access: "chat",
+      access: "admin",
       params: idParams,
       response: {
         description: "The conversation, messages in order",

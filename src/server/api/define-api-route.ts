@@ -30,7 +30,7 @@ export interface ApiRouteDefinition<
   R extends z.ZodType,
 > extends Omit<OperationDoc, "params" | "query" | "body" | "response" | "access"> {
   /** Every `/api` route needs a key; see `RouteAccess`. */
-  access: "chat" | "admin" | "operator";
+  access: "chat" | "visitor" | "admin" | "operator";
   params?: P;
   query?: Q;
   /** A JSON body, validated with `schema` before the handler runs. */

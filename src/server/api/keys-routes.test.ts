@@ -29,7 +29,10 @@ describe("/api/keys", () => {
     expect(secret.startsWith(key.prefix)).toBe(true);
     expect(key).toMatchObject({ name: "web widget", scopes: ["chat"], revokedAt: null });
 
-    expect((await server.call(secret, { url: "/v1/models" })).statusCode).toBe(200);
+    // A chat key opens visitor sessions (404: no such agent, so the key itself was accepted).
+    const openSession = () =>
+      server.call(secret, { method: "POST", url: "/api/visitor-sessions", payload: { agent: "nobody" } });
+    expect((await openSession()).statusCode).toBe(404);
     const list = await server.call(admin, { url: "/api/keys" });
     const keys = list.json().data as KeyJson[];
     expect(keys.map((k) => k.name)).toEqual(["admin", "widget", "web widget"]);
@@ -40,7 +43,7 @@ describe("/api/keys", () => {
 
     const revoked = await server.call(admin, { method: "DELETE", url: `/api/keys/${key.id}` });
     expect(revoked.json()).toEqual({ id: key.id, deleted: true });
-    expect((await server.call(secret, { url: "/v1/models" })).statusCode).toBe(401);
+    expect((await openSession()).statusCode).toBe(401);
     // Idempotent.
     expect((await server.call(admin, { method: "DELETE", url: `/api/keys/${key.id}` })).statusCode).toBe(200);
   });

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deflateBombPdf, minimalPdf } from "../../knowledge/pdf-file.fixture.js";
 import { type ApiServer, agentSpec, startApiServer } from "./api-server.fixture.js";
 
 let server: ApiServer;
@@ -201,6 +202,93 @@ describe("/api/agents/:name/knowledge", () => {
     expect(expectError(cut, 400).code).toBe("invalid_multipart");
     expect(expectError(await upload("nobody", form([["a.md", "# a"]])), 404).code).toBe("not_found");
     expect(readdirSync(uploadDir)).toEqual([]);
+  });
+
+  it("refuses a document past a reading limit with 413 naming the file and the limit, storing nothing of the upload", async () => {
+    const limited = await startApiServer({ knowledgeLimits: { document: { decodedBytes: 16 * 2 ** 20 } } });
+    try {
+      await limited.call(limited.other.admin, {
+        method: "PUT",
+        url: "/api/agents/a",
+        payload: agentSpec("a"),
+      });
+      const res = await limited.call(limited.other.admin, {
+        method: "POST",
+        url: "/api/agents/a/knowledge",
+        payload: form([
+          ["faq.md", faq],
+          ["bomba.pdf", deflateBombPdf(64 * 2 ** 20)],
+        ]),
+      });
+      const error = expectError(res, 413);
+      expect(error).toMatchObject({ code: "document_too_large", param: "bomba.pdf" });
+      expect(error.message).toBe(
+        '"bomba.pdf": its compressed content inflates to more than 16 MiB, the limit for one document (knowledge.limits.document.decodedBytes) (split it into smaller files)',
+      );
+      const list = await limited.call(limited.other.admin, { url: "/api/agents/a/knowledge" });
+      expect(list.json().data).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("with Accept: application/x-ndjson, streams reading progress, then the report or the error", async () => {
+    const roomy = await startApiServer({ knowledgeLimits: { document: { pages: 100 } } });
+    try {
+      await roomy.call(roomy.other.admin, { method: "PUT", url: "/api/agents/a", payload: agentSpec("a") });
+      const send = (name: string, pages: number) =>
+        roomy.call(roomy.other.admin, {
+          method: "POST",
+          url: "/api/agents/a/knowledge",
+          headers: { accept: "application/x-ndjson" },
+          payload: form([[name, minimalPdf(Array.from({ length: pages }, (_, i) => [`Página ${i + 1}`]))]]),
+        });
+      const ok = await send("carta.pdf", 60);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers["content-type"]).toContain("application/x-ndjson");
+      const lines = ok.body
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(lines[0]).toMatchObject({ progress: { stage: "read", uri: "carta.pdf", pagesTotal: 60 } });
+      expect(lines.at(-2)).toMatchObject({ progress: { stage: "files", done: 1, total: 1 } });
+      expect(lines.at(-1)).toMatchObject({ report: { added: ["carta.pdf"], chunks: 60 } });
+      const refused = await send("largo.pdf", 120);
+      const last = JSON.parse(refused.body.trim().split("\n").at(-1)!);
+      expect(last.error).toMatchObject({ code: "document_too_large", param: "largo.pdf" });
+      expect(last.error.message).toContain("knowledge.limits.document.pages");
+    } finally {
+      await roomy.close();
+    }
+  });
+
+  it("stops reading an upload's documents when its client goes away", async () => {
+    const roomy = await startApiServer({ maxUploadBytes: 8 * 2 ** 20 });
+    try {
+      await roomy.call(roomy.other.admin, { method: "PUT", url: "/api/agents/a", payload: agentSpec("a") });
+      const base = await roomy.app.listen({ port: 0, host: "127.0.0.1" });
+      const post = (body: FormData, signal?: AbortSignal) =>
+        fetch(`${base}/api/agents/a/knowledge`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${roomy.other.admin}` },
+          body,
+          ...(signal ? { signal } : {}),
+        });
+      const pages = Array.from({ length: 6000 }, (_, i) => [`Página ${i + 1}`, "Condiciones del servicio."]);
+      const gone = new AbortController();
+      const started = performance.now();
+      const abandoned = post(form([["largo.pdf", minimalPdf(pages)]]), gone.signal).catch(() => undefined);
+      setTimeout(() => gone.abort(), 800);
+      await abandoned;
+      // The agent's next upload waits for the one before it: it comes back at once only if that one stopped.
+      const next = await post(form([["faq.md", faq]]));
+      expect(next.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(5000);
+      const list = await roomy.call(roomy.other.admin, { url: "/api/agents/a/knowledge" });
+      expect(list.json().data.map((s: { uri: string }) => s.uri)).toEqual(["faq.md"]);
+    } finally {
+      await roomy.close();
+    }
   });
 
   it("answers 409 when the agent's embedding model is not in the catalog", async () => {

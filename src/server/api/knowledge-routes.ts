@@ -1,10 +1,19 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { ingestSources } from "../../knowledge/ingest-sources.js";
+import { IngestLimitError } from "../../knowledge/ingest-limit-error.js";
+import {
+  emptyIngestReport,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestReport,
+  ingestSources,
+} from "../../knowledge/ingest-sources.js";
 import { NotFoundError } from "../../spec/errors.js";
 import type { EmbeddingModelV3 } from "../../spec/models.js";
 import type { AgentRecord } from "../../spec/store.js";
+import { toOpenAIError } from "../openai-error.js";
 import { RequestError } from "../request-error.js";
 import { agentNameParams } from "./agents-routes.js";
 import type { ApiDeps } from "./api-deps.js";
@@ -62,13 +71,13 @@ export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
       tag: "knowledge",
       summary: "Upload documents into an agent's knowledge",
       description:
-        "multipart/form-data, one or more files. Each is stored under its file name: a name already there is replaced when its content changed. Files are streamed to disk, size-capped, then chunked and indexed (and embedded when the agent has an embedding model); a file that cannot be used is reported in `skipped` with the reason.",
+        'multipart/form-data, one or more files. Each is stored under its file name: a name already there is replaced when its content changed. Files are streamed to disk, size-capped, then read in worker threads within the `knowledge.limits` (what a PDF inflates to, pages, characters, time and memory, per document and per upload) and stored in batches (embedded when the agent has an embedding model); a file that cannot be used is reported in `skipped` with the reason. A document past a limit fails the whole upload, nothing stored: 413 (`document_too_large`, `upload_too_large`) or 422 (`document_too_slow`), the message naming the file and the limit, `param` the file. With `Accept: application/x-ndjson` the answer is a stream of JSON lines: `{"progress": …}` while documents are read (pages and chunks done) and stored, then `{"report": …}` or `{"error": …}`.',
       access: "admin",
       params: agentNameParams,
       rawBody: { schema: uploadDoc, contentTypes: ["multipart/form-data"] },
       response: { description: "What was added, updated, left alone or skipped", schema: ingestReportSchema },
-      errors: [400, 404, 409, 413, 415],
-      async handler({ auth, params, request }) {
+      errors: [400, 404, 409, 413, 415, 422],
+      async handler({ auth, params, request, reply }) {
         const agent = await findAgent(store, auth.tenantId, params.name);
         const embed = await embeddingModelOf(deps, agent);
         await mkdir(deps.uploadDir, { recursive: true });
@@ -81,15 +90,28 @@ export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
           if (names.length === 0) {
             throw new RequestError("the upload has no file", { code: "no_files", param: "file" });
           }
-          return await ingestSources({
-            store,
-            tenantId: auth.tenantId,
-            agentId: agent.id,
-            paths: names,
-            baseDir: dir,
-            maxFileBytes: deps.maxUploadBytes,
-            ...(embed ? { embed: embed.model, embeddingModelName: embed.name } : {}),
+          // Reading stops when the client goes away: its documents are not left being read for nobody.
+          const stop = new AbortController();
+          reply.raw.once("close", () => {
+            if (!reply.raw.writableFinished) stop.abort();
           });
+          const ingest = (onProgress?: (progress: IngestProgress) => void) =>
+            ingestSources({
+              store,
+              tenantId: auth.tenantId,
+              agentId: agent.id,
+              paths: names,
+              baseDir: dir,
+              maxFileBytes: deps.maxUploadBytes,
+              ...(deps.ingestLimits ? { limits: deps.ingestLimits } : {}),
+              ...(embed ? { embed: embed.model, embeddingModelName: embed.name } : {}),
+              ...(onProgress ? { onProgress } : {}),
+              signal: stop.signal,
+            } satisfies IngestOptions).catch((error: unknown) => {
+              throw limitAsRequestError(error);
+            });
+          if (!wantsProgress(request.headers.accept)) return await ingest();
+          return await streamProgress(reply, ingest);
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
@@ -133,6 +155,57 @@ export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
       },
     }),
   ];
+}
+
+/** An ingestion limit as the client reads it: the file at fault as `param`. */
+function limitAsRequestError(error: unknown): unknown {
+  if (!IngestLimitError.isInstance(error)) return error;
+  return new RequestError(error.message, {
+    code: error.code,
+    status: error.status,
+    param: error.uri,
+    ...(error.hint ? { hint: error.hint } : {}),
+    cause: error,
+  });
+}
+
+function wantsProgress(accept: string | undefined): boolean {
+  return accept !== undefined && /(^|,)\s*application\/x-ndjson\s*(;|,|$)/i.test(accept);
+}
+
+/**
+ * Answers with JSON lines while `ingest` runs: `{"progress": …}` for each
+ * progress event (documents report at most every 100 ms), then
+ * `{"report": …}`, or `{"error": …}` as the error would have been answered.
+ * Resolves with the report, or an empty one after an error (Fastify drops
+ * what a hijacked handler returns; it only has to fit the route's schema).
+ */
+async function streamProgress(
+  reply: FastifyReply,
+  ingest: (onProgress: (progress: IngestProgress) => void) => Promise<IngestReport>,
+): Promise<IngestReport> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    "content-type": "application/x-ndjson; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  const line = (value: unknown) => {
+    if (!raw.destroyed) raw.write(`${JSON.stringify(value)}\n`);
+  };
+  try {
+    const report = await ingest((progress) => line({ progress }));
+    line({ report });
+    return report;
+  } catch (error) {
+    const mapped = toOpenAIError(error, reply.request.id);
+    if (mapped.internal) reply.request.log.error({ err: error }, "knowledge upload failed");
+    line(mapped.body);
+    return emptyIngestReport();
+  } finally {
+    raw.end();
+  }
 }
 
 /** The agent's embedding model, resolved before anything is received: without it, new chunks would lack vectors. */

@@ -22,6 +22,8 @@ interface Holdings {
   sourceId: string;
   conversationId: string;
   widgetConversationId: string;
+  /** A visitor token of the tenant's chat key, for its agent: the widget conversation is this visitor's. */
+  visitor: string;
   keyIds: string[];
   markers: string[];
 }
@@ -80,6 +82,11 @@ const cases: Record<string, Case> = {
     url: `/api/agents/${v.agentName}/knowledge/${v.sourceId}`,
   })),
   "GET /api/conversations": own(() => ({ url: "/api/conversations" })),
+  "POST /api/visitor-sessions": deny(
+    (v) => ({ method: "POST", url: "/api/visitor-sessions", payload: { agent: v.agentName } }),
+    control,
+  ),
+  "GET /api/visitor-sessions/current": own(() => ({ url: "/api/visitor-sessions/current" })),
   "GET /api/conversations/:id": deny(
     (v) => ({ url: `/api/conversations/${v.widgetConversationId}` }),
     control,
@@ -171,10 +178,11 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     content: `private question of ${slug}`,
   });
   await store.conversations.setStatus(tenantId, conversation.id, "waiting_human");
+  const visitor = await server.openVisitor(keys.chat, agentName);
   const widget = await store.conversations.create({
     tenantId,
     agentId,
-    externalUserId: `key:${keys.chatKeyId}:visitor`,
+    externalUserId: visitor.externalUserId,
   });
   await store.messages.append({ conversationId: widget.id, role: "user", content: `widget chat of ${slug}` });
   const apiKeys = await store.apiKeys.list(tenantId);
@@ -185,6 +193,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     sourceId,
     conversationId: conversation.id,
     widgetConversationId: widget.id,
+    visitor: visitor.token,
     keyIds: apiKeys.map((k) => k.id),
     markers: [
       tenantId,
@@ -200,6 +209,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
       `widget chat of ${slug}`,
       keys.admin,
       keys.chat,
+      visitor.token,
       ...apiKeys.flatMap((k) => [k.id, k.prefix]),
     ],
   };
@@ -229,11 +239,11 @@ describe("tenant isolation", () => {
     ["other", "default"],
     ["default", "other"],
   ] as const) {
-    for (const scope of ["admin", "chat"] as const) {
+    for (const scope of ["admin", "chat", "visitor"] as const) {
       it(`keeps ${victimSlug}'s data from ${attackerSlug}'s ${scope} key on every route`, async () => {
         const victim = holdings.get(victimSlug)!;
         const attacker = holdings.get(attackerSlug)!;
-        const key = attacker.keys[scope];
+        const key = scope === "visitor" ? attacker.visitor : attacker.keys[scope];
         const before = await snapshot(server.store, victim);
         for (const route of server.routes) {
           const name = `${route.method} ${route.url}`;
@@ -271,10 +281,9 @@ describe("tenant isolation", () => {
         const res = await server.call(victim.keys.admin, test.request(victim));
         expect(res.statusCode, `${name} → ${res.body.slice(0, 300)}`).toBeLessThan(300);
       }
-      const chat = await server.call(victim.keys.chat, {
-        url: `/api/conversations/${victim.widgetConversationId}`,
-      });
-      expect(chat.statusCode).toBe(200);
+      const own = await server.call(victim.visitor, { url: "/api/visitor-sessions/current" });
+      expect(own.statusCode).toBe(200);
+      expect(own.json().conversation.id).toBe(victim.widgetConversationId);
     }
   });
 });

@@ -53,21 +53,30 @@ describe("authentication", () => {
     expectError(await server.call(secret, { url: "/api/tenant" }), 401, "invalid_api_key");
   });
 
-  it("lets a chat key use /v1 and read conversations, and nothing else (403 insufficient_scope)", async () => {
+  it("lets a chat key open visitor sessions, and nothing else (403 insufficient_scope)", async () => {
     const { chat } = server.other;
-    expect((await server.call(chat, { url: "/v1/models" })).statusCode).toBe(200);
-    expect((await server.call(chat, { url: "/api/conversations" })).statusCode).toBe(200);
-    const refused = expectError(await server.call(chat, { url: "/api/agents" }), 403, "insufficient_scope");
-    expect(refused.type).toBe("permission_error");
-    expectError(await server.call(chat, { url: "/api/keys" }), 403, "insufficient_scope");
+    for (const url of [
+      "/v1/models",
+      "/api/conversations",
+      "/api/agents",
+      "/api/keys",
+      "/api/handoff-queue",
+    ]) {
+      const refused = expectError(await server.call(chat, { url }), 403, "insufficient_scope");
+      expect(refused.type).toBe("permission_error");
+    }
+    for (const [url, payload] of [
+      ["/api/keys", { name: "x", scopes: ["admin"] }],
+      ["/v1/chat/completions", { model: "instant", messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/embeddings", { model: "instant", input: "hi" }],
+    ] as const) {
+      expectError(await server.call(chat, { method: "POST", url, payload }), 403, "insufficient_scope");
+    }
+    // What it may do: its answer is checked by the visitor-session tests (404: no such agent here).
     expectError(
-      await server.call(chat, {
-        method: "POST",
-        url: "/api/keys",
-        payload: { name: "x", scopes: ["admin"] },
-      }),
-      403,
-      "insufficient_scope",
+      await server.call(chat, { method: "POST", url: "/api/visitor-sessions", payload: { agent: "nobody" } }),
+      404,
+      "not_found",
     );
   });
 
@@ -137,12 +146,14 @@ describe("request.auth", () => {
     app.addHook("preHandler", async (request) => {
       seen = request.auth;
     });
-    await app.inject({ url: "/v1/models", headers: { authorization: `Bearer ${server.other.chat}` } });
+    await app.inject({ url: "/v1/models", headers: { authorization: `Bearer ${server.other.admin}` } });
     await app.close();
+    const [admin] = await server.store.apiKeys.list(server.other.tenant.id);
     expect(seen).toEqual({
       tenantId: server.other.tenant.id,
-      keyId: server.other.chatKeyId,
-      scopes: ["chat"],
+      keyId: admin!.id,
+      scopes: ["admin"],
+      visitor: null,
     });
   });
 });

@@ -1,4 +1,5 @@
-import type { ApiKeyScope, Conversation } from "../../spec/store.js";
+import type { ApiKeyScope } from "../../spec/store.js";
+import type { VisitorClaims } from "../visitor/visitor-token.js";
 
 /**
  * Who made a request: set by the auth hook (`installAuth`) from the request's
@@ -7,9 +8,12 @@ import type { ApiKeyScope, Conversation } from "../../spec/store.js";
  */
 export interface RequestAuth {
   tenantId: string;
-  /** The API key's id (never its secret): for per-key limits, logs and ownership. */
+  /** The API key's id (never its secret): for per-key limits, logs and ownership. For a visitor, its chat key's. */
   keyId: string;
+  /** The key's scopes; none for a visitor token (what it may do is `visitor`). */
   scopes: readonly ApiKeyScope[];
+  /** Set when the request came with a visitor token: the one agent and visitor it is bound to. */
+  visitor: VisitorClaims | null;
 }
 
 /**
@@ -18,11 +22,13 @@ export interface RequestAuth {
  * are closed until someone opens them on purpose.
  *
  * - `public`: no key is read (`request.auth` stays null): health, the OpenAPI document.
- * - `chat`: any key of a tenant (`chat` or `admin`): `/v1`, reading one's own conversations.
+ * - `chat`: a `chat` key (public: it sits in a web page) or an admin key: opening a visitor session.
+ * - `visitor`: a visitor token (one visitor of one agent; see `VisitorSessions`) or an admin key:
+ *   `/v1/chat/completions` for that agent, reading that visitor's conversation.
  * - `admin`: an admin key: everything of its own tenant.
  * - `operator`: an admin key of the default tenant: creating tenants.
  */
-export type RouteAccess = "public" | "chat" | "admin" | "operator";
+export type RouteAccess = "public" | "chat" | "visitor" | "admin" | "operator";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -42,35 +48,27 @@ export function isAdmin(auth: RequestAuth): boolean {
   return auth.scopes.includes("admin");
 }
 
-/** Whether a key with these scopes may call a route that requires `access` (`operator` also needs the default tenant). */
-export function scopesAllow(scopes: readonly ApiKeyScope[], access: RouteAccess): boolean {
+/** Whether `auth` may call a route that requires `access` (`operator` also needs the default tenant). */
+export function accessAllows(auth: RequestAuth, access: RouteAccess): boolean {
   if (access === "public") return true;
-  if (access === "chat") return scopes.includes("chat") || scopes.includes("admin");
-  return scopes.includes("admin");
+  if (isAdmin(auth)) return true;
+  if (access === "visitor") return auth.visitor !== null;
+  if (access === "chat") return auth.visitor === null && auth.scopes.includes("chat");
+  return false;
 }
 
 /**
- * The `externalUserId` under which a conversation started through this key is
- * stored: `key:<keyId>:<user>`. A `chat` key reads only the conversations
- * under its own prefix; an `admin` key reads every conversation of its tenant.
- * Whatever starts conversations on behalf of a key (agent models in `/v1`)
- * stores them under this name so that the key can read them back.
+ * The `externalUserId` under which a conversation started through `/v1` is
+ * stored: `key:<keyId>:visitor:<visitorId>` for a visitor token (the visitor
+ * is the server's choice: a visitor cannot name another one's conversation),
+ * `key:<keyId>:<user>` for an admin key (a back end naming its own customers).
  */
 export function externalUserIdFor(auth: RequestAuth, user: string | null | undefined): string {
-  return `${ownerPrefix(auth)}${user ?? ""}`;
+  if (auth.visitor) return visitorExternalUserId(auth.visitor);
+  return `key:${auth.keyId}:${user ?? ""}`;
 }
 
-/** Whether `auth` may read `conversation`: same tenant, and for a chat-only key, started through it. */
-export function ownsConversation(auth: RequestAuth, conversation: Conversation): boolean {
-  if (conversation.tenantId !== auth.tenantId) return false;
-  return isAdmin(auth) || conversation.externalUserId.startsWith(ownerPrefix(auth));
-}
-
-/** The externalUserId prefix of the conversations `auth` may read: undefined for an admin key (all of them). */
-export function readablePrefix(auth: RequestAuth): string | undefined {
-  return isAdmin(auth) ? undefined : ownerPrefix(auth);
-}
-
-function ownerPrefix(auth: RequestAuth): string {
-  return `key:${auth.keyId}:`;
+/** The `externalUserId` of a visitor's conversations. */
+export function visitorExternalUserId(visitor: Pick<VisitorClaims, "keyId" | "visitorId">): string {
+  return `key:${visitor.keyId}:visitor:${visitor.visitorId}`;
 }

@@ -74,4 +74,52 @@ describe("GenerationQueues", () => {
     await granted(queues.acquire("big"));
     expect((await queues.acquire("big")).ok).toBe(false);
   });
+
+  it("gives a freed slot to the waiting tenant that holds the fewest, ties in turn, each tenant's oldest first", async () => {
+    const queues = new GenerationQueues({ defaults: { concurrency: 2, maxWaiting: 8 } });
+    const a1 = await granted(queues.acquire("m", undefined, "a"));
+    const a2 = await granted(queues.acquire("m", undefined, "a"));
+    const order: string[] = [];
+    const releases = new Map<string, () => void>();
+    for (const [tenant, name] of [
+      ["a", "a3"],
+      ["a", "a4"],
+      ["b", "b1"],
+      ["b", "b2"],
+      ["c", "c1"],
+    ] as const) {
+      void granted(queues.acquire("m", undefined, tenant)).then((release) => {
+        order.push(name);
+        releases.set(name, release);
+      });
+    }
+    const next = async (release: (() => void) | undefined) => {
+      release?.();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return order.at(-1);
+    };
+    expect(await next(a1)).toBe("b1"); // a holds one, b and c none: b, the first of them to wait
+    expect(await next(a2)).toBe("a3"); // a, b's turn over: a and c hold none, a waited first
+    expect(await next(releases.get("b1"))).toBe("c1"); // b and c hold none: c, in turn before b
+    expect(await next(releases.get("a3"))).toBe("b2");
+    expect(await next(releases.get("c1"))).toBe("a4");
+    expect(queues.snapshot()[0]).toMatchObject({ running: 2, waiting: 0 });
+  });
+
+  it("lets another tenant into a line one tenant filled, refusing that tenant's newest waiter instead", async () => {
+    const queues = new GenerationQueues({ defaults: { concurrency: 1, maxWaiting: 4 } });
+    await granted(queues.acquire("m", undefined, "flood"));
+    const flood = Array.from({ length: 4 }, () => queues.acquire("m", undefined, "flood"));
+    // Alone, a tenant may fill the whole line; its next request is refused.
+    expect((await queues.acquire("m", undefined, "flood")).ok).toBe(false);
+    const b1 = queues.acquire("m", undefined, "b");
+    expect(await flood[3]).toMatchObject({ ok: false, running: 1 });
+    const b2 = queues.acquire("m", undefined, "b");
+    expect(await flood[2]).toMatchObject({ ok: false });
+    // Two each: an even share. b's third is refused, and flood keeps its two places.
+    expect((await queues.acquire("m", undefined, "b")).ok).toBe(false);
+    expect(queues.snapshot()[0]).toMatchObject({ running: 1, waiting: 4 });
+    queues.rejectWaiting(new Error("stop"));
+    for (const request of [flood[0], flood[1], b1, b2]) await expect(request).rejects.toThrow("stop");
+  });
 });

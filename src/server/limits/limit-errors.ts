@@ -41,6 +41,22 @@ export function insufficientQuota(dailyTokens: number, retryAfterSeconds: number
   });
 }
 
+/**
+ * What is left of the tenant's daily budget is reserved by its requests in
+ * progress, and this one may use more than the rest: it can succeed once
+ * those end (they give back what they did not use), or asking for less.
+ */
+export function budgetHeld(left: number, wanted: number, retryAfterSeconds: number): LimitError {
+  return new LimitError(
+    `Your requests in progress hold your daily quota: ${left} tokens are free, and this request may use up to ${Math.ceil(wanted)}`,
+    {
+      code: "insufficient_quota",
+      retryAfterSeconds,
+      hint: "retry when the requests in progress end, or ask for fewer tokens (max_tokens)",
+    },
+  );
+}
+
 /** Every generation slot of the model is taken and its waiting line is full. */
 export function queueFull(model: string, retryAfterSeconds: number): LimitError {
   return new LimitError(`The model \`${model}\` is busy: too many requests are waiting for it`, {

@@ -62,9 +62,9 @@ describe("limits", () => {
     });
     try {
       const { operator, other } = server;
-      expect((await server.call(operator.chat, { url: "/v1/models" })).statusCode).toBe(200);
-      expect((await server.call(operator.chat, { url: "/v1/models" })).statusCode).toBe(429);
-      expect((await server.call(other.chat, { url: "/v1/models" })).statusCode).toBe(200);
+      expect((await server.call(operator.admin, { url: "/v1/models" })).statusCode).toBe(200);
+      expect((await server.call(operator.admin, { url: "/v1/models" })).statusCode).toBe(429);
+      expect((await server.call(other.admin, { url: "/v1/models" })).statusCode).toBe(200);
       // No key: refused by authentication, and not counted against anyone.
       expect((await server.call(undefined, { url: "/v1/models" })).statusCode).toBe(401);
       expect((await server.call(undefined, { url: "/v1/models" })).statusCode).toBe(401);
@@ -87,6 +87,31 @@ describe("limits", () => {
     expect(retry).toBeLessThanOrEqual(86_400);
     // Listing models costs no tokens and stays open.
     expect((await app.inject({ url: "/v1/models" })).statusCode).toBe(200);
+  });
+
+  it("holds a generation's reservation until it is charged, and gives it back when it fails", async () => {
+    const gated = gatedModel();
+    const failing: LanguageModelV3 = {
+      ...instantModel(),
+      doStream: async () => {
+        throw new Error("the engine fell over");
+      },
+    };
+    const app = serve({ dailyTokens: 100 }, { gated: gated.model, failing, instant: instantModel() });
+    // A stream that fails before it starts is charged nothing and holds nothing once answered.
+    expect((await app.inject(chat("failing", { stream: true }))).statusCode).toBe(500);
+    // An open stream holds what it may use (its prompt and 1 024 tokens, more than the 100 left: all of them).
+    const stream = app.inject(chat("gated", { stream: true }));
+    await gated.started;
+    const refused = await app.inject(chat("instant", { max_tokens: 10 }));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({ code: "insufficient_quota" });
+    expect(refused.json().error.message).toContain("requests in progress");
+    expect(refused.headers["retry-after"]).toBe("2");
+    gated.open();
+    expect((await stream).body).toContain("[DONE]");
+    // Charged its 8 tokens, the stream gave the rest back.
+    expect((await app.inject(chat("instant", { max_tokens: 10 }))).statusCode).toBe(200);
   });
 
   it("queues generations per model: N run, M wait, the next gets 429 model_overloaded at once", async () => {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
+import { isAdmin, type RequestAuth } from "../auth/request-auth.js";
 import { rateLimitExceeded } from "./limit-errors.js";
 import type { ServerLimits } from "./server-limits.js";
+import type { TokenBuckets } from "./token-buckets.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -14,30 +16,62 @@ export interface RateLimitPluginOptions {
 }
 
 /**
- * The per-key rate limit, on every route of the server (a plugin that does
- * not encapsulate, so its hook reaches its siblings) except those whose
- * config says `rateLimit: false`. Runs in `onRequest`, before the body is
- * read, after the authentication hook has set `request.auth`: register it
- * after auth. Without auth, requests are counted per client address.
+ * The rate limits, on every route of the server (a plugin that does not
+ * encapsulate, so its hook reaches its siblings) except those whose config
+ * says `rateLimit: false`. Runs in `onRequest`, before the body is read,
+ * after the authentication hook has set `request.auth`: register it after
+ * auth. Without auth, requests are counted per client address.
+ *
+ * - Every request counts against its API key (a visitor's, against the chat
+ *   key that opened its session): `requestsPerMinute`.
+ * - A visitor token's requests count first against the visitor alone
+ *   (`visitorRequestsPerMinute`), so that one visitor cannot use up a whole
+ *   site's allowance; refused there, they do not count against the site.
+ * - Requests made with a public chat key (opening visitor sessions) count
+ *   also per client address (`visitorSessionsPerMinute`), so that minting new
+ *   visitors is no way around the per-visitor limit.
  *
  * Each answer carries `x-ratelimit-limit-requests` and
- * `x-ratelimit-remaining-requests`, as OpenAI's do; a refusal is a 429
- * `rate_limit_exceeded` with `Retry-After`.
+ * `x-ratelimit-remaining-requests` (of the tightest limit), as OpenAI's do; a
+ * refusal is a 429 `rate_limit_exceeded` with `Retry-After`.
  */
 export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
-  const rate = options.limits.rate;
-  if (rate === undefined) return;
-  const limit = String(rate.perMinute);
+  const { rate, visitorRate, sessionRate } = options.limits;
+  if (rate === undefined && visitorRate === undefined && sessionRate === undefined) return;
   // A callback hook, not an async one: this runs on every request.
   app.addHook("onRequest", (request, reply, done) => {
     if (request.routeOptions.config?.rateLimit === false) return done();
-    const taken = rate.take(request.auth?.keyId ?? `ip:${request.ip}`);
-    reply.header("x-ratelimit-limit-requests", limit);
-    reply.header("x-ratelimit-remaining-requests", String(taken.remaining));
-    if (taken.allowed) return done();
-    const retryAfter = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-    reply.header("retry-after", String(retryAfter));
-    done(rateLimitExceeded(rate.perMinute, retryAfter));
+    const auth = request.auth;
+    const checks: [TokenBuckets | undefined, string][] = [
+      [auth?.visitor ? visitorRate : undefined, `visitor:${auth?.visitor?.visitorId}`],
+      [auth && isPublicKey(auth) ? sessionRate : undefined, `${auth?.keyId}:${request.ip}`],
+      [rate, auth?.keyId ?? `ip:${request.ip}`],
+    ];
+    let tightest: { perMinute: number; remaining: number } | undefined;
+    for (const [buckets, key] of checks) {
+      if (buckets === undefined) continue;
+      const taken = buckets.take(key);
+      if (!taken.allowed) {
+        const retryAfter = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+        reply.header("x-ratelimit-limit-requests", String(buckets.perMinute));
+        reply.header("x-ratelimit-remaining-requests", "0");
+        reply.header("retry-after", String(retryAfter));
+        return done(rateLimitExceeded(buckets.perMinute, retryAfter));
+      }
+      if (tightest === undefined || taken.remaining < tightest.remaining) {
+        tightest = { perMinute: buckets.perMinute, remaining: taken.remaining };
+      }
+    }
+    if (tightest) {
+      reply.header("x-ratelimit-limit-requests", String(tightest.perMinute));
+      reply.header("x-ratelimit-remaining-requests", String(tightest.remaining));
+    }
+    done();
   });
 }
 (rateLimitPlugin as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
+
+/** A `chat` key (a widget's, public by design) rather than an admin key or a visitor token. */
+function isPublicKey(auth: RequestAuth): boolean {
+  return auth.visitor === null && !isAdmin(auth);
+}

@@ -9,6 +9,17 @@ export interface LimitsOptions {
   requestsPerMinute?: number;
   /** Requests a key may make at once after being idle. Default: `requestsPerMinute`. */
   burst?: number;
+  /**
+   * Requests per minute of one visitor (a visitor token), counted before its
+   * chat key's: one visitor cannot spend a whole site's allowance. 0 turns it off. Default 30.
+   */
+  visitorRequestsPerMinute?: number;
+  /**
+   * Visitor sessions one client address may open per minute with a public chat
+   * key (sessions are free to open: this bounds minting new visitors to escape
+   * the per-visitor limit). 0 turns it off. Default 20.
+   */
+  visitorSessionsPerMinute?: number;
   /** Tokens (prompt + completion) a tenant may use per UTC day. Default: no budget. */
   dailyTokens?: number;
   /** Daily token budgets of particular tenants, by tenant id. */
@@ -26,6 +37,10 @@ export interface LimitsOptions {
 export interface ServerLimits {
   /** Undefined when rate limiting is off. */
   readonly rate: TokenBuckets | undefined;
+  /** Per visitor token; undefined when off. */
+  readonly visitorRate: TokenBuckets | undefined;
+  /** Per client address, for requests made with a public chat key (opening sessions); undefined when off. */
+  readonly sessionRate: TokenBuckets | undefined;
   readonly budget: TokenBudget;
   readonly queues: GenerationQueues;
   readonly requestTimeoutMs: number;
@@ -36,11 +51,14 @@ export function createLimits(
   persistence: Pick<TokenBudgetOptions, "store" | "onFlushError"> = {},
 ): ServerLimits {
   const perMinute = options.requestsPerMinute ?? 600;
+  const buckets = (perMinute: number) => (perMinute > 0 ? new TokenBuckets({ perMinute }) : undefined);
   return {
     rate:
       perMinute > 0
         ? new TokenBuckets({ perMinute, ...(options.burst ? { burst: options.burst } : {}) })
         : undefined,
+    visitorRate: buckets(options.visitorRequestsPerMinute ?? 30),
+    sessionRate: buckets(options.visitorSessionsPerMinute ?? 20),
     budget: new TokenBudget({
       ...(options.dailyTokens !== undefined ? { dailyTokens: options.dailyTokens } : {}),
       ...(options.tenantDailyTokens ? { tenants: options.tenantDailyTokens } : {}),

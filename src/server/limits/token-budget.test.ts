@@ -31,6 +31,48 @@ describe("TokenBudget", () => {
     expect(await limited.used("t")).toBe(0);
   });
 
+  it("holds what admitted requests may use, so concurrent ones cannot be admitted past the budget", async () => {
+    const budget = new TokenBudget({ dailyTokens: 100 });
+    const admitted = async (tokens: number) => {
+      const admission = await budget.reserve("t", tokens);
+      if (!admission.allowed) throw new Error(`refused: ${admission.reason}`);
+      return admission.reservation;
+    };
+    const a = await admitted(60);
+    expect(a.tokens).toBe(60);
+    // 40 left: a request that may use 50 must wait for `a`; one that may use 40 fits.
+    expect(await budget.reserve("t", 50)).toMatchObject({ allowed: false, reason: "held", left: 40 });
+    const b = await admitted(40);
+    expect(await budget.check("t")).toMatchObject({ allowed: false });
+    a.charge(10); // used less than reserved: the rest is given back
+    a.charge(5); // a second charge adds to the count, and gives back nothing more
+    expect(await budget.used("t")).toBe(15);
+    expect(a.tokens).toBe(0);
+    b.release();
+    b.release(); // idempotent
+    const c = await admitted(85);
+    c.charge(85);
+    expect(await budget.used("t")).toBe(100);
+    expect(await budget.reserve("t", 1)).toMatchObject({ allowed: false, reason: "spent", left: 0 });
+  });
+
+  it("admits a request larger than what is left only when no other holds any of it", async () => {
+    const budget = new TokenBudget({ dailyTokens: 10 });
+    const alone = await budget.reserve("t", 1_000);
+    expect(alone).toMatchObject({ allowed: true, reservation: { tokens: 10 } });
+    // Ten at once: none of the others is admitted while the first holds the rest of the day.
+    const others = await Promise.all(Array.from({ length: 9 }, () => budget.reserve("t", 1_000)));
+    expect(others.every((o) => !o.allowed && o.reason === "held" && o.retryAfterSeconds <= 5)).toBe(true);
+    if (alone.allowed) alone.reservation.charge(8);
+    expect(await budget.reserve("t", 1_000)).toMatchObject({ allowed: true, reservation: { tokens: 2 } });
+    // Without a budget nothing is held, and what is charged is still counted.
+    const free = new TokenBudget({});
+    const open = await free.reserve("t", 1e9);
+    expect(open).toMatchObject({ allowed: true, reservation: { tokens: 0 } });
+    if (open.allowed) open.reservation.charge(7);
+    expect(await free.used("t")).toBe(7);
+  });
+
   it("keeps the day's count in the store across a restart, per tenant and UTC day", async () => {
     const store = await openStore(join(mkdtempSync(join(tmpdir(), "alq-budget-")), "alambique.db"));
     try {

@@ -20,16 +20,53 @@ const DAY_MS = 86_400_000;
 interface UsedToday {
   day: number;
   tokens: number;
+  /** Reserved by requests in progress, not counted in `tokens` yet. */
+  held: number;
   /** Whether the store's count for the day has been added (always, without a store). */
   loaded: boolean;
   loading?: Promise<void> | undefined;
 }
 
+/** What a request holds of its tenant's budget from admission until it is charged. */
+export interface BudgetReservation {
+  /** Tokens held (0 without a budget, or for a request that was charged or released). */
+  readonly tokens: number;
+  /**
+   * Counts what the request used (negative or non-finite counts as nothing)
+   * and, on the first call, gives back what was held: the real usage
+   * replaces the estimate. A later call adds to the count.
+   */
+  charge(tokens: number): void;
+  /** Gives back what is still held without counting anything. Idempotent; a later `charge` still counts. */
+  release(): void;
+}
+
+export type BudgetAdmission =
+  | { allowed: true; reservation: BudgetReservation }
+  | {
+      allowed: false;
+      limit: number;
+      /** `spent`: nothing is left today; `held`: what is left is reserved by requests in progress. */
+      reason: "spent" | "held";
+      /** Tokens neither used nor held. */
+      left: number;
+      retryAfterSeconds: number;
+    };
+
+/** When to retry a request refused because requests in progress hold what is left: soon, as they end. */
+const HELD_RETRY_SECONDS = 2;
+
 /**
  * Daily token budgets per tenant, counted from the usage that responses
- * report. A request is admitted while the tenant has tokens left, so requests
- * running at the same time can overshoot the budget by what they produce; the
- * next one is refused. Counts start over at 00:00 UTC.
+ * report. Counts start over at 00:00 UTC.
+ *
+ * A request reserves an estimate of what it will use before it starts
+ * (`reserve`) and is charged its real usage when it ends: requests running
+ * at the same time hold their estimates, so together they cannot be
+ * admitted past the budget. A request whose estimate does not fit what is
+ * left is still admitted when no other request holds any of the budget (it
+ * holds all that is left): one request at a time may run out the budget, as
+ * before, but a burst of them cannot.
  *
  * With a store, a tenant's count for the day is read from it on the tenant's
  * first request of the day, and what is spent is added to it every `flushMs`
@@ -63,7 +100,7 @@ export class TokenBudget {
     const day = this.#day();
     let entry = this.#used.get(tenantId);
     if (!entry || entry.day !== day) {
-      entry = { day, tokens: 0, loaded: this.#options.store === undefined };
+      entry = { day, tokens: 0, held: 0, loaded: this.#options.store === undefined };
       this.#used.set(tenantId, entry);
     }
     if (!entry.loaded) {
@@ -83,15 +120,73 @@ export class TokenBudget {
     }
   }
 
-  /** Whether the tenant may start another request; when not, the seconds until the budget renews. */
+  /** Whether the tenant has tokens neither used nor held; when not, the seconds until the budget renews. */
   async check(
     tenantId: string,
   ): Promise<{ allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number }> {
     const limit = this.limit(tenantId);
-    if (limit === undefined || (await this.used(tenantId)) < limit) return { allowed: true };
+    if (limit === undefined) return { allowed: true };
+    const entry = await this.#today(tenantId);
+    if (entry.tokens + entry.held < limit) return { allowed: true };
+    return { allowed: false, limit, retryAfterSeconds: this.#untilTomorrow() };
+  }
+
+  /**
+   * Admits a request that may use about `tokens` (its prompt and the most
+   * it may generate, estimated), holding them until it is charged or
+   * released; see the class for the rule. The check and the hold happen
+   * without an await between them, so concurrent calls see each other's
+   * holds. Every admitted request must end in `charge` or `release`.
+   */
+  async reserve(tenantId: string, tokens: number): Promise<BudgetAdmission> {
+    const limit = this.limit(tenantId);
+    if (limit === undefined) return { allowed: true, reservation: this.#reservation(tenantId, undefined, 0) };
+    const entry = await this.#today(tenantId);
+    const left = Math.max(0, limit - entry.tokens - entry.held);
+    const wanted = Number.isFinite(tokens) && tokens > 0 ? Math.ceil(tokens) : 0;
+    if (entry.tokens >= limit) {
+      return { allowed: false, limit, reason: "spent", left, retryAfterSeconds: this.#untilTomorrow() };
+    }
+    if (wanted > left && entry.held > 0) {
+      return { allowed: false, limit, reason: "held", left, retryAfterSeconds: HELD_RETRY_SECONDS };
+    }
+    const held = Math.min(wanted, left);
+    entry.held += held;
+    return { allowed: true, reservation: this.#reservation(tenantId, entry, held) };
+  }
+
+  #reservation(tenantId: string, entry: UsedToday | undefined, held: number): BudgetReservation {
+    let holding = held;
+    const release = () => {
+      // The entry of the day it was made on: a hold that outlives its day is given back to that day.
+      if (entry) entry.held -= holding;
+      holding = 0;
+    };
+    return {
+      get tokens() {
+        return holding;
+      },
+      charge: (tokens) => {
+        release();
+        this.spend(tenantId, tokens);
+      },
+      release,
+    };
+  }
+
+  /** Today's entry of the tenant, with the store's count added. */
+  async #today(tenantId: string): Promise<UsedToday> {
+    for (;;) {
+      await this.used(tenantId);
+      const entry = this.#used.get(tenantId);
+      // Checked again after the await: the day may have turned while the store was read.
+      if (entry?.day === this.#day() && entry.loaded) return entry;
+    }
+  }
+
+  #untilTomorrow(): number {
     const now = this.#now();
-    const retryAfterSeconds = Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000));
-    return { allowed: false, limit, retryAfterSeconds };
+    return Math.max(1, Math.ceil(((Math.floor(now / DAY_MS) + 1) * DAY_MS - now) / 1000));
   }
 
   /** Adds what a response used. Negative or non-finite counts are ignored. */
@@ -102,7 +197,8 @@ export class TokenBudget {
     const entry = this.#used.get(tenantId);
     if (entry && entry.day === day) entry.tokens += amount;
     // Not read from the store yet: `used()` adds the stored count when it first reads it.
-    else this.#used.set(tenantId, { day, tokens: amount, loaded: this.#options.store === undefined });
+    else
+      this.#used.set(tenantId, { day, tokens: amount, held: 0, loaded: this.#options.store === undefined });
     if (!this.#options.store) return;
     const key = `${tenantId} ${isoDay(day)}`;
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + amount);

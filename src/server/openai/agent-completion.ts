@@ -5,6 +5,7 @@ import { redactPii } from "../../safety/redact-pii.js";
 import { NotFoundError } from "../../spec/errors.js";
 import { externalUserIdFor } from "../auth/request-auth.js";
 import { admitGeneration } from "../limits/admit-generation.js";
+import { AGENT_TURN_RESERVE, estimateTokens } from "../limits/reserve-estimate.js";
 import { RequestError } from "../request-error.js";
 import { agentExtension } from "./alambique-extension.js";
 import { createChatChunkMapper } from "./chat-chunk-mapper.js";
@@ -35,9 +36,11 @@ type AgentCompletion = (
  * tools, guardrails, handoff) for the caller's tenant, as an OpenAI chat
  * completion, streamed or not.
  *
- * - The customer is `user` (or the `x-alambique-user` header): required, it
- *   keys the conversation. With an API key, the conversation is stored under
- *   `key:<keyId>:<user>` (`externalUserIdFor`), so the key can read it back.
+ * - With a visitor token, the customer is the token's visitor, and the model
+ *   must be the token's agent (403 `model_not_allowed` otherwise). With an
+ *   admin key, the customer is `user` (or the `x-alambique-user` header):
+ *   required, it keys the conversation, stored under `key:<keyId>:<user>`
+ *   (see `externalUserIdFor`).
  * - Only the last `user` message is read: it is the customer's new message;
  *   the history lives in the store, not in the request.
  * - The agent brings its own model, tools and sampling: `tools` and a JSON
@@ -59,13 +62,16 @@ export function agentCompletions(
     if (agents === undefined || store === undefined) {
       throw agentNotFound(body.model, "this server serves no agents");
     }
-    const user = customerId(request, body);
+    const visitor = request.auth?.visitor ?? null;
+    // A visitor is whom its token names: any `user` it sends is ignored.
+    const user = visitor ? null : customerId(request, body);
     refuseModelOptions(body);
     const message = customerMessage(body);
     const controller = options.inflight.controllerFor(reply); // before any await (see controllerFor)
     const tenantId = await tenantOf(request);
     const agent = await findAgent(options, tenantId, body.model);
-    const externalUserId = request.auth ? externalUserIdFor(request.auth, user) : user;
+    if (visitor && visitor.agentId !== agent.id) throw visitorModelRefused(body.model);
+    const externalUserId = request.auth ? externalUserIdFor(request.auth, user) : (user ?? "");
 
     const stream = body.stream === true;
     const admission = await admitGeneration(options.limits, reply, {
@@ -73,6 +79,8 @@ export function agentCompletions(
       queue: agent.spec.model ?? undefined,
       stream,
       controller,
+      // An agent in retrieval mode runs no model: it reserves nothing.
+      reserveTokens: agent.spec.model ? estimateTokens(message.length) + AGENT_TURN_RESERVE : 0,
     });
     const meta: CompletionMeta = {
       id: `chatcmpl-${randomUUID()}`,
@@ -80,11 +88,11 @@ export function agentCompletions(
       model: body.model,
     };
     // The customer id is often a phone number or an e-mail address: logged masked.
-    request.log.info({ agent: agent.name, stream, user: redactPii(user).text }, "agent turn");
+    request.log.info({ agent: agent.name, stream, user: redactPii(externalUserId).text }, "agent turn");
     if (agent.spec.model) options.metrics.modelUsed(agent.spec.model);
     const turnInput = { tenantId, agent: agent.id, externalUserId, message };
     const counted = (turn: TurnResult) => {
-      recordUsage(options, tenantId, body.model, usageOf(turn));
+      recordUsage(options, admission, body.model, usageOf(turn));
       return turn;
     };
 
@@ -239,6 +247,16 @@ async function findAgent(
     if (error instanceof NotFoundError) throw agentNotFound(model, undefined, error);
     throw error;
   }
+}
+
+/** 403 `model_not_allowed`: a visitor token names one agent, and may use nothing else. */
+export function visitorModelRefused(model: string): RequestError {
+  return new RequestError(`This visitor session may not use \`${model}\`: it talks to its own agent only`, {
+    code: "model_not_allowed",
+    status: 403,
+    param: "model",
+    hint: "send the `agent:<name>` the session was opened for; catalog models need an admin key",
+  });
 }
 
 function agentNotFound(model: string, why?: string, cause?: unknown): RequestError {

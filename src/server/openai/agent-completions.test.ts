@@ -176,10 +176,11 @@ describe("agents through /v1 with API keys", () => {
   let own: { secret: string; keyId: string };
   let stranger: string;
   beforeAll(async () => {
-    const key = await store.apiKeys.create({ tenantId: tenant.id, name: "widget", scopes: ["chat"] });
+    // Admin keys: a back end naming its own customers (`user`). Widgets' visitors: visitor-routes.test.ts.
+    const key = await store.apiKeys.create({ tenantId: tenant.id, name: "back end", scopes: ["admin"] });
     own = { secret: key.secret, keyId: key.key.id };
     const other = await store.tenants.create({ slug: "elsewhere", name: "Elsewhere" });
-    stranger = (await store.apiKeys.create({ tenantId: other.id, name: "w", scopes: ["chat"] })).secret;
+    stranger = (await store.apiKeys.create({ tenantId: other.id, name: "b", scopes: ["admin"] })).secret;
     app = createServer({ store, models, agents: runtime });
     baseURL = await listen(app);
   });

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { admitGeneration } from "../limits/admit-generation.js";
+import { DEFAULT_COMPLETION_RESERVE } from "../limits/reserve-estimate.js";
 import type { OpenStreams } from "../ops/open-streams.js";
 import { parseBody } from "../parse-body.js";
-import { agentCompletions, isAgentModel } from "./agent-completion.js";
+import { agentCompletions, isAgentModel, visitorModelRefused } from "./agent-completion.js";
 import { callerTenant } from "./caller-tenant.js";
 import { createChatChunkMapper } from "./chat-chunk-mapper.js";
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from "./chat-completion-request.js";
@@ -30,9 +31,11 @@ import { resolveLanguageModel } from "./resolve-model.js";
 export function registerChatCompletionsRoute(app: FastifyInstance, options: OpenAIRoutesOptions): void {
   const tenantOf = callerTenant(options.store);
   const agentCompletion = agentCompletions(options, tenantOf);
-  app.post("/chat/completions", async (request, reply) => {
+  // A visitor token reaches this route for its own agent only (see `agentCompletions`); catalog models need an admin key.
+  app.post("/chat/completions", { config: { access: "visitor" } }, async (request, reply) => {
     const body = parseBody(chatCompletionRequestSchema, request.body);
     if (isAgentModel(body.model)) return agentCompletion(request, reply, body);
+    if (request.auth?.visitor) throw visitorModelRefused(body.model);
     // Before any await: a client that leaves while the model is resolved aborts what follows.
     const controller = options.inflight.controllerFor(reply);
     const model = await resolveLanguageModel(options.models, body.model, {
@@ -46,6 +49,9 @@ export function registerChatCompletionsRoute(app: FastifyInstance, options: Open
       queue: body.model,
       stream,
       controller,
+      reserveTokens:
+        estimatedUsage(body, 0).prompt_tokens +
+        (body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_COMPLETION_RESERVE),
     });
     const meta: CompletionMeta = {
       id: `chatcmpl-${randomUUID()}`,
@@ -61,11 +67,11 @@ export function registerChatCompletionsRoute(app: FastifyInstance, options: Open
       generation.then(admission.release, admission.release);
       try {
         const completion = toChatCompletion(await untilAborted(generation, admission.signal), meta);
-        recordUsage(options, tenantId, body.model, completion.usage);
+        recordUsage(options, admission, body.model, completion.usage);
         return completion;
       } catch (error) {
         // Given up on (deadline, client gone): the prompt was read all the same.
-        recordUsage(options, tenantId, body.model, estimatedUsage(body, 0));
+        recordUsage(options, admission, body.model, estimatedUsage(body, 0));
         throw admission.failure(error);
       }
     }
@@ -79,7 +85,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, options: Open
         controller,
       });
       // A stream cut short (client gone, shutdown, error) has no usage: it is charged an estimate, not nothing.
-      recordUsage(options, tenantId, body.model, usage ?? estimatedUsage(body, streamedChars));
+      recordUsage(options, admission, body.model, usage ?? estimatedUsage(body, streamedChars));
     } finally {
       admission.release();
     }

@@ -46,7 +46,7 @@ export async function sendStreamError(
   error: unknown,
   request: FastifyRequest,
 ): Promise<void> {
-  const mapped = toOpenAIError(error);
+  const mapped = toOpenAIError(error, request.id);
   if (mapped.internal) request.log.error({ err: error }, "chat completion stream failed");
   else request.log.info({ err: error }, "chat completion stream refused");
   await sse.send(mapped.body);

@@ -1,6 +1,7 @@
 import { embedMany } from "ai";
 import type { FastifyInstance } from "fastify";
 import { admitGeneration } from "../limits/admit-generation.js";
+import { estimateTokens } from "../limits/reserve-estimate.js";
 import { parseBody } from "../parse-body.js";
 import { RequestError } from "../request-error.js";
 import { callerTenant } from "./caller-tenant.js";
@@ -34,6 +35,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
       queue: body.model,
       stream: false,
       controller,
+      reserveTokens: estimateTokens(values.reduce((chars, value) => chars + value.length, 0)),
     });
     options.metrics.modelUsed(body.model);
     let result: Awaited<ReturnType<typeof embedMany>>;
@@ -45,7 +47,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
       throw admission.failure(error);
     }
     const { embeddings, usage } = result;
-    recordUsage(options, tenantId, body.model, {
+    recordUsage(options, admission, body.model, {
       prompt_tokens: usage.tokens,
       completion_tokens: 0,
       total_tokens: usage.tokens,

@@ -136,7 +136,8 @@ export function instantEmbeddingModel(): EmbeddingModelV3 {
 
 /**
  * A catalog of instant models by name, each also an embedding model. Records
- * point at a remote URL, so that `/readyz` has no local file to look for.
+ * name a Hugging Face file never downloaded, so that `/readyz` has neither a
+ * local file to look for nor a remote engine to ask.
  */
 export function instantResolver(models: Record<string, LanguageModelV3>): ModelResolver {
   const get = (name: string): LanguageModelV3 => {
@@ -160,7 +161,7 @@ export function instantResolver(models: Record<string, LanguageModelV3>): ModelR
 function instantRecord(name: string): ModelRecord {
   return {
     name,
-    source: "url:http://127.0.0.1:9/v1",
+    source: "hf:alambique/instant/instant.gguf",
     architecture: null,
     parameterCount: null,
     quantization: null,

@@ -158,10 +158,19 @@ describe("OpenAI-shaped errors", () => {
       list: () => Promise.reject(new Error("boom at /srv/secret/catalog.db")),
     };
     const app = createServer({ models: broken, auth: "disabled" });
-    const res = await app.inject({ method: "GET", url: "/v1/models" });
+    const res = await app.inject({
+      method: "GET",
+      url: "/v1/models",
+      headers: { "x-request-id": "req-500" },
+    });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
-      error: { message: "internal server error", type: "server_error", code: "internal_error", param: null },
+      error: {
+        message: "Something went wrong on our side. Please try again in a moment. (request id: req-500)",
+        type: "server_error",
+        code: "internal_error",
+        param: null,
+      },
     });
     await app.close();
   });

@@ -22,8 +22,8 @@ export const v1Operations: readonly OperationDoc[] = [
     tag,
     summary: "Chat completion (OpenAI-compatible), plain or streamed",
     description:
-      "As OpenAI's: `stream: true` answers with server-sent events (`chat.completion.chunk`, then `[DONE]`); tools, `tool_choice` and `response_format` (JSON schema) are honoured.",
-    access: "chat",
+      "As OpenAI's: `stream: true` answers with server-sent events (`chat.completion.chunk`, then `[DONE]`); tools, `tool_choice` and `response_format` (JSON schema) are honoured. A visitor token may call only its own agent (`agent:<name>`), in its own conversation; catalog models need an admin key.",
+    access: "visitor",
     body: { schema: chatCompletionRequestSchema.meta({ id: "ChatCompletionRequest" }) },
     response: { description: "A `chat.completion` object, or an SSE stream of `chat.completion.chunk`" },
     // 429: the tenant's daily tokens are spent or the model's queue is full (with Retry-After);
@@ -35,7 +35,7 @@ export const v1Operations: readonly OperationDoc[] = [
     path: "/v1/embeddings",
     tag,
     summary: "Embeddings (OpenAI-compatible)",
-    access: "chat",
+    access: "admin",
     body: { schema: embeddingRequestSchema.meta({ id: "EmbeddingRequest" }) },
     response: { description: "A list of `embedding` objects, as OpenAI's" },
     errors: [400, 404, 413, 415, 503],
@@ -45,7 +45,7 @@ export const v1Operations: readonly OperationDoc[] = [
     path: "/v1/models",
     tag,
     summary: "The models this server serves",
-    access: "chat",
+    access: "admin",
     response: {
       description: "The catalog",
       schema: z.object({ object: z.literal("list"), data: z.array(modelSchema) }),
@@ -57,7 +57,7 @@ export const v1Operations: readonly OperationDoc[] = [
     path: "/v1/models/:model",
     tag,
     summary: "One model",
-    access: "chat",
+    access: "admin",
     params: z.object({ model: z.string() }),
     response: { description: "The model", schema: modelSchema },
     errors: [404],

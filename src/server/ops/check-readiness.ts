@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { parseModelSource } from "../../models/catalog/model-source.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
+import type { ProbeEngine } from "./probe-engine.js";
 
 export interface Readiness {
   ready: boolean;
@@ -14,15 +15,26 @@ export interface Readiness {
 /** How long the store may take to answer a trivial query before the server reads as not ready. */
 const STORE_TIMEOUT_MS = 2_000;
 
+export interface ReadinessDeps {
+  store?: Store;
+  models: ModelResolver;
+  /** Asks whether a remote model's engine answers (see `createEngineProbe`); without one, engines are not asked. */
+  probeEngine?: ProbeEngine;
+  /** Where a remote model's `apiKeyEnv` is looked up. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Whether the server can serve: the store answers a trivial indexed query in
- * time, and every model in the catalog whose weights are local can be opened
- * and is a GGUF file (its first four bytes; nothing is loaded). Remote engines
- * are not probed: their health is theirs to report, and a probe per check
- * would load them. Cheap enough for a probe every few seconds; never throws.
+ * time, every model in the catalog whose weights are local can be opened and
+ * is a GGUF file (its first four bytes; nothing is loaded), and the engine of
+ * every remote model answers (`probeEngine`, which keeps its answers a few
+ * seconds: one request per engine however often this runs). A problem names
+ * the model and what is wrong, never a remote engine's address: `/readyz` is
+ * public (the probe logs the address). Never throws.
  */
-export async function checkReadiness(deps: { store?: Store; models: ModelResolver }): Promise<Readiness> {
-  const [store, models] = await Promise.all([checkStore(deps.store), checkModels(deps.models)]);
+export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
+  const [store, models] = await Promise.all([checkStore(deps.store), checkModels(deps)]);
   return { ready: store.ok && models.ok, checks: { store, models } };
 }
 
@@ -45,7 +57,8 @@ async function checkStore(store: Store | undefined): Promise<Readiness["checks"]
   }
 }
 
-async function checkModels(models: ModelResolver): Promise<Readiness["checks"]["models"]> {
+async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["models"]> {
+  const { models, probeEngine } = deps;
   let records: Awaited<ReturnType<ModelResolver["list"]>>;
   try {
     records = await models.list();
@@ -58,6 +71,15 @@ async function checkModels(models: ModelResolver): Promise<Readiness["checks"]["
       let path: string | undefined;
       try {
         const source = parseModelSource(record.source);
+        if (source.kind === "url") {
+          if (probeEngine === undefined) return;
+          const health = await probeEngine(
+            source.baseUrl,
+            apiKeyOf(record.metadata, deps.env ?? process.env),
+          );
+          if (!health.ok) problems.push(`${record.name}: ${health.problem}`);
+          return;
+        }
         if (source.kind === "gguf") path = source.path;
         else if (source.kind === "hf" && typeof record.metadata.localPath === "string") {
           path = record.metadata.localPath;
@@ -74,20 +96,30 @@ async function checkModels(models: ModelResolver): Promise<Readiness["checks"]["
   return { ok: problems.length === 0, count: records.length, problems: problems.sort() };
 }
 
-/** Undefined when the file opens and starts with the GGUF magic. */
+/** The remote engine's key, from the variable the model's `apiKeyEnv` names; undefined without one. */
+function apiKeyOf(metadata: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  return typeof metadata.apiKeyEnv === "string" ? env[metadata.apiKeyEnv] || undefined : undefined;
+}
+
+/**
+ * Undefined when the file opens and starts with the GGUF magic. `/readyz` is
+ * public: the problem never names the path (`alambique doctor` does).
+ */
 async function ggufProblem(path: string): Promise<string | undefined> {
   try {
     const file = await open(path, "r");
     try {
       const { bytesRead, buffer } = await file.read(Buffer.alloc(4), 0, 4, 0);
-      if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") return `${path} is not a GGUF file`;
+      if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") return "its model file is not a GGUF file";
       return undefined;
     } finally {
       await file.close();
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${String(code)})`;
+    return code === "ENOENT"
+      ? "its model file does not exist"
+      : `its model file cannot be read (${String(code)})`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { InflightRequests } from "../inflight-requests.js";
 import type { GenerationQueues } from "../limits/generation-queues.js";
 import { checkReadiness } from "./check-readiness.js";
 import type { OpenStreams } from "./open-streams.js";
+import { createEngineProbe, type EngineProbeOptions } from "./probe-engine.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus-text.js";
 import type { ServerMetrics } from "./server-metrics.js";
 
@@ -20,6 +21,8 @@ export interface OpsPluginOptions {
   drainMs: number;
   /** The generation queues, whose waiting requests a shutdown refuses. */
   queues?: GenerationQueues;
+  /** How `/readyz` asks remote engines (timeout, how long an answer is kept); defaults fit a probe every few seconds. */
+  engineProbe?: Pick<EngineProbeOptions, "timeoutMs" | "ttlMs">;
 }
 
 /** How long aborted requests get to send their error before the sockets close, in ms. */
@@ -29,8 +32,10 @@ const ABORT_GRACE_MS = 1_000;
  * Operations, on every route (a plugin that does not encapsulate):
  *
  * - `GET /healthz`: the process is up and its event loop turns; always 200.
- * - `GET /readyz`: the store answers and the local models can be opened; 200
- *   or 503, with what was checked. During a shutdown every request is 503.
+ * - `GET /readyz`: the store answers, the local models can be opened and the
+ *   remote models' engines answer; 200 or 503, with what was checked (a
+ *   remote engine by its model's name: its address goes to the log only).
+ *   During a shutdown every request is 503.
  * - `GET /metrics`: Prometheus text (see `ServerMetrics`), counted here from
  *   every request's end, streams included; a request whose client left before
  *   the end is counted with status 499.
@@ -70,10 +75,17 @@ export async function opsPlugin(app: FastifyInstance, options: OpsPluginOptions)
     done();
   });
 
+  const probeEngine = createEngineProbe({
+    ...options.engineProbe,
+    onDown: ({ baseUrl, problem, cause }) =>
+      app.log.warn({ engine: baseUrl, err: cause }, `model engine not ready: ${problem}`),
+  });
+
   app.get("/healthz", ops, async () => ({ status: "ok" }));
   app.get("/readyz", ops, async (_request, reply) => {
     const readiness = await checkReadiness({
       models: options.models,
+      probeEngine,
       ...(options.store ? { store: options.store } : {}),
     });
     reply.code(readiness.ready ? 200 : 503);

@@ -53,7 +53,7 @@ describe("/healthz, /readyz, /metrics", () => {
     expect(closed.json()).toMatchObject({ status: "not_ready", store: { ok: false } });
   });
 
-  it("is not ready when a local model file is missing or is not GGUF", async () => {
+  it("is not ready when a local model file is missing or is not GGUF, or a remote engine does not answer", async () => {
     const dir = mkdtempSync(join(tmpdir(), "alq-ops-"));
     writeFileSync(join(dir, "pointer.gguf"), "version https://git-lfs.github.com/spec/v1\n");
     const base = instantResolver({ instant: instantModel() });
@@ -73,10 +73,14 @@ describe("/healthz, /readyz, /metrics", () => {
       ok: false,
       count: 3,
       problems: [
-        `gone: ${join(dir, "gone.gguf")} does not exist`,
-        `lfs: ${join(dir, "pointer.gguf")} is not a GGUF file`,
+        "gone: its model file does not exist",
+        "lfs: its model file is not a GGUF file",
+        "remote: unreachable",
       ],
     });
+    // /readyz is public: the engine's address and the files' paths are for the log and `doctor` only.
+    expect(res.body).not.toContain("127.0.0.1:9");
+    expect(res.body).not.toContain(dir);
   });
 
   it("exposes requests, latencies, tokens, queues and models in Prometheus text", async () => {

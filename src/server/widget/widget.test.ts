@@ -61,7 +61,7 @@ describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
     await expect.poll(() => page.locator("button.send").isDisabled(), { timeout: 15_000 }).toBe(false);
   }
 
-  it("answers a visitor from the agent's documents, in one conversation kept under the chat key", async () => {
+  it("answers a visitor from the agent's documents, in one conversation of its own visitor session", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -79,9 +79,21 @@ describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
 
     const conversations = await api.store.conversations.list(api.other.tenant.id);
     expect(conversations).toHaveLength(1);
-    expect(conversations[0]!.externalUserId).toMatch(new RegExp(`^key:${api.other.chatKeyId}:`));
+    expect(conversations[0]!.externalUserId).toMatch(new RegExp(`^key:${api.other.chatKeyId}:visitor:`));
     const messages = await api.store.messages.list(conversations[0]!.id);
     expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    // The page holds a visitor token, never a way to read other conversations.
+    const token = await page.evaluate('localStorage.getItem("alambique:session:la-espiga")');
+    expect(token).toMatch(/^alv_/);
+
+    // A reload finds the same conversation, its history shown again.
+    await page.reload();
+    await page.locator(".launcher").click();
+    await expect.poll(() => page.locator(".assistant").count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator(".user").count()).toBe(2);
+    await ask(page, "gracias, ¿y los sábados?", 3);
+    expect(await api.store.conversations.list(api.other.tenant.id)).toHaveLength(1);
+    expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 
@@ -115,7 +127,7 @@ describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
     await page.locator("textarea").fill("hola");
     await page.locator("textarea").press("Enter");
     await expect
-      .poll(() => page.locator(".error").textContent(), { timeout: 15_000 })
+      .poll(() => page.locator(".error").first().textContent(), { timeout: 15_000 })
       .toMatch(/No se pudo enviar/);
     expect(await page.locator(".assistant").count()).toBe(0);
     expect(await page.locator("h1").textContent()).toBe("Panadería La Espiga");

@@ -19,6 +19,22 @@ export interface KnowledgeRepository {
     bytes: number;
     chunks: ChunkInput[];
   }): Promise<KnowledgeSource>;
+  /**
+   * Adds chunks after a source's (its `chunkCount` grows by their number);
+   * their ordinals must not repeat one it has (StoreError unique); with
+   * `contentHash`, the source's hash becomes it. For writing a large source
+   * in batches: a `putSource` with the first batch, then this for the
+   * others (inside `store.transaction`, or in several with a provisional
+   * hash that the last batch replaces), so that no single call holds the
+   * event loop. NotFoundError when the source is not the agent's.
+   */
+  appendChunks(input: {
+    tenantId: string;
+    agentId: string;
+    sourceId: string;
+    chunks: ChunkInput[];
+    contentHash?: string;
+  }): Promise<KnowledgeSource>;
   getSource(tenantId: string, agentId: string, uri: string): Promise<KnowledgeSource | undefined>;
   listSources(tenantId: string, agentId: string): Promise<KnowledgeSource[]>;
   removeSource(tenantId: string, id: string): Promise<void>;

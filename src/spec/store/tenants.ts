@@ -45,6 +45,8 @@ export interface ApiKeysRepository {
    * Records `lastUsedAt`, to the minute (at most one write per key per minute).
    */
   verify(secret: string): Promise<ApiKey | undefined>;
+  /** The tenant's key with this id, revoked or not; undefined when the tenant has none. */
+  get(tenantId: string, id: string): Promise<ApiKey | undefined>;
   list(tenantId: string): Promise<ApiKey[]>;
   /** Idempotent (keeps the first `revokedAt`); NotFoundError when the tenant has no such key. */
   revoke(tenantId: string, id: string): Promise<void>;

@@ -129,6 +129,40 @@ export function describeKnowledge(kit: StoreTestKit): void {
       expect((await store.health()).problems).toEqual([]);
     });
 
+    it("appends chunks to a source (a large source in batches), the last batch setting its hash; another agent's source is not found", async () => {
+      const store = await kit.fresh();
+      const seeded = await seedAgent(store);
+      const { tenant, agent } = seeded;
+      const [first, ...rest] = chunkInputs(faq);
+      const source = await store.transaction(async (tx) => {
+        const put = await tx.knowledge.putSource({
+          tenantId: tenant.id,
+          agentId: agent.id,
+          uri: "faq.md",
+          kind: "markdown",
+          contentHash: "h",
+          bytes: 1,
+          chunks: [first!],
+        });
+        const ids = { tenantId: tenant.id, agentId: agent.id, sourceId: put.id };
+        await tx.knowledge.appendChunks({ ...ids, chunks: rest.slice(0, 1) });
+        return tx.knowledge.appendChunks({ ...ids, chunks: rest.slice(1), contentHash: "h2" });
+      });
+      expect(source).toMatchObject({ uri: "faq.md", chunkCount: faq.length, contentHash: "h2" });
+      expect(await store.knowledge.listSources(tenant.id, agent.id)).toEqual([source]);
+      expect(hitTexts(await store.knowledge.searchText(tenant.id, agent.id, "tartas", 5))).toEqual([
+        rest[0]!.text,
+      ]);
+      const listed = await store.knowledge.listChunks(tenant.id, agent.id, { limit: 10 });
+      expect(listed.map((c) => c.ordinal)).toEqual([0, 1, 2, 3]);
+      // An ordinal the source has: unique; a source of another agent: not found, nothing written.
+      const again = { tenantId: tenant.id, agentId: agent.id, sourceId: source.id, chunks: [first!] };
+      await expectStoreError(store.knowledge.appendChunks(again), "unique");
+      const other = await seedAgent(store, tenant, "otro");
+      await expectNotFound(store.knowledge.appendChunks({ ...again, agentId: other.agent.id }));
+      expect((await store.knowledge.getSource(tenant.id, agent.id, "faq.md"))?.chunkCount).toBe(faq.length);
+    });
+
     it("removes a source with its chunks; NotFoundError when absent", async () => {
       const store = await kit.fresh();
       const seeded = await seedAgent(store);

@@ -170,6 +170,18 @@ export function describeTenantsAndKeys(kit: StoreTestKit): void {
       await expectNotFound(store.apiKeys.revoke(a.id, "no-such-key"));
     });
 
+    it("gets a key by id within its tenant only, revoked or not", async () => {
+      const store = await kit.fresh();
+      const a = await seedTenant(store);
+      const b = await seedTenant(store);
+      const made = await store.apiKeys.create({ tenantId: a.id, name: "widget", scopes: ["chat"] });
+      expect(await store.apiKeys.get(a.id, made.key.id)).toEqual(made.key);
+      expect(await store.apiKeys.get(b.id, made.key.id)).toBeUndefined();
+      expect(await store.apiKeys.get(a.id, "no-such-key")).toBeUndefined();
+      await store.apiKeys.revoke(a.id, made.key.id);
+      expect((await store.apiKeys.get(a.id, made.key.id))?.revokedAt).toMatch(isoTimePattern);
+    });
+
     it("refuses a key for an unknown tenant (foreign_key)", async () => {
       const store = await kit.fresh();
       await expectStoreError(

@@ -354,6 +354,17 @@ CREATE TABLE tenant_usage (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 5,
+    name: "server secrets",
+    sql: `
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  secret BLOB NOT NULL CHECK (length(secret) BETWEEN 16 AND 1024),
+  created_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

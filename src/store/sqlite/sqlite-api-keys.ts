@@ -37,6 +37,9 @@ export function createSqliteApiKeys(db: Database): SyncRepositories["apiKeys"] {
   const touch = db.prepare<[string, string, string]>(
     "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
   );
+  const byId = db.prepare<[string, string], ApiKeyRow>(
+    `SELECT ${columns} FROM api_keys WHERE tenant_id = ? AND id = ?`,
+  );
   const byTenant = db.prepare<[string], ApiKeyRow>(
     `SELECT ${columns} FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id`,
   );
@@ -62,6 +65,10 @@ export function createSqliteApiKeys(db: Database): SyncRepositories["apiKeys"] {
       const stale = row.last_used_at === null || row.last_used_at < staleBefore;
       if (stale && touch.run(usedAt, row.id, staleBefore).changes > 0) row.last_used_at = usedAt;
       return toApiKey(row);
+    },
+    get(tenantId, id) {
+      const row = byId.get(tenantId, id);
+      return row ? toApiKey(row) : undefined;
     },
     list: (tenantId) => byTenant.all(tenantId).map(toApiKey),
     revoke(tenantId, id) {

@@ -38,6 +38,7 @@
 import type { Database } from "better-sqlite3";
 import { NotFoundError, StoreError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
+import type { ChunkInput } from "../../spec/knowledge.js";
 import { newId } from "../ids.js";
 import { assertLimit } from "./assert-limit.js";
 import { chunkKeyRange, chunksPerIndex } from "./chunk-keys.js";
@@ -98,6 +99,13 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
      SET kind = @kind, content_hash = @contentHash, bytes = @bytes, chunk_count = @chunkCount, updated_at = @now
      WHERE id = @id RETURNING *`,
   );
+  const ownSource = db.prepare<[string, string, string], SourceRow>(
+    "SELECT * FROM knowledge_sources WHERE id = ? AND tenant_id = ? AND agent_id = ?",
+  );
+  const growSource = db.prepare<[number, string | null, string, string], SourceRow>(
+    `UPDATE knowledge_sources SET chunk_count = chunk_count + ?, content_hash = coalesce(?, content_hash),
+       updated_at = ? WHERE id = ? RETURNING *`,
+  );
   const removeChunksOf = db.prepare<[string]>("DELETE FROM chunks WHERE source_id = ?");
   const removeSource = db.prepare<[string, string]>(
     "DELETE FROM knowledge_sources WHERE tenant_id = ? AND id = ?",
@@ -154,8 +162,15 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     } else {
       source = insertSource.get({ ...fields, id: newId() })!;
     }
+    insertChunks(index, source.id, input.chunks);
+    return toSource(source);
+  });
+
+  /** Inserts chunks of a source with the index's next keys, and reserves those keys. */
+  const insertChunks = (index: KnowledgeIndexRow, sourceId: string, chunks: ChunkInput[]): void => {
+    if (index.next_chunk + chunks.length > chunksPerIndex) throw keysExhausted(index.agent_id);
     let key = chunkKeyRange(index.key).first + index.next_chunk;
-    for (const [position, chunk] of input.chunks.entries()) {
+    for (const [position, chunk] of chunks.entries()) {
       const metadata = toJsonText(
         chunk.metadata as Record<string, JsonValue>,
         `chunks[${position}].metadata`,
@@ -163,7 +178,7 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
       insertChunk.run(
         key,
         newId(),
-        source.id,
+        sourceId,
         chunk.ordinal,
         chunk.title,
         chunk.text,
@@ -173,8 +188,15 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
       insertVectorSlot.run(key);
       key += 1;
     }
-    reserveKeys.run(input.chunks.length, index.key);
-    return toSource(source);
+    reserveKeys.run(chunks.length, index.key);
+  };
+
+  const appendChunks = db.transaction((input: Parameters<Knowledge["appendChunks"]>[0]) => {
+    const index = indexOf.get(input.tenantId, input.agentId);
+    const source = index && ownSource.get(input.sourceId, input.tenantId, input.agentId);
+    if (!index || !source) throw new NotFoundError("knowledge source", input.sourceId);
+    insertChunks(index, source.id, input.chunks);
+    return toSource(growSource.get(input.chunks.length, input.contentHash ?? null, nowIso(), source.id)!);
   });
 
   const putVectors = db.transaction(
@@ -206,6 +228,7 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
 
   return {
     putSource: (input) => putSource.immediate(input),
+    appendChunks: (input) => appendChunks.immediate(input),
     getSource: (tenantId, agentId, uri) => {
       const row = sourceByUri.get(tenantId, agentId, uri);
       return row && toSource(row);

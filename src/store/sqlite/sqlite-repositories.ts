@@ -7,6 +7,7 @@ import { createSqliteJobs } from "./sqlite-jobs.js";
 import { createSqliteKnowledge } from "./sqlite-knowledge.js";
 import { createSqliteMessages } from "./sqlite-messages.js";
 import { createSqliteModels } from "./sqlite-models.js";
+import { createSqliteSecrets } from "./sqlite-secrets.js";
 import { createSqliteSynth } from "./sqlite-synth.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
 import { createSqliteTickets } from "./sqlite-tickets.js";
@@ -26,6 +27,7 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     knowledge: createSqliteKnowledge(db),
     tickets: createSqliteTickets(db),
     usage: createSqliteUsage(db),
+    secrets: createSqliteSecrets(db),
     synth: createSqliteSynth(db),
     datasets: createSqliteDatasets(db),
   };

@@ -81,6 +81,7 @@ class SqliteStore implements Store {
   readonly knowledge: StoreRepositories["knowledge"];
   readonly tickets: StoreRepositories["tickets"];
   readonly usage: StoreRepositories["usage"];
+  readonly secrets: StoreRepositories["secrets"];
   readonly synth: StoreRepositories["synth"];
   readonly datasets: StoreRepositories["datasets"];
 
@@ -109,6 +110,7 @@ class SqliteStore implements Store {
     this.knowledge = repositories.knowledge;
     this.tickets = repositories.tickets;
     this.usage = repositories.usage;
+    this.secrets = repositories.secrets;
     this.synth = repositories.synth;
     this.datasets = repositories.datasets;
   }

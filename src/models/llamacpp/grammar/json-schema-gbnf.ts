@@ -1,4 +1,5 @@
 import { ValidationError } from "../../../spec/errors.js";
+import { schemaSizeProblem } from "../../json-schema/compile-json-schema.js";
 import { arrayGbnf, type GbnfContext, mapGbnf } from "./container-gbnf.js";
 import {
   ANNOTATIONS,
@@ -55,6 +56,9 @@ export class JsonSchemaGbnf {
    */
   add(schema: JsonSchemaDefinition, label: string): string {
     this.#label = label;
+    // The schema may be a caller's: its size is checked before the compiler recurses into it.
+    const tooBig = schemaSizeProblem(schema);
+    if (tooBig) this.#fail([], tooBig);
     this.#root = typeof schema === "boolean" ? (schema ? {} : { not: {} }) : schema;
     this.#defs = { ...(this.#root.definitions ?? {}), ...(this.#root.$defs ?? {}) };
     this.#rootRule = this.#newRuleName(label);

@@ -17,13 +17,13 @@ export function stringGbnf(schema: Schema, fail: Fail): string {
     if (schema.minLength !== undefined || schema.maxLength !== undefined) {
       fail(`"pattern" together with minLength/maxLength is not supported; put the length in the pattern`);
     }
+    if (typeof schema.pattern !== "string") fail(`"pattern" must be a string`);
     const inside = patternGbnf(schema.pattern);
-    if (inside === undefined) {
-      fail(
-        `the keyword "pattern" (${schema.pattern}) uses regex features the grammar cannot express (backreferences, lookaround, \\b, unicode classes)`,
-      );
+    if (!inside.ok) {
+      const shown = schema.pattern.length > 80 ? `${schema.pattern.slice(0, 77)}…` : schema.pattern;
+      fail(`the keyword "pattern" (${shown}) ${inside.reason}`);
     }
-    return `"\\"" ${inside} "\\""`;
+    return `"\\"" ${inside.gbnf} "\\""`;
   }
   const min = schema.minLength ?? 0;
   const max = schema.maxLength;

@@ -1,0 +1,147 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { ChunkInput } from "../spec/knowledge.js";
+import { IngestLimitError } from "./ingest-limit-error.js";
+import type { DocumentUsage } from "./read-budget.js";
+import type { ReadRequest } from "./read-document.js";
+import { type ReadingWorkerMessage, receiveError } from "./reading-worker-messages.js";
+
+export interface WorkerReadOptions {
+  /** Wall time for the document, in ms, from when its worker starts. */
+  timeoutMs: number;
+  /** Its worker's JS heap limit, and how far this process's resident memory may grow while it runs, in MiB. */
+  memoryMb: number;
+  /** Documents read at once in this process; a call waits for its turn past it. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (usage: DocumentUsage) => void;
+}
+
+export interface DocumentRead {
+  /** In reading order, numbered from 0. */
+  chunks: ChunkInput[];
+  usage: DocumentUsage;
+}
+
+/** How often the memory of a running reading is checked, in ms. */
+const memoryCheckMs = 20;
+
+/**
+ * Reads a document (`readDocument`) in a worker thread of its own, at a
+ * lower CPU priority (`lowerThreadPriority`), so that parsing never holds
+ * this thread's event loop nor takes its CPU, and whatever the document
+ * costs is bounded: past `timeoutMs`, or when the worker's heap or this
+ * process's resident memory grows past `memoryMb`, the worker is terminated
+ * (its memory goes with it) and the call rejects with `IngestLimitError`
+ * (`timeoutMs`, `memoryMb`). The document's own failures are rethrown as
+ * `readDocument` threw them. At most `concurrency` readings run at once.
+ */
+export async function readInWorker(request: ReadRequest, options: WorkerReadOptions): Promise<DocumentRead> {
+  const release = await turns.take(options.concurrency);
+  try {
+    options.signal?.throwIfAborted();
+    return await runWorker(request, options);
+  } finally {
+    release();
+  }
+}
+
+function runWorker(request: ReadRequest, options: WorkerReadOptions): Promise<DocumentRead> {
+  const { uri } = request.budget;
+  const memoryError = () =>
+    new IngestLimitError(
+      "memoryMb",
+      uri,
+      `reading it needed more than ${options.memoryMb} MiB of memory, the limit for one document`,
+    );
+  return new Promise((resolve, reject) => {
+    const chunks: ChunkInput[] = [];
+    const baseline = process.memoryUsage.rss();
+    const worker = startWorker(request, options.memoryMb);
+    let settled = false;
+    const finish = (error: unknown, usage?: DocumentUsage) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearInterval(watch);
+      options.signal?.removeEventListener("abort", onAbort);
+      void worker.terminate();
+      if (usage) resolve({ chunks, usage });
+      else reject(error);
+    };
+    const deadline = setTimeout(
+      () =>
+        finish(
+          new IngestLimitError(
+            "timeoutMs",
+            uri,
+            `reading it took longer than ${formatSeconds(options.timeoutMs)}, the limit for one document`,
+          ),
+        ),
+      options.timeoutMs,
+    );
+    const watch = setInterval(() => {
+      if (process.memoryUsage.rss() - baseline > options.memoryMb * 2 ** 20) finish(memoryError());
+    }, memoryCheckMs);
+    const onAbort = () => finish(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    worker.on("message", (message: ReadingWorkerMessage) => {
+      if (message.type === "chunks") for (const chunk of message.chunks) chunks.push(chunk);
+      else if (message.type === "progress") options.onProgress?.(message.usage);
+      else if (message.type === "done") finish(undefined, message.usage);
+      else finish(receiveError(message.error));
+    });
+    worker.on("error", (error: NodeJS.ErrnoException) =>
+      finish(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? memoryError() : error),
+    );
+    worker.on("exit", (code) =>
+      finish(new Error(`the reading worker stopped (exit code ${code}) before it finished`)),
+    );
+  });
+}
+
+/**
+ * A worker running `reading-worker`: the compiled `.js` beside this file in
+ * `dist/`; from `src/` (tsx, vitest) the `.ts` through tsx's require hook,
+ * since on Node 20 module loader hooks do not reach worker threads.
+ */
+function startWorker(request: ReadRequest, memoryMb: number): Worker {
+  const options: WorkerOptions = {
+    workerData: request,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+  };
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./reading-worker.js", import.meta.url), options);
+  const tsx = createRequire(import.meta.url).resolve("tsx/cjs");
+  const entry = fileURLToPath(new URL("./reading-worker.ts", import.meta.url));
+  const lower = fileURLToPath(new URL("./lower-thread-priority.ts", import.meta.url));
+  // The priority first: compiling the reader is background work too.
+  const code = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(lower)}).lowerThreadPriority(); require(${JSON.stringify(entry)});`;
+  return new Worker(code, {
+    ...options,
+    eval: true,
+  });
+}
+
+function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Turns to read: at most `max` at once, the others wait in order. */
+const turns = {
+  running: 0,
+  waiting: [] as (() => void)[],
+  async take(max: number): Promise<() => void> {
+    while (this.running >= max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running--;
+      this.waiting.shift()?.();
+    };
+  },
+};

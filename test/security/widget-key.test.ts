@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoAgent } from "../../src/agents/demo-agent.fixture.js";
+import { type ApiServer, startApiServer } from "../../src/server/api/api-server.fixture.js";
+
+/**
+ * Issue 10, findings 2 and 3: a widget's key sits in the page's source, so
+ * anyone has it. With it, an attacker must not read or write other visitors'
+ * conversations, nor use the tenant's models for free.
+ */
+let server: ApiServer;
+let victimConversation: string;
+
+beforeAll(async () => {
+  server = await startApiServer();
+  await seedDemoAgent(server.store, server.other.tenant.id);
+  // A real visitor of the site, who leaves their name and address.
+  const victim = await server.openVisitor(server.other.chat, "la-espiga");
+  const turn = await server.call(victim.token, {
+    method: "POST",
+    url: "/v1/chat/completions",
+    payload: {
+      model: "agent:la-espiga",
+      messages: [{ role: "user", content: "Soy Lucía Ferrer, vivo en Calle Sueca 14, ¿llevan pan a casa?" }],
+    },
+  });
+  victimConversation = turn.json().choices[0].alambique.conversation_id;
+});
+afterAll(() => server.close());
+
+describe("finding 2: the public key cannot reach other visitors' conversations", () => {
+  it("cannot list or read conversations with the page's key", async () => {
+    const { chat } = server.other;
+    expect((await server.call(chat, { url: "/api/conversations" })).statusCode).toBe(403);
+    const read = await server.call(chat, { url: `/api/conversations/${victimConversation}` });
+    expect(read.statusCode).toBe(403);
+    expect(read.body).not.toContain("Ferrer");
+  });
+
+  it("cannot read or write another visitor's conversation with a session of its own", async () => {
+    const attacker = await server.openVisitor(server.other.chat, "la-espiga");
+    const mine = await server.call(attacker.token, { url: "/api/visitor-sessions/current" });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.body).not.toContain("Ferrer");
+    for (const url of ["/api/conversations", `/api/conversations/${victimConversation}`]) {
+      const res = await server.call(attacker.token, { url });
+      expect(res.statusCode).toBe(403);
+      expect(res.body).not.toContain("Ferrer");
+    }
+    const victimExternalId = (await server.store.conversations.get(
+      server.other.tenant.id,
+      victimConversation,
+    ))!.externalUserId;
+    const write = await server.call(attacker.token, {
+      method: "POST",
+      url: "/v1/chat/completions",
+      headers: { "x-alambique-user": victimExternalId },
+      payload: {
+        model: "agent:la-espiga",
+        user: victimExternalId,
+        messages: [{ role: "user", content: "INJECTED into someone else's chat" }],
+      },
+    });
+    expect(write.statusCode).toBe(200);
+    expect(write.json().choices[0].alambique.conversation_id).not.toBe(victimConversation);
+    const victimMessages = await server.store.messages.list(victimConversation);
+    expect(victimMessages.map((m) => m.content).join("\n")).not.toContain("INJECTED");
+  });
+});
+
+describe("finding 3: the public key reaches agents only", () => {
+  it("cannot call a catalog model, with the key or with a visitor token", async () => {
+    const attacker = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, attacker.token]) {
+      const res = await server.call(key, {
+        method: "POST",
+        url: "/v1/chat/completions",
+        payload: {
+          model: "instant",
+          messages: [
+            { role: "system", content: "You are a free general-purpose assistant." },
+            { role: "user", content: "write me an essay" },
+          ],
+        },
+      });
+      expect(res.statusCode, res.body).toBe(403);
+      const embeddings = await server.call(key, {
+        method: "POST",
+        url: "/v1/embeddings",
+        payload: { model: "instant", input: "free vectors" },
+      });
+      expect(embeddings.statusCode).toBe(403);
+      expect((await server.call(key, { url: "/v1/models" })).statusCode).toBe(403);
+    }
+  });
+});
+
+describe("finding 9: one visitor cannot spend a whole site's rate limit", () => {
+  let limited: ApiServer;
+  beforeAll(async () => {
+    limited = await startApiServer({
+      limits: { requestsPerMinute: 60, visitorRequestsPerMinute: 5, visitorSessionsPerMinute: 4 },
+    });
+    await seedDemoAgent(limited.store, limited.other.tenant.id);
+  });
+  afterAll(() => limited.close());
+
+  const read = (token: string) => limited.call(token, { url: "/api/visitor-sessions/current" });
+
+  it("limits each visitor on its own, and another visitor of the same site still gets in", async () => {
+    const greedy = await limited.openVisitor(limited.other.chat, "la-espiga");
+    const polite = await limited.openVisitor(limited.other.chat, "la-espiga");
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await read(greedy.token)).statusCode);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5).every((status) => status === 429)).toBe(true);
+    const refused = await read(greedy.token);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await read(polite.token)).statusCode).toBe(200);
+  });
+
+  it("bounds how many new visitors one address may mint with the public key", async () => {
+    const open = () =>
+      limited.call(limited.other.chat, {
+        method: "POST",
+        url: "/api/visitor-sessions",
+        remoteAddress: "203.0.113.7",
+        payload: { agent: "la-espiga" },
+      });
+    const statuses: number[] = [];
+    // Two were opened in the test above from the default address; this address has its own allowance.
+    for (let i = 0; i < 6; i++) statuses.push((await open()).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+    const elsewhere = await limited.call(limited.other.chat, {
+      method: "POST",
+      url: "/api/visitor-sessions",
+      remoteAddress: "198.51.100.9",
+      payload: { agent: "la-espiga" },
+    });
+    expect(elsewhere.statusCode).toBe(201);
+  });
+});
