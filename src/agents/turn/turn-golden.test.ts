@@ -113,6 +113,17 @@ function stable(metadata: Record<string, JsonValue>): Record<string, JsonValue> 
   };
 }
 
+/** Keys in order: what is compared is the content, not the order a result's fields were written in. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
 async function play(agent: string, customer: string, messages: string[]) {
   const turns = [];
   let seen = 0;
@@ -186,7 +197,7 @@ describe("the agent's turn, recorded", () => {
     };
     golden.v1 = { plain: await v1(false), stream: await v1(true) };
     // Store ids (chunks, conversations, messages) differ from run to run.
-    const text = JSON.stringify(golden, null, 2).replace(
+    const text = JSON.stringify(sortKeys(golden), null, 2).replace(
       /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/g,
       "<id>",
     );
