@@ -6,13 +6,16 @@ import type { Retriever } from "../spec/knowledge.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Conversation, Store } from "../spec/store.js";
 import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
-import { type LoadedAgent, runTurn, type TurnInput, type TurnResult } from "./run-turn.js";
+import type { LoadedAgent } from "./loaded-agent.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
 import { createConfirmationGate, type PendingConfirmation } from "./tools/confirmation.js";
 import { McpConnections } from "./tools/mcp-connections.js";
 import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
 import { envSecrets } from "./tools/tool-context.js";
+import { runAgentTurn } from "./turn/run-agent-turn.js";
+import { DEFAULT_CONTEXT_TOKENS } from "./turn/turn-budget.js";
+import type { TurnInput, TurnResult } from "./turn/turn-types.js";
 
 export interface AgentRuntimeOptions {
   store: Store;
@@ -45,9 +48,6 @@ interface McpEntry {
   /** Forgotten while in use: closed when the last of those turns ends. */
   retired: boolean;
 }
-
-/** Context size assumed for a model whose catalog entry does not know it. */
-const DEFAULT_CONTEXT_TOKENS = 4096;
 
 /**
  * Serves agents: resolves an agent's model, retriever and tools, runs turns,
@@ -101,7 +101,7 @@ export class AgentRuntime {
     const previous = this.customers.get(key) ?? Promise.resolve();
     const run = previous.then(() => {
       input.signal?.throwIfAborted();
-      return this.runTurn(agent, input);
+      return this.serve(agent, input);
     });
     const settled = run.then(
       () => undefined,
@@ -114,7 +114,8 @@ export class AgentRuntime {
     return run;
   }
 
-  private async runTurn(agent: LoadedAgent, input: AgentTurnInput): Promise<TurnResult> {
+  /** Resolves what the agent's turn runs on (model, retriever, tools with MCP sessions) and runs it. */
+  private async serve(agent: LoadedAgent, input: AgentTurnInput): Promise<TurnResult> {
     const { store, models } = this.options;
     const spec = agent.spec;
     const retriever = await this.retriever(spec);
@@ -131,7 +132,7 @@ export class AgentRuntime {
     // ends: idling and `forget` do not close them under it.
     let entry: McpEntry | undefined;
     try {
-      return await runTurn(
+      return await runAgentTurn(
         {
           store,
           retriever,
@@ -144,7 +145,16 @@ export class AgentRuntime {
               entry = this.entryFor(agent.id, network);
               entry.active += 1;
             }
-            return this.tools(agent, entry, network, conversation, retriever, input.message, cite, pending);
+            return this.tools({
+              agent,
+              entry,
+              network,
+              conversation,
+              retriever,
+              message: input.message,
+              cite,
+              pending,
+            });
           },
         },
         turn,
@@ -223,16 +233,18 @@ export class AgentRuntime {
     return createRetriever({ store: this.options.store, ...(embed ? { embed } : {}) });
   }
 
-  private async tools(
-    agent: LoadedAgent,
-    entry: McpEntry,
-    network: NetworkPolicy,
-    conversation: Conversation,
-    retriever: Retriever,
-    reply: string,
-    cite: CitationNumbering,
-    pending: PendingConfirmation[],
-  ): Promise<ToolSet> {
+  private async tools(turn: {
+    agent: LoadedAgent;
+    entry: McpEntry;
+    network: NetworkPolicy;
+    conversation: Conversation;
+    retriever: Retriever;
+    /** The customer's message: it may confirm `pending`. */
+    message: string;
+    cite: CitationNumbering;
+    pending: PendingConfirmation[];
+  }): Promise<ToolSet> {
+    const { agent, entry, network, conversation, retriever, message, cite, pending } = turn;
     const { store } = this.options;
     // Servers no longer in the spec: their sessions end now.
     const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
@@ -252,7 +264,7 @@ export class AgentRuntime {
         secrets: this.secrets,
         dryRun: this.options.dryRun ?? false,
         network,
-        confirmed: createConfirmationGate({ pending, customerReply: reply, now: this.now() }),
+        confirmed: createConfirmationGate({ pending, customerReply: message, now: this.now() }),
         cite,
       },
       connections,

@@ -12,8 +12,8 @@ import type { Message, Store } from "../../spec/store.js";
 import { openStore } from "../../store/index.js";
 import { AgentRuntime } from "../agent-runtime.js";
 import { seedDemoAgent } from "../demo-agent.fixture.js";
-import type { TurnResult } from "../run-turn.js";
 import { type ScriptStep, scriptedModel } from "../tools/__fixtures__/scripted-model.js";
+import type { TurnResult } from "./turn-types.js";
 
 /**
  * The agent's turn, recorded: a set of conversations played through the

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
+import type { LoadedAgent } from "../../agents/index.js";
 import { type LoadedAgentFile, loadAgentFile } from "../../agents/load-agent-file.js";
-import type { LoadedAgent } from "../../agents/run-turn.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import type { JsonValue } from "../../spec/json.js";
 import { defaultTenant } from "../../store/default-tenant.js";

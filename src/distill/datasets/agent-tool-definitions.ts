@@ -5,7 +5,7 @@
  * called); MCP servers are asked for their tool lists and closed again. A
  * server that cannot be reached is left out and reported to `onWarning`.
  */
-import type { LoadedAgent } from "../../agents/run-turn.js";
+import type { LoadedAgent } from "../../agents/index.js";
 import { buildAgentTools } from "../../agents/tools/build-agent-tools.js";
 import { McpConnections } from "../../agents/tools/mcp-connections.js";
 import { envSecrets, nothingConfirmed } from "../../agents/tools/tool-context.js";

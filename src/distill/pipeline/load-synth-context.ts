@@ -3,7 +3,7 @@
  * stored now), its retrieval, the teacher and judge models, and their catalog
  * records (licence, prices).
  */
-import type { LoadedAgent } from "../../agents/run-turn.js";
+import type { LoadedAgent } from "../../agents/index.js";
 import { createRetriever } from "../../knowledge/create-retriever.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";

@@ -16,7 +16,7 @@
  *   timeouts) or what nothing will (it drops the row as `teacher_failed`).
  * - obedient to `ctx.signal`: pass it to every model call and tool.
  */
-import type { LoadedAgent } from "../../agents/run-turn.js";
+import type { LoadedAgent } from "../../agents/index.js";
 import type { SynthRow, SynthTask } from "../../spec/distill.js";
 import type { Retriever } from "../../spec/knowledge.js";
 import type { LanguageModelV3 } from "../../spec/models.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { LoadedAgent, TurnResult } from "../../agents/run-turn.js";
+import type { LoadedAgent, TurnResult } from "../../agents/index.js";
 import { redactPii } from "../../safety/redact-pii.js";
 import { NotFoundError } from "../../spec/errors.js";
 import { externalUserIdFor } from "../auth/request-auth.js";

@@ -1,4 +1,4 @@
-import type { TurnResult } from "../../agents/run-turn.js";
+import type { TurnResult } from "../../agents/index.js";
 
 /**
  * What Alambique adds to a chat completion choice, as a non-standard

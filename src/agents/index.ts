@@ -1,0 +1,31 @@
+/**
+ * What other layers (server, distill, cli) may use of `src/agents`: the
+ * runtime and its turn, agent files, the desk, and the parts the teacher
+ * replays a turn with. Everything else in this folder is internal.
+ */
+export { AgentRuntime, type AgentRuntimeOptions, type AgentTurnInput } from "./agent-runtime.js";
+export { type AssembledPrompt, assemblePrompt, type Citation, citedIds } from "./assemble-prompt.js";
+export { ConversationDesk } from "./conversation-desk.js";
+export { type LoadedAgentFile, loadAgentFile } from "./load-agent-file.js";
+export type { LoadedAgent } from "./loaded-agent.js";
+export { type Localized, phrases, pick } from "./localized.js";
+export {
+  buildAgentTools,
+  type CitationNumbering,
+  checkAgentTools,
+  collectPendingConfirmations,
+  createCitationNumbering,
+  createConfirmationGate,
+  envSecrets,
+  isAffirmative,
+  McpConnections,
+  nothingConfirmed,
+  type PendingConfirmation,
+  runConfirmedCalls,
+} from "./tools/index.js";
+export { isPublicAddress } from "./tools/public-network.js";
+export { toModelOutput } from "./tools/tool-result.js";
+export { MAX_MESSAGE_CHARS } from "./turn/guard-input.js";
+export { runAgentTurn } from "./turn/run-agent-turn.js";
+export { ANSWER_TOKENS, DEFAULT_CONTEXT_TOKENS, promptBudgetTokens } from "./turn/turn-budget.js";
+export type { TurnDeps, TurnInput, TurnMode, TurnResult } from "./turn/turn-types.js";

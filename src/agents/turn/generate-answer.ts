@@ -1,0 +1,57 @@
+import { type StepResult, stepCountIs, streamText, type ToolSet } from "ai";
+import { createCustomerTextStream } from "../../safety/customer-text-stream.js";
+import type { LanguageModelV3 } from "../../spec/models.js";
+import type { ModelCall } from "./prepare-model-call.js";
+import { ANSWER_TOKENS } from "./turn-budget.js";
+
+export interface GeneratedAnswer {
+  /** What the customer was shown: the model's words, sanitised as they streamed. */
+  text: string;
+  steps: StepResult<ToolSet>[];
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+/**
+ * Step 6: the model with the agent's tools, up to `maxSteps` steps, streamed.
+ * Each piece is sanitised before the customer sees it (`onDelta`), across
+ * piece boundaries, so what is stored is exactly what was shown. A tool's
+ * failure goes back to the model as its result; a model's failure throws.
+ */
+export async function generateAnswer(input: {
+  model: LanguageModelV3;
+  call: ModelCall;
+  maxSteps: number;
+  onDelta?: ((text: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}): Promise<GeneratedAnswer> {
+  const { call } = input;
+  const result = streamText({
+    model: input.model,
+    system: call.system,
+    messages: call.messages,
+    tools: call.tools,
+    stopWhen: stepCountIs(input.maxSteps),
+    maxOutputTokens: ANSWER_TOKENS,
+    maxRetries: 0,
+    ...(input.signal ? { abortSignal: input.signal } : {}),
+    onError: () => {},
+  });
+  let text = "";
+  const shown = createCustomerTextStream();
+  const show = (safe: string) => {
+    if (safe === "") return;
+    text += safe;
+    input.onDelta?.(safe);
+  };
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta") show(shown.push(part.text));
+    else if (part.type === "error") throw part.error;
+  }
+  show(shown.end());
+  const usage = await result.totalUsage;
+  return {
+    text,
+    steps: await result.steps,
+    usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 },
+  };
+}

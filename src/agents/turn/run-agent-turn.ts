@@ -1,0 +1,117 @@
+import type { JsonValue } from "../../spec/json.js";
+import { isAffirmative } from "../tools/affirmative-reply.js";
+import { pendingConfirmationsKey, pendingFromHistory } from "../tools/confirmation.js";
+import { turnFailure } from "../turn-failure.js";
+import { answerFromDocuments } from "./answer-from-documents.js";
+import { citeAnswer } from "./cite-answer.js";
+import { generateAnswer } from "./generate-answer.js";
+import { guardInput } from "./guard-input.js";
+import { openConversation } from "./open-conversation.js";
+import { prepareModelCall } from "./prepare-model-call.js";
+import { type Answer, recordAnswer } from "./record-answer.js";
+import { retrieve } from "./retrieve.js";
+import { offTopic, type RouteDecision, route, routesBeforeRetrieval } from "./route-turn.js";
+import type { TurnDeps, TurnInput, TurnResult } from "./turn-types.js";
+
+/**
+ * One customer turn, as named steps: open the conversation → store the
+ * guarded message (truncated, PII masked, language, flags) → route (a person
+ * has it, too long, asks for a person, small talk) → retrieve → off topic? →
+ * documents (retrieval mode) or prepare the model call (prompt, tools, the
+ * calls a yes confirmed) → generate → cite → record. What differs between
+ * callers comes in `deps` (store, retriever, model, tools, clock, the
+ * confirmation judge), not in copies of this function.
+ *
+ * Never throws for what a customer typed; model and tool failures inside the
+ * loop go back to the model as results (see tools/). A turn that fails
+ * otherwise (the engine is unreachable, the store is down) throws a
+ * `CustomerFacingError`: a polite message in the conversation's language.
+ */
+export async function runAgentTurn(deps: TurnDeps, input: TurnInput): Promise<TurnResult> {
+  const state = { language: input.agent.spec.languages[0] ?? "en" };
+  try {
+    return await answerTurn(deps, input, state);
+  } catch (error) {
+    throw turnFailure(error, state.language, input.signal);
+  }
+}
+
+async function answerTurn(
+  deps: TurnDeps,
+  input: TurnInput,
+  state: { language: string },
+): Promise<TurnResult> {
+  const startedAt = performance.now();
+  const { store } = deps;
+  const { agent, signal, onDelta } = input;
+  const spec = agent.spec;
+  const { conversation, history } = await openConversation(store, agent, input.externalUserId);
+  const guarded = guardInput({ text: input.message, spec, history });
+  const { message, language } = guarded;
+  state.language = language;
+  await store.messages.append({
+    conversationId: conversation.id,
+    role: "user",
+    content: message,
+    metadata: guarded.meta,
+  });
+
+  const record = async (answer: Answer & Pick<RouteDecision, "handOff">) => {
+    if (answer.handOff) await store.conversations.setStatus(agent.tenantId, conversation.id, "waiting_human");
+    return recordAnswer({ store, agent, conversation, language, startedAt, answer, onDelta });
+  };
+  const pending = pendingFromHistory(history);
+  const accepted = pending.length > 0 && (deps.accept ?? isAffirmative)(message);
+  const confirming = deps.model !== undefined && accepted;
+  const turn = { spec, conversation, message, language, tooLong: guarded.tooLong, confirming };
+  const early = route(routesBeforeRetrieval, turn);
+  if (early) return record(early);
+
+  const { hits, confidence } = await retrieve(deps.retriever, agent, message);
+  const refusal = offTopic({ ...turn, confidence });
+  if (refusal) return record(refusal);
+  const fromDocuments = () => record(answerFromDocuments({ spec, hits, language, history }));
+  if (!deps.model) return fromDocuments();
+
+  const call = await prepareModelCall({
+    spec,
+    language,
+    hits,
+    history,
+    message,
+    contextTokens: deps.contextTokens,
+    now: deps.now(),
+    pending,
+    confirmed: accepted,
+    tools: (numbering) => deps.tools(conversation, numbering, pending),
+    signal,
+  });
+  const generated = await generateAnswer({
+    model: deps.model,
+    call,
+    maxSteps: spec.maxSteps,
+    onDelta,
+    signal,
+  });
+  const cited = citeAnswer({ call, generated, language, now: deps.now() });
+  const status =
+    (await store.conversations.get(agent.tenantId, conversation.id))?.status ?? conversation.status;
+  if (!generated.text.trim() && status === "bot" && cited.awaiting.length === 0) return fromDocuments();
+  if (cited.appended) onDelta?.(cited.appended);
+  return record({
+    mode: status === "waiting_human" ? "handoff" : "model",
+    text: cited.text,
+    shown: true,
+    status,
+    citations: cited.citations,
+    toolCalls: cited.toolCalls,
+    usage: generated.usage,
+    meta: {
+      retrievedChunkIds: hits.map((h) => h.chunk.id),
+      summarisedTurns: call.summarisedTurns,
+      ...(cited.awaiting.length > 0
+        ? { [pendingConfirmationsKey]: cited.awaiting as unknown as JsonValue }
+        : {}),
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import type { ToolSet } from "ai";
+import type { Retriever } from "../../spec/knowledge.js";
+import type { LanguageModelV3 } from "../../spec/models.js";
+import type { Conversation, Store } from "../../spec/store.js";
+import type { Citation } from "../assemble-prompt.js";
+import type { LoadedAgent } from "../loaded-agent.js";
+import type { CitationNumbering } from "../tools/citation-numbering.js";
+import type { PendingConfirmation } from "../tools/confirmation.js";
+
+/** How the agent answered a turn. */
+export type TurnMode = "model" | "retrieval" | "handoff" | "human" | "refusal" | "too_long" | "small_talk";
+
+export interface TurnResult {
+  conversationId: string;
+  /** The conversation's status after the turn. */
+  status: Conversation["status"];
+  mode: TurnMode;
+  language: string;
+  /** The agent's answer; empty when a person is handling the conversation. */
+  text: string;
+  citations: Citation[];
+  toolCalls: { name: string; input: unknown; output: unknown }[];
+  usage: { inputTokens: number; outputTokens: number };
+  latencyMs: number;
+  /** The persisted assistant message, when there is an answer. */
+  messageId: string | null;
+}
+
+/** What a turn runs on: the parts its caller chose. */
+export interface TurnDeps {
+  store: Store;
+  retriever: Retriever;
+  /** The agent's model, or undefined in retrieval mode. */
+  model: LanguageModelV3 | undefined;
+  /** Context size of the model in tokens, for the history budget. */
+  contextTokens: number;
+  /**
+   * The agent's tools for this conversation, numbering citations with `cite`;
+   * `pending` are the calls waiting for the customer's confirmation (see
+   * tools/confirmation.ts), which this turn's message may confirm.
+   */
+  tools: (
+    conversation: Conversation,
+    citations: CitationNumbering,
+    pending: PendingConfirmation[],
+  ) => Promise<ToolSet>;
+  now: () => Date;
+  /** Whether the customer's message says yes to the calls proposed last turn. Default `isAffirmative`. */
+  accept?: (message: string) => boolean;
+}
+
+export interface TurnInput {
+  agent: LoadedAgent;
+  externalUserId: string;
+  /** The customer's new message, as they wrote it. */
+  message: string;
+  /** Called with each piece of the answer as it is shown. */
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
