@@ -35,7 +35,7 @@ export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswe
   const source = `${pick(phrases.source, language, phrases.source)}: ${name}${location ? ` (${location})` : ""}`;
   return {
     text: `${pick(phrases.fromDocuments, language, phrases.fromDocuments)}\n${body}\n\n${source} [S1]`,
-    citations: [{ id: "S1", chunkId: hit.chunk.id, uri: name, location: hit.chunk.location }],
+    citations: [{ id: "S1", chunkId: hit.chunk.id, uri: name, location }],
   };
 }
 

@@ -11,6 +11,7 @@ import { registerKnowledge } from "./commands/knowledge.js";
 import { registerModels } from "./commands/models.js";
 import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
+import { registerStudents } from "./commands/students.js";
 import { registerSynth } from "./commands/synth.js";
 import { packageVersion } from "./package-version.js";
 
@@ -59,6 +60,7 @@ export function buildProgram(context: CliContext): Command {
   registerKeys(program, context);
   registerSynth(program, context);
   registerDatasets(program, context);
+  registerStudents(program, context);
   return program;
 }
 

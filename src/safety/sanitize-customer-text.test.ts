@@ -59,8 +59,15 @@ describe("sanitizeCustomerText", () => {
       "[web](https://laespiga.example/menu) [tel](tel:+34600000000) [mail](mailto:hola@laespiga.example) [menú](/menu#pan)";
     expect(sanitizeCustomerText(allowed)).toBe(allowed);
     expect(sanitizeCustomerText("<https://laespiga.example> <hola@laespiga.example>")).toBe(
-      "<https://laespiga.example> <hola@laespiga.example>",
+      "https://laespiga.example hola@laespiga.example",
     );
+    // Kept as bare URLs: in brackets an HTML parser reads these as tags with event handlers.
+    for (const link of [
+      "<https://x.example/onmouseover=alert(1)>",
+      '<https:/autofocus/tabindex="1"/onfocus=alert(1)>',
+    ]) {
+      expect(sanitizeCustomerText(link)).not.toContain("<");
+    }
     expect(sanitizeCustomerText("a <javascript:alert(1)> b <data:text/html,x> c")).toBe("a  b  c");
   });
 

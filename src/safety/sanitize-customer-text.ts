@@ -23,7 +23,7 @@ export function sanitizeCustomerText(text: string): string {
 
 /**
  * Markup that survived, made inert in place: a `<` that could open a tag,
- * comment or declaration becomes `‹` (an allowed autolink stays), and a
+ * comment or declaration becomes `‹` (an allowed autolink stays, as a bare URL), and a
  * `](`/`]:` before a destination that is not allowed gets a space, which
  * unmakes the link or the definition.
  */
@@ -35,6 +35,9 @@ export function escapeMarkup(text: string): string {
     if (code === 0x3c /* < */ && opensMarkup(text.charCodeAt(i + 1))) {
       const autolink = autolinkEnd(text, i);
       if (autolink?.keep) {
+        // As a bare URL: in brackets, an HTML parser reads `<https:/x/onfocus=…>` as a tag.
+        out += text.slice(from, i) + text.slice(i + 1, autolink.end - 1);
+        from = autolink.end;
         i = autolink.end - 1;
         continue;
       }

@@ -5,7 +5,7 @@ import { allowedScheme } from "./link-destination.js";
  * the text between tags kept (`<b>pan</b>` → `pan`); the content of elements
  * that is code or hidden (`<script>`, `<style>`, `<iframe>`…) is dropped with
  * them; `<br>` and the end of a block (`</p>`, `</li>`…) become a line break.
- * Autolinks stay when their scheme is allowed (`<https://…>`, `<mailto:…>`,
+ * Autolinks stay, as bare URLs, when their scheme is allowed (`<https://…>`, `<mailto:…>`,
  * `<ana@example.com>`) and go when not (`<javascript:…>`).
  *
  * Markup is what a browser would take for it: `<` then a letter, `/`, `!` or
@@ -32,7 +32,8 @@ export function stripHtml(text: string): string {
     }
     const autolink = autolinkEnd(text, lt);
     if (autolink !== undefined) {
-      out += text.slice(from, autolink.keep ? autolink.end : lt);
+      // A kept autolink loses its brackets: `<https:/x/onfocus=…>` must not read as a tag to an HTML parser.
+      out += text.slice(from, lt) + (autolink.keep ? text.slice(lt + 1, autolink.end - 1) : "");
       from = i = autolink.end;
       continue;
     }

@@ -56,6 +56,8 @@ export interface ServerOptions {
   drainMs?: number;
   /** Origins whose pages may call the server from a browser (`https://shop.example`, or `*`). Default none. */
   corsOrigins?: readonly string[];
+  /** Proxies whose `X-Forwarded-For` gives the client's address (Fastify's `trustProxy`). Default none. */
+  trustProxy?: boolean | string[];
   /** How long visitor tokens (what a widget's chat key gives each visitor) last and resume. */
   visitorSessions?: VisitorSessionOptions;
 }
@@ -92,6 +94,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     genReqId: (req) => {
       const header = req.headers["x-request-id"];
       return typeof header === "string" && requestIdPattern.test(header) ? header : randomUUID();

@@ -174,18 +174,25 @@ export const agentSpecSchema = z
     businessHours: businessHoursSchema.optional(),
     /** Most model steps (tool calls and answers) in one turn. */
     maxSteps: z.int().min(1).max(16).default(4),
-    /** The web widget: which sites may open visitor sessions with this agent through a public chat key. */
+    /** The web widget: whether, and from which sites, visitors may talk to this agent through a public chat key. */
     widget: z
       .object({
         /**
+         * Whether a public chat key may open visitor sessions with this agent at all. Off by default: an
+         * agent meant for staff or a back end is not on the web because its tenant has a widget.
+         */
+        enabled: z.boolean().default(false),
+        /**
          * Exact origins (`https://panaderia.example`): a visitor session for this agent is opened only
          * from a page on one of them, and every request made with its token must come from the same
-         * origin. Empty: any origin (the server's `corsOrigins` still decide which browsers may read).
+         * origin. Empty: any origin (the server's `corsOrigins` still decide which browsers may read). This
+         * restrains browsers, which cannot lie about the page they are on; any other client can send any
+         * Origin: it is not authentication.
          */
         origins: z.array(origin).max(32).default([]),
       })
       .strict()
-      .default({ origins: [] }),
+      .default({ enabled: false, origins: [] }),
   })
   .strict();
 

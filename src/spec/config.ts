@@ -119,6 +119,12 @@ export const configSchema = z
               ),
           )
           .optional(),
+        /**
+         * Behind a reverse proxy (nginx, Caddy, a load balancer): the proxies whose `X-Forwarded-For` is believed,
+         * as Fastify's `trustProxy` takes them (`true`, or addresses and CIDRs). Without it every
+         * visitor has the proxy's address, and per-address limits count them as one. Default: none.
+         */
+        trustProxy: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
         /** Visitor sessions (what a widget's public chat key gives each visitor): token lifetime and resume window. */
         visitorSessions: z
           .object({
@@ -126,6 +132,8 @@ export const configSchema = z
             ttlSeconds: z.int().min(60).max(86_400).optional(),
             /** Seconds after expiry during which a token still resumes its conversation. Default 2 592 000 (30 days). */
             resumeSeconds: z.int().min(0).max(31_536_000).optional(),
+            /** Seconds a visitor lasts at most from its first session, however often resumed. Default 7 776 000 (90 days). */
+            maxAgeSeconds: z.int().min(60).max(31_536_000).optional(),
           })
           .strict()
           .optional(),

@@ -139,3 +139,52 @@ describe("finding 9: one visitor cannot spend a whole site's rate limit", () => 
     expect(elsewhere.statusCode).toBe(201);
   });
 });
+
+describe("finding 9 (review): visitors from one address cannot lock a site's widget for everyone", () => {
+  let site: ApiServer;
+  beforeAll(async () => {
+    site = await startApiServer({
+      limits: { requestsPerMinute: 10, visitorRequestsPerMinute: 5, visitorSessionsPerMinute: 4 },
+    });
+    await seedDemoAgent(site.store, site.other.tenant.id);
+  });
+  afterAll(() => site.close());
+
+  const open = (remoteAddress: string) =>
+    site.call(site.other.chat, {
+      method: "POST",
+      url: "/api/visitor-sessions",
+      remoteAddress,
+      payload: { agent: "la-espiga" },
+    });
+
+  it("counts visitors against their visitor and their address, not against the site's key", async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i++) tokens.push((await open("198.51.100.77")).json().token);
+    let served = 0;
+    for (const token of tokens) {
+      for (let i = 0; i < 8; i++) {
+        const res = await site.call(token, {
+          url: "/api/visitor-sessions/current",
+          remoteAddress: "198.51.100.77",
+        });
+        if (res.statusCode === 200) served++;
+      }
+    }
+    expect(served).toBe(20); // 5 per visitor, 4 visitors: the address's 4 × 5
+    // Someone else, elsewhere, still gets in and is served.
+    const other = await open("192.0.2.10");
+    expect(other.statusCode, other.body).toBe(201);
+    const read = await site.call(other.json().token, {
+      url: "/api/visitor-sessions/current",
+      remoteAddress: "192.0.2.10",
+    });
+    expect(read.statusCode).toBe(200);
+  });
+
+  it("counts an IPv6 host by its /64", async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await open(`2001:db8:1:2::${i.toString(16)}`)).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+  });
+});

@@ -26,6 +26,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { McpToolSpec } from "../../spec/agent.js";
 import { AlambiqueError } from "../../spec/errors.js";
+import { safeJsonSchemaValidator } from "./mcp-schema-validator.js";
 import { createMcpTransport, mcpFixHint } from "./mcp-transport.js";
 import { type ToolError, toolError } from "./tool-result.js";
 
@@ -231,7 +232,10 @@ export class McpConnection {
       },
       this.fetcher,
     );
-    const client = new Client(this.clientInfo, { capabilities: {} });
+    const client = new Client(this.clientInfo, {
+      capabilities: {},
+      jsonSchemaValidator: safeJsonSchemaValidator,
+    });
     const live: Live = { client, tools: undefined };
     client.onclose = () => {
       if (this.live === live) this.live = undefined;

@@ -58,6 +58,7 @@ describe("MCP tools over stdio", () => {
     expect(tools.map((tool) => tool.name)).toEqual([
       "kitchen__echo",
       "kitchen__add",
+      "kitchen__evil_code",
       "kitchen__slow",
       "kitchen__fail",
       "kitchen__env",
@@ -81,6 +82,16 @@ describe("MCP tools over stdio", () => {
     expect(await run("kitchen__env", { name: "ALAMBIQUE_TEST_NOT_FOR_CHILDREN" })).toBe("(unset)");
     // Invalid arguments are caught before the call, from the server's own schema.
     expect(await run("kitchen__add", { a: "two" })).toMatchObject({ code: "invalid_arguments" });
+  });
+
+  it("checks a server's output schema in linear time: `^(a+)+$` against 40 a's and a `!` does not stall", async () => {
+    const connection = open(new McpConnection(stdioFixtureSpec()));
+    const { run } = await toolsOf(connection);
+    const started = performance.now();
+    const result = await run("kitchen__evil_code", {});
+    expect(performance.now() - started).toBeLessThan(2000);
+    // The output does not match its own schema: the SDK reports it as the tool's error.
+    expect(JSON.stringify(result)).toMatch(/pattern|match|invalid|error/i);
   });
 
   it("returns connection_lost when the server is killed mid-call, and the next call starts a new server", async () => {

@@ -41,7 +41,12 @@ export function citeAnswer(input: {
   const citations = call.numbering
     .cited()
     .filter((c) => used.includes(c.id))
-    .map((c) => ({ id: c.id, chunkId: c.chunkId, uri: c.source, location: c.location }));
+    .map((c) => ({
+      id: c.id,
+      chunkId: c.chunkId,
+      uri: c.source,
+      location: sanitizeCustomerText(c.location),
+    }));
   const ran = new Set(call.confirmedCalls.map((c) => key(c.name, c.input)));
   const awaiting = collectPendingConfirmations(generated.steps, input.now).filter(
     (c) => !ran.has(key(c.toolName, c.args)),

@@ -16,11 +16,12 @@ export function registerModels(program: Command, context: CliContext): void {
     .requiredOption("--out <file>", "the .gguf file to write")
     .addOption(new Option("--preset <name>", "model size").choices(["tiny", "small"]).default("tiny"))
     .option("--seed <n>", "weights seed (same seed, same file)", nonNegativeInt, 1)
-    .action(async (options: { out: string; preset: "tiny" | "small"; seed: number }) => {
+    .option("--f32", "store every weight matrix as F32, so students can be trained on it (tiny already is)")
+    .action(async (options: { out: string; preset: "tiny" | "small"; seed: number; f32?: boolean }) => {
       const { forgeModel } = await import("../../models/forge/forge-model.js");
       const result = await forgeModel(options);
       context.io.out(
-        `${result.path}: ${result.preset}, seed ${result.seed}, ${formatCount(result.parameterCount)} parameters, ` +
+        `${result.path}: ${result.preset}, seed ${result.seed}, ${result.matrixType.toUpperCase()} matrices, ${formatCount(result.parameterCount)} parameters, ` +
           `${result.vocabSize} tokens, ${(result.bytes / 2 ** 20).toFixed(1)} MiB, sha256 ${result.sha256.slice(0, 16)}…`,
       );
       context.io.err("Random weights: it speaks nonsense, but grammar-constrained output is valid JSON.");

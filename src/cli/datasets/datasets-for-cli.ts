@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { agentToolDefinitions } from "../../distill/datasets/agent-tool-definitions.js";
+import { findDataset } from "../../distill/datasets/find-dataset.js";
 import { createImportedDataset } from "../../distill/datasets/imported-dataset.js";
 import { exportDataset } from "../../distill/formats/export-dataset.js";
 import { importDataset } from "../../distill/formats/import-dataset.js";
@@ -46,7 +47,7 @@ export async function showDataset(
   options: { rows?: number; json?: boolean },
 ): Promise<void> {
   const { store, tenantId } = await open(context);
-  const dataset = await find(store, tenantId, ref);
+  const dataset = await findDataset(store, tenantId, ref);
   const sample = options.rows ? await store.datasets.rows(tenantId, dataset.id, { limit: options.rows }) : [];
   if (options.json) return context.io.out(JSON.stringify({ ...dataset, rows: sample }, null, 2));
   const { card } = dataset;
@@ -93,7 +94,7 @@ export async function showDataset(
 
 export async function freezeDataset(context: CliContext, ref: string): Promise<void> {
   const { store, tenantId } = await open(context);
-  const dataset = await find(store, tenantId, ref);
+  const dataset = await findDataset(store, tenantId, ref);
   if (dataset.frozenAt)
     return context.io.out(`${dataset.name}@${dataset.version} was already frozen (${dataset.frozenAt})`);
   const frozen = await store.datasets.freeze(tenantId, dataset.id);
@@ -108,7 +109,7 @@ export async function exportDatasetForCli(
   options: { format: Format; out: string; tools: boolean },
 ): Promise<void> {
   const { store, tenantId } = await open(context);
-  const dataset = await find(store, tenantId, ref);
+  const dataset = await findDataset(store, tenantId, ref);
   const tools = options.tools ? await toolsOf(context, store, tenantId, dataset) : undefined;
   const result = await exportDataset({
     format: options.format,
@@ -173,21 +174,6 @@ export async function importDatasetForCli(
 async function open(context: CliContext) {
   const store = await context.store();
   return { store, tenantId: (await defaultTenant(store)).id };
-}
-
-/** `NAME` (newest version) or `NAME@VERSION`. */
-async function find(store: Store, tenantId: string, ref: string): Promise<Dataset> {
-  const match = /^(.+?)(?:@(\d+))?$/.exec(ref);
-  if (!match) throw new UsageError(`"${ref}" is not NAME or NAME@VERSION`);
-  const [, name, version] = match;
-  const dataset = await store.datasets.getByName(
-    tenantId,
-    name!,
-    version === undefined ? undefined : Number(version),
-  );
-  if (!dataset)
-    throw new NotFoundError("dataset", ref, "`alambique datasets list` shows the datasets and versions");
-  return dataset;
 }
 
 async function* rowsOf(

@@ -47,7 +47,7 @@ export async function startServer(
   // Closed after the server (cleanups run last registered first), before the registry and the store.
   const agents = new AgentRuntime({ store, models: registry });
   context.onClose(() => agents.dispose());
-  const { limits, drainMs, corsOrigins, visitorSessions } = context.config.server;
+  const { limits, drainMs, corsOrigins, visitorSessions, trustProxy } = context.config.server;
   const app = createServer({
     store,
     models: registry,
@@ -56,6 +56,7 @@ export async function startServer(
     ...(drainMs !== undefined ? { drainMs } : {}),
     ...(corsOrigins ? { corsOrigins } : {}),
     ...(visitorSessions ? { visitorSessions } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
     logger: context.logger,
     uploadDir: join(context.config.dataPath, "uploads"),
     ...(context.config.knowledge?.limits ? { knowledgeLimits: context.config.knowledge.limits } : {}),

@@ -7,6 +7,7 @@ import { readForgeCorpus } from "./forge-corpus.js";
 import {
   FORGE_PRESET_NAMES,
   FORGE_PRESETS,
+  type ForgePreset,
   type ForgePresetName,
   isForgePresetName,
 } from "./forge-presets.js";
@@ -26,6 +27,12 @@ export interface ForgeOptions {
   preset?: ForgePresetName;
   /** Unsigned 32-bit integer. Default 1. */
   seed?: number;
+  /**
+   * Store every weight matrix as F32, whatever the preset's own type. llama.cpp's
+   * trainer updates only F32 tensors (an F16 matrix is silently left as it is),
+   * so a base to train students on needs this. Default false.
+   */
+  f32?: boolean;
 }
 
 export interface ForgeResult {
@@ -34,6 +41,8 @@ export interface ForgeResult {
   bytes: number;
   preset: ForgePresetName;
   seed: number;
+  /** Storage type of the weight matrices. */
+  matrixType: "f32" | "f16";
   vocabSize: number;
   parameterCount: number;
   contextLength: number;
@@ -69,12 +78,14 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     throw new UsageError("no output path given for the forged model", "pass --out FILE.gguf");
   }
   const path = resolve(options.out);
-  const preset = FORGE_PRESETS[presetName];
+  const preset = options.f32
+    ? { ...FORGE_PRESETS[presetName], matrixType: "f32" as const }
+    : FORGE_PRESETS[presetName];
 
   const bpe = trainBpe(await readForgeCorpus(), { maxMerges: preset.maxMerges, minFrequency: 1 });
   const vocab = buildLlama3Vocab(bpe);
   const tensors = llamaTensors(preset, { size: vocab.tokens.length, suppressed: vocab.suppressed }, seed);
-  const metadata = buildMetadata(presetName, seed, vocab);
+  const metadata = buildMetadata(preset, seed, vocab);
 
   const temp = await prepareTarget(path);
   try {
@@ -85,6 +96,7 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
       bytes: written.bytes,
       preset: presetName,
       seed,
+      matrixType: preset.matrixType,
       vocabSize: vocab.tokens.length,
       parameterCount: parameterCount(tensors),
       contextLength: preset.contextLength,
@@ -103,17 +115,16 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
   }
 }
 
-function buildMetadata(
-  presetName: ForgePresetName,
-  seed: number,
-  vocab: Llama3Vocab,
-): Array<[string, GgufValue]> {
-  const p = FORGE_PRESETS[presetName];
+function buildMetadata(p: ForgePreset, seed: number, vocab: Llama3Vocab): Array<[string, GgufValue]> {
+  const presetName = p.name;
+  // A preset forged with matrices of another type than its own is named for it (`small-f32`).
+  const variant =
+    p.matrixType === FORGE_PRESETS[presetName].matrixType ? presetName : `${presetName}-${p.matrixType}`;
   const s = vocab.special;
   return [
     ["general.architecture", gguf.str("llama")],
     ["general.type", gguf.str("model")],
-    ["general.name", gguf.str(`alambique-forge-${presetName}`)],
+    ["general.name", gguf.str(`alambique-forge-${variant}`)],
     [
       "general.description",
       gguf.str(`Random-weight test model forged by Alambique (seed ${seed}); knows nothing.`),

@@ -6,7 +6,8 @@ import { deletedSchema, idParams, isoTime, listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 
 const scopeSchema = z.enum(["admin", "chat"]).meta({
-  description: "`admin`: everything of its tenant; `chat`: `/v1` and reading the conversations it started",
+  description:
+    "`admin`: everything of its tenant; `chat`: public (a web widget's), it only opens visitor sessions",
 });
 
 export const apiKeySchema = z

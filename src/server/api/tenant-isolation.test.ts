@@ -154,7 +154,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
   const put = await server.call(keys.admin, {
     method: "PUT",
     url: `/api/agents/${agentName}`,
-    payload: agentSpec(agentName, { persona }),
+    payload: agentSpec(agentName, { persona, widget: { enabled: true } }),
   });
   const agentId = put.json().id as string;
   const form = new FormData();

@@ -13,18 +13,27 @@ let server: ApiServer;
 const SITE = "https://panaderia.example";
 
 beforeAll(async () => {
-  server = await startApiServer();
+  // Many sessions from one address: the per-address limits are the security suite's to test.
+  server = await startApiServer({
+    limits: { visitorSessionsPerMinute: 1000, visitorRequestsPerMinute: 1000 },
+  });
   const tenantId = server.other.tenant.id;
   await seedDemoAgent(server.store, tenantId);
   await seedDemoAgent(server.store, tenantId, (spec) => ({
     ...spec,
     name: "la-espiga-web",
-    widget: { origins: [SITE] },
+    widget: { enabled: true, origins: [SITE] },
   }));
   await server.call(server.other.admin, {
     method: "PUT",
     url: "/api/agents/florist",
-    payload: agentSpec("florist"),
+    payload: agentSpec("florist", { widget: { enabled: true } }),
+  });
+  // An agent for the staff: not on the web, whatever key asks.
+  await server.call(server.other.admin, {
+    method: "PUT",
+    url: "/api/agents/staff-internal",
+    payload: agentSpec("staff-internal"),
   });
 });
 afterAll(() => server.close());
@@ -171,6 +180,15 @@ describe("a visitor token", () => {
     expect((await server.openVisitor(server.other.chat, "la-espiga", { resume: forged })).visitorId).not.toBe(
       visitor.visitorId,
     );
+    // Resumed again and again, a visitor still ends 90 days after it began.
+    let chain = resumed.token;
+    for (let day = 20; day <= 100; day += 20) {
+      vi.setSystemTime(Date.now() + 20 * 24 * 3_600_000);
+      const next = await server.openVisitor(server.other.chat, "la-espiga", { resume: chain });
+      if (day < 90) expect(next.visitorId, `day ${day}`).toBe(visitor.visitorId);
+      else expect(next.visitorId, `day ${day}`).not.toBe(visitor.visitorId);
+      chain = next.token;
+    }
     // Long gone: a new visitor.
     vi.setSystemTime(Date.now() + 40 * 24 * 3_600_000);
     const late = await server.openVisitor(server.other.chat, "la-espiga", { resume: resumed.token });
@@ -184,6 +202,9 @@ describe("a visitor token", () => {
     const tampered = `alv_${Buffer.from(JSON.stringify({ ...claims, visitorId: "A".repeat(22) })).toString("base64url")}.${signature}`;
     expect(errorOf(await ask(tampered, "hola"), 401).code).toBe("invalid_api_key");
     errorOf(await ask(`${body}.`, "hola"), 401);
+    // Other spellings of the same signature (base64url decoding is lenient) are refused too.
+    errorOf(await ask(`${visitor.token}=`, "hola"), 401);
+    errorOf(await ask(`${visitor.token}!!`, "hola"), 401);
 
     const made = await server.store.apiKeys.create({
       tenantId: server.other.tenant.id,
@@ -229,6 +250,31 @@ describe("an agent's widget origins", () => {
     expect((await turn(SITE)).statusCode).toBe(200);
     errorOf(await turn("https://evil.example"), 401);
     errorOf(await turn(), 401);
+  });
+
+  it("applies the agent's widget settings as they are now to sessions already open", async () => {
+    const put = (widget: Record<string, unknown>) =>
+      server.call(server.other.admin, {
+        method: "PUT",
+        url: "/api/agents/florist",
+        payload: agentSpec("florist", { widget }),
+      });
+    const { token } = await server.openVisitor(server.other.chat, "florist");
+    const read = (origin?: string) =>
+      server.call(token, { url: "/api/visitor-sessions/current", headers: origin ? { origin } : {} });
+    expect((await read()).statusCode).toBe(200);
+    await put({ enabled: true, origins: [SITE] });
+    errorOf(await read("https://evil.example"), 401);
+    await put({ enabled: false });
+    errorOf(await read(), 401);
+    const turn = await server.call(token, {
+      method: "POST",
+      url: "/v1/chat/completions",
+      payload: { model: "agent:florist", messages: [{ role: "user", content: "hola" }] },
+    });
+    errorOf(turn, 401);
+    await put({ enabled: true });
+    expect((await read()).statusCode).toBe(200);
   });
 
   it("refuses a spec whose origins are not origins", async () => {

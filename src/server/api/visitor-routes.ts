@@ -2,9 +2,12 @@ import { z } from "zod";
 import { phrases, pick } from "../../agents/localized.js";
 import { sourceDisplayName } from "../../safety/source-display-name.js";
 import { agentSpecSchema } from "../../spec/agent.js";
+import { NotFoundError } from "../../spec/errors.js";
 import type { Message } from "../../spec/store.js";
+import { invalidVisitorToken } from "../auth/auth-errors.js";
 import { visitorExternalUserId } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
+import { visitorMayUse } from "../visitor/visitor-may-use.js";
 import type { ApiDeps } from "./api-deps.js";
 import { isoTime } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
@@ -75,7 +78,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
       tag: "visitors",
       summary: "Open (or renew) a visitor's session with an agent",
       description:
-        "For a web widget: its public `chat` key gives each visitor a short-lived token bound to one agent and one conversation. When the agent lists `widget.origins`, only pages on those origins may open sessions, and the token works only from the origin it was opened from.",
+        "For a web widget: its public `chat` key gives each visitor a short-lived token bound to one agent and one conversation, for agents whose spec has `widget.enabled` (others answer 404). When the agent lists `widget.origins`, only pages on those origins may open sessions, and the token works only from the origin it was opened from.",
       access: "chat",
       body: { schema: openSessionSchema },
       response: { status: 201, description: "The visitor's token", schema: sessionSchema },
@@ -84,7 +87,10 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
         const record = await findAgent(store, auth.tenantId, body.agent);
         const spec = agentSpecSchema.parse(record.spec);
         const origin = typeof request.headers.origin === "string" ? request.headers.origin : null;
-        if (spec.widget.origins.length > 0 && (origin === null || !spec.widget.origins.includes(origin))) {
+        // An agent not on the web is as absent to a public key as one that does not exist.
+        if (!spec.widget.enabled)
+          throw new NotFoundError("agent", body.agent, "GET /api/agents lists this tenant's agents");
+        if (!visitorMayUse(spec, origin)) {
           throw new RequestError(`This site may not open sessions with the agent ${record.name}`, {
             code: "origin_not_allowed",
             status: 403,
@@ -128,7 +134,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
       access: "visitor",
       response: { description: "Messages in order", schema: visitorConversationSchema },
       errors: [400],
-      async handler({ auth }) {
+      async handler({ auth, request }) {
         const visitor = auth.visitor;
         if (!visitor) {
           throw new RequestError(
@@ -140,6 +146,9 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
             },
           );
         }
+        const agent = await store.agents.get(auth.tenantId, visitor.agentId);
+        const origin = typeof request.headers.origin === "string" ? request.headers.origin : null;
+        if (!agent || !visitorMayUse(agentSpecSchema.parse(agent.spec), origin)) throw invalidVisitorToken();
         const conversation = await store.conversations.findOpen(
           auth.tenantId,
           visitor.agentId,

@@ -25,8 +25,12 @@ export class LimitError extends AlambiqueError {
 }
 
 /** Too many requests from one API key (or one client address when auth is off). */
-export function rateLimitExceeded(perMinute: number, retryAfterSeconds: number): LimitError {
-  return new LimitError(`Rate limit reached: ${perMinute} requests per minute for this key`, {
+export function rateLimitExceeded(
+  perMinute: number,
+  retryAfterSeconds: number,
+  scope = "for this key",
+): LimitError {
+  return new LimitError(`Rate limit reached: ${perMinute} requests per minute ${scope}`, {
     code: "rate_limit_exceeded",
     retryAfterSeconds,
   });

@@ -22,33 +22,46 @@ export interface RateLimitPluginOptions {
  * after the authentication hook has set `request.auth`: register it after
  * auth. Without auth, requests are counted per client address.
  *
- * - Every request counts against its API key (a visitor's, against the chat
- *   key that opened its session): `requestsPerMinute`.
- * - A visitor token's requests count first against the visitor alone
- *   (`visitorRequestsPerMinute`), so that one visitor cannot use up a whole
- *   site's allowance; refused there, they do not count against the site.
+ * - API keys' requests count against the key: `requestsPerMinute`.
+ * - A visitor token's requests count against the visitor
+ *   (`visitorRequestsPerMinute`) and against its client address, all its
+ *   visitors together (four times that), never against the site's chat key:
+ *   visitors, however many one address mints, cannot use up a site's
+ *   allowance and lock out the others.
  * - Requests made with a public chat key (opening visitor sessions) count
- *   also per client address (`visitorSessionsPerMinute`), so that minting new
- *   visitors is no way around the per-visitor limit.
+ *   per client address (`visitorSessionsPerMinute`), and against the key.
+ *
+ * A client address is the request's (Fastify's `request.ip`: set
+ * `server.trustProxy` behind a reverse proxy), an IPv6 one by its /64, which
+ * one host usually holds whole.
  *
  * Each answer carries `x-ratelimit-limit-requests` and
  * `x-ratelimit-remaining-requests` (of the tightest limit), as OpenAI's do; a
  * refusal is a 429 `rate_limit_exceeded` with `Retry-After`.
  */
 export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
-  const { rate, visitorRate, sessionRate } = options.limits;
+  const { rate, visitorRate, visitorAddressRate, sessionRate } = options.limits;
   if (rate === undefined && visitorRate === undefined && sessionRate === undefined) return;
   // A callback hook, not an async one: this runs on every request.
   app.addHook("onRequest", (request, reply, done) => {
     if (request.routeOptions.config?.rateLimit === false) return done();
     const auth = request.auth;
-    const checks: [TokenBuckets | undefined, string][] = [
-      [auth?.visitor ? visitorRate : undefined, `visitor:${auth?.visitor?.visitorId}`],
-      [auth && isPublicKey(auth) ? sessionRate : undefined, `${auth?.keyId}:${request.ip}`],
-      [rate, auth?.keyId ?? `ip:${request.ip}`],
-    ];
+    const address = clientAddress(request.ip);
+    const checks: [TokenBuckets | undefined, string, string][] = auth?.visitor
+      ? [
+          [visitorRate, `visitor:${auth.visitor.visitorId}`, "for this visitor"],
+          [visitorAddressRate, `${auth.keyId}:${address}`, "for this site's visitors at your address"],
+        ]
+      : [
+          [
+            auth && isPublicKey(auth) ? sessionRate : undefined,
+            `${auth?.keyId}:${address}`,
+            "for new visitors at your address",
+          ],
+          [rate, auth?.keyId ?? `ip:${address}`, "for this key"],
+        ];
     let tightest: { perMinute: number; remaining: number } | undefined;
-    for (const [buckets, key] of checks) {
+    for (const [buckets, key, scope] of checks) {
       if (buckets === undefined) continue;
       const taken = buckets.take(key);
       if (!taken.allowed) {
@@ -56,7 +69,7 @@ export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPl
         reply.header("x-ratelimit-limit-requests", String(buckets.perMinute));
         reply.header("x-ratelimit-remaining-requests", "0");
         reply.header("retry-after", String(retryAfter));
-        return done(rateLimitExceeded(buckets.perMinute, retryAfter));
+        return done(rateLimitExceeded(buckets.perMinute, retryAfter, scope));
       }
       if (tightest === undefined || taken.remaining < tightest.remaining) {
         tightest = { perMinute: buckets.perMinute, remaining: taken.remaining };
@@ -70,6 +83,23 @@ export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPl
   });
 }
 (rateLimitPlugin as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
+
+/** An address as rate limits count it: IPv4 whole, IPv6 by its /64 (a host is usually given a whole /64). */
+export function clientAddress(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const front = head === "" ? [] : head.split(":");
+  const back = tail === "" ? [] : tail.split(":");
+  const groups = ip.includes("::")
+    ? [...front, ...Array(8 - front.length - back.length).fill("0"), ...back]
+    : front;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
 
 /** A `chat` key (a widget's, public by design) rather than an admin key or a visitor token. */
 function isPublicKey(auth: RequestAuth): boolean {

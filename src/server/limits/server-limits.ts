@@ -10,8 +10,9 @@ export interface LimitsOptions {
   /** Requests a key may make at once after being idle. Default: `requestsPerMinute`. */
   burst?: number;
   /**
-   * Requests per minute of one visitor (a visitor token), counted before its
-   * chat key's: one visitor cannot spend a whole site's allowance. 0 turns it off. Default 30.
+   * Requests per minute of one visitor (a visitor token); its client address
+   * may make four times that for all its visitors together. Visitors never
+   * count against their site's chat key. 0 turns it off. Default 30.
    */
   visitorRequestsPerMinute?: number;
   /**
@@ -39,6 +40,8 @@ export interface ServerLimits {
   readonly rate: TokenBuckets | undefined;
   /** Per visitor token; undefined when off. */
   readonly visitorRate: TokenBuckets | undefined;
+  /** Per client address, for the requests of all its visitor tokens of one site together (4× `visitorRate`). */
+  readonly visitorAddressRate: TokenBuckets | undefined;
   /** Per client address, for requests made with a public chat key (opening sessions); undefined when off. */
   readonly sessionRate: TokenBuckets | undefined;
   readonly budget: TokenBudget;
@@ -58,6 +61,7 @@ export function createLimits(
         ? new TokenBuckets({ perMinute, ...(options.burst ? { burst: options.burst } : {}) })
         : undefined,
     visitorRate: buckets(options.visitorRequestsPerMinute ?? 30),
+    visitorAddressRate: buckets(4 * (options.visitorRequestsPerMinute ?? 30)),
     sessionRate: buckets(options.visitorSessionsPerMinute ?? 20),
     budget: new TokenBudget({
       ...(options.dailyTokens !== undefined ? { dailyTokens: options.dailyTokens } : {}),

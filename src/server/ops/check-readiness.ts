@@ -84,8 +84,9 @@ async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["mo
         else if (source.kind === "hf" && typeof record.metadata.localPath === "string") {
           path = record.metadata.localPath;
         }
-      } catch (error) {
-        problems.push(`${record.name}: ${messageOf(error)}`);
+      } catch {
+        // Public: the source itself (a path, an address) is for `alambique doctor`, not for whoever asks.
+        problems.push(`${record.name}: its source is not valid`);
         return;
       }
       if (path === undefined) return;

@@ -11,6 +11,12 @@ export interface VisitorSessionOptions {
    * a customer who comes back to the site next week finds the conversation.
    */
   resumeSeconds?: number;
+  /**
+   * Seconds a visitor lasts at most, from its first session, however often it
+   * is resumed: a token copied from a browser cannot be renewed for ever.
+   * Default 90 days.
+   */
+  maxAgeSeconds?: number;
 }
 
 export interface OpenedVisitorSession {
@@ -30,6 +36,7 @@ const signingKeyName = "visitor-tokens";
 export class VisitorSessions {
   readonly ttlSeconds: number;
   readonly resumeSeconds: number;
+  readonly maxAgeSeconds: number;
   readonly #store: Store;
   #signingKey: Promise<Buffer> | undefined;
 
@@ -37,13 +44,17 @@ export class VisitorSessions {
     this.#store = store;
     this.ttlSeconds = options.ttlSeconds ?? 3_600;
     this.resumeSeconds = options.resumeSeconds ?? 30 * 24 * 3_600;
+    this.maxAgeSeconds = options.maxAgeSeconds ?? 90 * 24 * 3_600;
   }
 
   /**
    * A token for one visitor of `agentId`, opened with the chat key `keyId`.
    * `resume`, a token this server issued earlier for the same key and agent
    * (expired less than `resumeSeconds` ago), keeps its visitor, and so the
-   * conversation; anything else in `resume` is ignored and a new visitor starts.
+   * conversation, up to `maxAgeSeconds` after that visitor's first session;
+   * anything else in `resume` is ignored and a new visitor starts. A token
+   * that was renewed stays valid until it expires (tokens are stateless):
+   * that is what the short `ttlSeconds` bounds.
    */
   async open(input: {
     tenantId: string;
@@ -55,6 +66,7 @@ export class VisitorSessions {
     const key = await this.#key();
     const now = nowSeconds();
     let visitorId: string | undefined;
+    let startedAt = now;
     if (input.resume !== undefined) {
       const earlier = readVisitorToken(key, input.resume, now);
       if (
@@ -62,9 +74,11 @@ export class VisitorSessions {
         earlier.claims.tenantId === input.tenantId &&
         earlier.claims.keyId === input.keyId &&
         earlier.claims.agentId === input.agentId &&
-        earlier.claims.expiresAt + this.resumeSeconds > now
+        earlier.claims.expiresAt + this.resumeSeconds > now &&
+        earlier.claims.startedAt + this.maxAgeSeconds > now
       ) {
         visitorId = earlier.claims.visitorId;
+        startedAt = earlier.claims.startedAt;
       }
     }
     const claims: VisitorClaims = {
@@ -73,8 +87,9 @@ export class VisitorSessions {
       agentId: input.agentId,
       visitorId: visitorId ?? newVisitorId(),
       origin: input.origin,
+      startedAt,
       issuedAt: now,
-      expiresAt: now + this.ttlSeconds,
+      expiresAt: Math.min(now + this.ttlSeconds, startedAt + this.maxAgeSeconds),
     };
     return { token: signVisitorToken(key, claims), claims, resumed: visitorId !== undefined };
   }

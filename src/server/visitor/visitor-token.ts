@@ -30,6 +30,8 @@ const claimsSchema = z.object({
   visitorId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
   /** The page's origin the session was opened from, when the browser sent one. */
   origin: z.string().max(512).nullable(),
+  /** When the visitor's first session opened, in seconds since the epoch: resuming keeps it (see `maxAgeSeconds`). */
+  startedAt: z.int().nonnegative(),
   /** Seconds since the epoch. */
   issuedAt: z.int().nonnegative(),
   expiresAt: z.int().nonnegative(),
@@ -65,6 +67,8 @@ export function readVisitorToken(signingKey: Buffer, token: string, nowSeconds: 
   const dot = token.lastIndexOf(".");
   if (dot < 0) return { ok: false, reason: "malformed" };
   const body = token.slice(0, dot);
+  // Exactly the 43 characters we write: Node's base64url decoding would also take other spellings of them.
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token.slice(dot + 1))) return { ok: false, reason: "malformed" };
   const given = Buffer.from(token.slice(dot + 1), "base64url");
   const expected = mac(signingKey, body);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

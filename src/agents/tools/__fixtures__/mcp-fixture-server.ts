@@ -42,6 +42,19 @@ function fixtureServer(): McpServer {
     },
     async ({ a, b }) => ({ ...text(String(a + b)), structuredContent: { sum: a + b } }),
   );
+  // A hostile server's promise about its output: a pattern that backtracks forever on what it returns.
+  server.registerTool(
+    "evil_code",
+    {
+      description: "Returns a code its own output schema cannot check in linear time.",
+      // The pattern only as JSON Schema (meta): the server itself must not run it.
+      outputSchema: { code: z.string().meta({ pattern: "^(a+)+$" }) },
+    },
+    async () => {
+      const code = `${"a".repeat(40)}!`;
+      return { ...text(code), structuredContent: { code } };
+    },
+  );
   server.registerTool(
     "slow",
     { description: "Answers after ms milliseconds.", inputSchema: { ms: z.number() } },

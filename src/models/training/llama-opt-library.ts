@@ -1,0 +1,402 @@
+/**
+ * FFI bindings (koffi) to llama.cpp's training API in the `libllama` that
+ * node-llama-cpp ships prebuilt: `llama_opt_init` / `llama_opt_epoch` (ggml-opt,
+ * AdamW) and just enough around them to load a model, decode once and save.
+ *
+ * Load this module only in the training child process: any GGML_ASSERT in
+ * native code aborts the whole process, and `llama_opt_epoch` cannot be
+ * interrupted (a cancel is a kill).
+ *
+ * The struct layouts are those of node-llama-cpp 3.22.1's llama.cpp (checked
+ * with gcc `offsetof` against the bundled `include/llama.h`): package.json pins
+ * node-llama-cpp exactly, and `openLlamaOptLibrary` checks sizes and known
+ * defaults before anything else runs, throwing TrainingError(engine_mismatch).
+ */
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import koffi from "koffi";
+import { TrainingError } from "../../spec/students.js";
+
+export const GGML_TYPE_F32 = 0;
+export const GGML_TYPE_I32 = 26;
+
+/** The node-llama-cpp release these layouts were written for. */
+export const EXPECTED_NODE_LLAMA_CPP = "3.22.1";
+
+const ModelParams = koffi.struct("alq_llama_model_params", {
+  devices: "void *",
+  tensor_buft_overrides: "void *",
+  n_gpu_layers: "int32",
+  split_mode: "int32",
+  load_mode: "int32",
+  lazy_mode: "int32",
+  main_gpu: "int32",
+  tensor_split: "void *",
+  progress_callback: "void *",
+  progress_callback_user_data: "void *",
+  kv_overrides: "void *",
+  vocab_only: "bool",
+  check_tensors: "bool",
+  use_extra_bufts: "bool",
+  no_host: "bool",
+  no_alloc: "bool",
+  load_mtp: "bool",
+});
+const ContextParams = koffi.struct("alq_llama_context_params", {
+  n_ctx: "uint32",
+  n_batch: "uint32",
+  n_ubatch: "uint32",
+  n_seq_max: "uint32",
+  n_rs_seq: "uint32",
+  n_outputs_max: "uint32",
+  n_outputs_max_per_seq: "uint32",
+  n_threads: "int32",
+  n_threads_batch: "int32",
+  ctx_type: "int32",
+  rope_scaling_type: "int32",
+  pooling_type: "int32",
+  attention_type: "int32",
+  flash_attn_type: "int32",
+  rope_freq_base: "float",
+  rope_freq_scale: "float",
+  yarn_ext_factor: "float",
+  yarn_attn_factor: "float",
+  yarn_beta_fast: "float",
+  yarn_beta_slow: "float",
+  yarn_orig_ctx: "uint32",
+  defrag_thold: "float",
+  cb_eval: "void *",
+  cb_eval_user_data: "void *",
+  type_k: "int32",
+  type_v: "int32",
+  abort_callback: "void *",
+  abort_callback_data: "void *",
+  embeddings: "bool",
+  offload_kqv: "bool",
+  no_perf: "bool",
+  op_offload: "bool",
+  swa_full: "bool",
+  kv_unified: "bool",
+  samplers: "void *",
+  n_samplers: "size_t",
+  ctx_other: "void *",
+});
+const OptParams = koffi.struct("alq_llama_opt_params", {
+  n_ctx_train: "uint32",
+  param_filter: "void *",
+  param_filter_ud: "void *",
+  get_opt_pars: "void *",
+  get_opt_pars_ud: "void *",
+  optimizer_type: "int32",
+});
+const OptimizerParams = koffi.struct("alq_ggml_opt_optimizer_params", {
+  adamw: koffi.struct({ alpha: "float", beta1: "float", beta2: "float", eps: "float", wd: "float" }),
+  sgd: koffi.struct({ alpha: "float", wd: "float" }),
+});
+const Batch = koffi.struct("alq_llama_batch", {
+  n_tokens: "int32",
+  token: "void *",
+  embd: "void *",
+  pos: "void *",
+  n_seq_id: "void *",
+  seq_id: "void *",
+  logits: "void *",
+});
+const LogCallback = koffi.proto("void alq_ggml_log_callback(int level, const char *text, void *user_data)");
+
+/** Sizes in bytes on x86-64 / arm64 (LP64), from the C compiler. */
+const EXPECTED_SIZES: [ReturnType<typeof koffi.struct>, string, number][] = [
+  [ModelParams, "llama_model_params", 80],
+  [ContextParams, "llama_context_params", 160],
+  [OptParams, "llama_opt_params", 48],
+  [OptimizerParams, "ggml_opt_optimizer_params", 28],
+  [Batch, "llama_batch", 56],
+];
+
+/** Where node-llama-cpp keeps its prebuilt CPU binaries for this platform. */
+export function llamaBinaryDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = `@node-llama-cpp/${process.platform}-${process.arch}`;
+  let dir: string;
+  try {
+    // Its entry point is dist/index.js; the binaries are in bins/ beside dist/.
+    dir = dirname(dirname(require.resolve(pkg)));
+  } catch (error) {
+    throw new TrainingError(
+      "engine_mismatch",
+      `node-llama-cpp has no prebuilt binaries for ${process.platform}-${process.arch}`,
+      {
+        hint: "The built-in trainer runs on the platforms node-llama-cpp ships prebuilt CPU binaries for (linux-x64, linux-arm64, macOS); use the trainer sidecar (--engine command) elsewhere.",
+        cause: error,
+      },
+    );
+  }
+  return join(dir, "bins", `${process.platform}-${process.arch}`);
+}
+
+function findLibrary(dir: string, stem: string): string {
+  const name = readdirSync(dir).find((file) =>
+    new RegExp(`^lib${stem}(\\.v[\\d.]+)?\\.(so|dylib)$`).test(file),
+  );
+  if (name === undefined) {
+    throw new TrainingError("engine_mismatch", `no lib${stem} in ${dir}`, {
+      hint: `Reinstall node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP} (npm ci).`,
+    });
+  }
+  return join(dir, name);
+}
+
+/** An epoch's result: mean next-token loss (nats) over `batches` windows. */
+export interface OptResult {
+  loss: number;
+  batches: number;
+}
+
+/** The opened library: the calls the trainer makes, typed. Pointers are opaque. */
+export type LlamaOptLibrary = ReturnType<typeof openLlamaOptLibrary>;
+
+/**
+ * Loads libllama (its RUNPATH finds libggml), checks the struct layouts and
+ * defaults, loads the CPU backends from the binary folder (plain
+ * `ggml_backend_load_all` would look beside the node executable) and starts the
+ * backend. Logs below warnings are dropped. Throws TrainingError(engine_mismatch).
+ */
+export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
+  for (const [type, name, size] of EXPECTED_SIZES) {
+    if (koffi.sizeof(type) !== size) {
+      throw new TrainingError(
+        "engine_mismatch",
+        `${name} is ${koffi.sizeof(type)} bytes here, expected ${size}`,
+        {
+          hint: `The built-in trainer needs node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP} on a 64-bit platform.`,
+        },
+      );
+    }
+  }
+  const base = koffi.load(findLibrary(binDir, "ggml-base"));
+  const ggml = koffi.load(findLibrary(binDir, "ggml"));
+  const llama = koffi.load(findLibrary(binDir, "llama"));
+  const fn = {
+    loadAllFromPath: ggml.func("void ggml_backend_load_all_from_path(const char *dir)"),
+    regCount: ggml.func("size_t ggml_backend_reg_count()"),
+    regGet: ggml.func("void *ggml_backend_reg_get(size_t i)"),
+    regName: base.func("const char *ggml_backend_reg_name(void *reg)"),
+    getData: base.func("void *ggml_get_data(void *tensor)"),
+    datasetInit: base.func(
+      "void *ggml_opt_dataset_init(int type_data, int type_label, int64_t ne_datapoint, int64_t ne_label, int64_t ndata, int64_t ndata_shard)",
+    ),
+    datasetFree: base.func("void ggml_opt_dataset_free(void *ds)"),
+    datasetData: base.func("void *ggml_opt_dataset_data(void *ds)"),
+    datasetLabels: base.func("void *ggml_opt_dataset_labels(void *ds)"),
+    resultInit: base.func("void *ggml_opt_result_init()"),
+    resultFree: base.func("void ggml_opt_result_free(void *r)"),
+    resultLoss: base.func("void ggml_opt_result_loss(void *r, _Out_ double *loss, _Out_ double *unc)"),
+    resultNdata: base.func("void ggml_opt_result_ndata(void *r, _Out_ int64_t *ndata)"),
+    defaultOptimizerParams: base.func(
+      "alq_ggml_opt_optimizer_params ggml_opt_get_default_optimizer_params(void *ud)",
+    ),
+    backendInit: llama.func("void llama_backend_init()"),
+    logSet: llama.func("void llama_log_set(void *cb, void *ud)"),
+    modelDefaultParams: llama.func("alq_llama_model_params llama_model_default_params()"),
+    contextDefaultParams: llama.func("alq_llama_context_params llama_context_default_params()"),
+    modelLoad: llama.func(
+      "void *llama_model_load_from_file(const char *path, alq_llama_model_params params)",
+    ),
+    modelFree: llama.func("void llama_model_free(void *model)"),
+    modelNParams: llama.func("uint64_t llama_model_n_params(void *model)"),
+    initFromModel: llama.func("void *llama_init_from_model(void *model, alq_llama_context_params params)"),
+    free: llama.func("void llama_free(void *ctx)"),
+    nCtx: llama.func("uint32_t llama_n_ctx(void *ctx)"),
+    getVocab: llama.func("void *llama_model_get_vocab(void *model)"),
+    vocabBos: llama.func("int32_t llama_vocab_bos(void *vocab)"),
+    vocabEos: llama.func("int32_t llama_vocab_eos(void *vocab)"),
+    batchInit: llama.func(
+      "alq_llama_batch llama_batch_init(int32_t n_tokens, int32_t embd, int32_t n_seq_max)",
+    ),
+    batchFree: llama.func("void llama_batch_free(alq_llama_batch batch)"),
+    decode: llama.func("int32_t llama_decode(void *ctx, alq_llama_batch batch)"),
+    getMemory: llama.func("void *llama_get_memory(void *ctx)"),
+    memoryClear: llama.func("void llama_memory_clear(void *mem, bool data)"),
+    optInit: llama.func("void llama_opt_init(void *ctx, void *model, alq_llama_opt_params p)"),
+    optEpoch: llama.func(
+      "void llama_opt_epoch(void *ctx, void *dataset, void *result_train, void *result_eval, int64_t idata_split, void *cb_train, void *cb_eval)",
+    ),
+    saveToFile: llama.func("void llama_model_save_to_file(void *model, const char *path)"),
+  };
+  const paramFilterAll = llama.symbol("llama_opt_param_filter_all", "void");
+  const constantOptimizerParams = base.symbol("ggml_opt_get_constant_optimizer_params", "void");
+
+  checkDefaults(fn.contextDefaultParams(), fn.defaultOptimizerParams(null));
+
+  // Keep warnings and errors (ggml_log_level 3 and 4), drop info, debug and continuation lines.
+  const log = koffi.register((level: number, text: string) => {
+    if (level === 3 || level === 4) process.stderr.write(`[llama.cpp] ${text}`);
+  }, koffi.pointer(LogCallback));
+  fn.logSet(log, null);
+  fn.loadAllFromPath(binDir);
+  fn.backendInit();
+
+  const backends = (): string[] => {
+    const names: string[] = [];
+    for (let i = 0; i < Number(fn.regCount()); i++) names.push(fn.regName(fn.regGet(i)));
+    return names;
+  };
+
+  /** Loads the weights into writable CPU buffers (no mmap, no repacking), as llama.cpp's finetune does. */
+  const loadModel = (path: string): unknown => {
+    const params = fn.modelDefaultParams();
+    params.load_mode = 0;
+    params.n_gpu_layers = 0;
+    params.use_extra_bufts = false;
+    const model = fn.modelLoad(path, params);
+    if (!model) throw new TrainingError("engine_failed", `llama.cpp could not load ${path} for training`);
+    return model;
+  };
+
+  /** F32 KV cache (OUT_PROD has no F16 backward) and no flash attention (no backward pass). */
+  const newContext = (model: unknown, nCtx: number, threads: number): unknown => {
+    const params = fn.contextDefaultParams();
+    params.n_ctx = nCtx;
+    params.n_batch = nCtx;
+    params.n_ubatch = nCtx;
+    params.n_threads = threads;
+    params.n_threads_batch = threads;
+    params.flash_attn_type = 0;
+    params.type_k = GGML_TYPE_F32;
+    params.type_v = GGML_TYPE_F32;
+    params.no_perf = true;
+    const ctx = fn.initFromModel(model, params);
+    if (!ctx) throw new TrainingError("engine_failed", "llama.cpp could not create a training context");
+    return ctx;
+  };
+
+  /**
+   * One decode of two tokens. Besides warming up, it is what sets the CPU
+   * backend's thread count: the training path never does, and without it
+   * training runs on 4 threads whatever was asked (measured, FACTS.md).
+   */
+  const warmUp = (ctx: unknown, model: unknown): void => {
+    const vocab = fn.getVocab(model);
+    const tokens = [fn.vocabBos(vocab), fn.vocabEos(vocab)];
+    const batch = fn.batchInit(tokens.length, 0, 1);
+    try {
+      batch.n_tokens = tokens.length;
+      koffi.encode(batch.token, "int32", tokens, tokens.length);
+      koffi.encode(batch.pos, "int32", [0, 1], 2);
+      koffi.encode(batch.n_seq_id, "int32", [1, 1], 2);
+      for (let i = 0; i < tokens.length; i++)
+        koffi.encode(koffi.decode(batch.seq_id, i * 8, "void *"), "int32", 0);
+      koffi.encode(batch.logits, "int8", [0, 1], 2);
+      const rc = fn.decode(ctx, batch);
+      if (rc !== 0) throw new TrainingError("engine_failed", `llama_decode failed (${rc}) while warming up`);
+    } finally {
+      fn.batchFree(batch);
+      fn.memoryClear(fn.getMemory(ctx), true);
+    }
+  };
+
+  /**
+   * Optimizer state for every F32 tensor (`llama_opt_param_filter_all`),
+   * AdamW with a constant learning rate read from native memory, which
+   * `setLearningRate` rewrites between epochs.
+   */
+  const initOptimizer = (ctx: unknown, model: unknown, learningRate: number) => {
+    const memory = koffi.alloc(OptimizerParams, 1);
+    const write = (lr: number) => {
+      const params = fn.defaultOptimizerParams(null);
+      params.adamw.alpha = lr;
+      params.sgd.alpha = lr;
+      koffi.encode(memory, OptimizerParams, params);
+    };
+    write(learningRate);
+    fn.optInit(ctx, model, {
+      n_ctx_train: 0,
+      param_filter: paramFilterAll,
+      param_filter_ud: null,
+      get_opt_pars: constantOptimizerParams,
+      get_opt_pars_ud: memory,
+      optimizer_type: 0,
+    });
+    return { setLearningRate: write };
+  };
+
+  /**
+   * Copies `windows` (each `nCtx + 1` tokens: inputs, and the labels shifted by
+   * one) into a new ggml-opt dataset. The caller frees it with `datasetFree`.
+   */
+  const newDataset = (windows: Int32Array, nCtx: number): unknown => {
+    const count = windows.length / (nCtx + 1);
+    const ds = fn.datasetInit(GGML_TYPE_I32, GGML_TYPE_I32, nCtx, nCtx, count, 1);
+    const data = new Int32Array(koffi.view(fn.getData(fn.datasetData(ds)), count * nCtx * 4));
+    const labels = new Int32Array(koffi.view(fn.getData(fn.datasetLabels(ds)), count * nCtx * 4));
+    for (let i = 0; i < count; i++) {
+      const start = i * (nCtx + 1);
+      data.set(windows.subarray(start, start + nCtx), i * nCtx);
+      labels.set(windows.subarray(start + 1, start + nCtx + 1), i * nCtx);
+    }
+    return ds;
+  };
+
+  const readResult = (result: unknown): OptResult => {
+    const loss = [0];
+    const uncertainty = [0];
+    const batches = [0n];
+    fn.resultLoss(result, loss, uncertainty); // needs a non-null uncertainty pointer
+    fn.resultNdata(result, batches);
+    return { loss: loss[0] ?? Number.NaN, batches: Number(batches[0]) };
+  };
+
+  /** Trains on every window of `train` (when given), then evaluates every window of `evaluate`. */
+  const epoch = (
+    ctx: unknown,
+    dataset: unknown,
+    trainWindows: number,
+  ): { train: OptResult; evaluate: OptResult } => {
+    const train = fn.resultInit();
+    const evaluate = fn.resultInit();
+    try {
+      fn.optEpoch(ctx, dataset, train, evaluate, trainWindows, null, null);
+      return { train: readResult(train), evaluate: readResult(evaluate) };
+    } finally {
+      fn.resultFree(train);
+      fn.resultFree(evaluate);
+    }
+  };
+
+  return {
+    backends,
+    loadModel,
+    newContext,
+    warmUp,
+    initOptimizer,
+    newDataset,
+    epoch,
+    nCtx: (ctx: unknown): number => fn.nCtx(ctx),
+    parameterCount: (model: unknown): number => Number(fn.modelNParams(model)),
+    freeDataset: (ds: unknown): void => fn.datasetFree(ds),
+    save: (model: unknown, path: string): void => fn.saveToFile(model, path),
+    free: (ctx: unknown, model: unknown): void => {
+      fn.free(ctx);
+      fn.modelFree(model);
+    },
+  };
+}
+
+/** Known defaults of this build: a different value means the layout moved under us. */
+function checkDefaults(context: Record<string, number>, optimizer: { adamw: Record<string, number> }): void {
+  const expected: [string, number, number][] = [
+    ["llama_context_params.n_ctx", context.n_ctx ?? Number.NaN, 512],
+    ["llama_context_params.n_batch", context.n_batch ?? Number.NaN, 2048],
+    ["llama_context_params.n_ubatch", context.n_ubatch ?? Number.NaN, 512],
+    ["llama_context_params.n_seq_max", context.n_seq_max ?? Number.NaN, 1],
+    ["ggml_opt_optimizer_params.adamw.beta1", optimizer.adamw.beta1 ?? Number.NaN, 0.9],
+  ];
+  for (const [name, actual, want] of expected) {
+    if (Math.abs(actual - want) > 1e-6) {
+      throw new TrainingError("engine_mismatch", `${name} defaults to ${actual} here, expected ${want}`, {
+        hint: `The built-in trainer was written for node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP}; install exactly that version.`,
+      });
+    }
+  }
+}
