@@ -10,7 +10,6 @@ import { exportDataset } from "../../distill/formats/export-dataset.js";
 import { importDataset } from "../../distill/formats/import-dataset.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import type { Split, SynthRow } from "../../spec/distill.js";
-import { NotFoundError, UsageError } from "../../spec/errors.js";
 import type { Dataset, Store } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
