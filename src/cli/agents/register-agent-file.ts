@@ -1,6 +1,5 @@
 import { dirname } from "node:path";
-import type { LoadedAgent } from "../../agents/index.js";
-import { type LoadedAgentFile, loadAgentFile } from "../../agents/load-agent-file.js";
+import { type LoadedAgent, type LoadedAgentFile, loadAgentFile } from "../../agents/index.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import type { JsonValue } from "../../spec/json.js";
 import { defaultTenant } from "../../store/default-tenant.js";

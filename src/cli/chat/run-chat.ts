@@ -1,6 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { AgentRuntime } from "../../agents/agent-runtime.js";
-import { pick } from "../../agents/localized.js";
+import { AgentRuntime, pick } from "../../agents/index.js";
 import { ModelRegistry } from "../../models/model-registry.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AgentRuntime } from "../../agents/agent-runtime.js";
-import { loadAgentFile } from "../../agents/load-agent-file.js";
+import { AgentRuntime, loadAgentFile } from "../../agents/index.js";
 import { ModelRegistry } from "../../models/model-registry.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { AgentRuntime } from "../../agents/agent-runtime.js";
+import { AgentRuntime } from "../../agents/index.js";
 import { ModelRegistry } from "../../models/model-registry.js";
 import { ensureAdminKey } from "../../server/auth/bootstrap-admin-key.js";
 import { createServer } from "../../server/create-server.js";

@@ -5,10 +5,13 @@
  * called); MCP servers are asked for their tool lists and closed again. A
  * server that cannot be reached is left out and reported to `onWarning`.
  */
-import type { LoadedAgent } from "../../agents/index.js";
-import { buildAgentTools } from "../../agents/tools/build-agent-tools.js";
-import { McpConnections } from "../../agents/tools/mcp-connections.js";
-import { envSecrets, nothingConfirmed } from "../../agents/tools/tool-context.js";
+import {
+  buildAgentTools,
+  envSecrets,
+  type LoadedAgent,
+  McpConnections,
+  nothingConfirmed,
+} from "../../agents/index.js";
 import { createRetriever } from "../../knowledge/create-retriever.js";
 import type { Store } from "../../spec/store.js";
 import type { OpenAiTool } from "../formats/openai-chat-format.js";

@@ -13,9 +13,7 @@
  * Throws AlambiqueError `conversation_unusable` (not retryable: the engine
  * drops the row) when the conversation is gone or has no answer to learn from.
  */
-import { assemblePrompt } from "../../agents/assemble-prompt.js";
-import { createCitationNumbering } from "../../agents/tools/citation-numbering.js";
-import { toModelOutput } from "../../agents/tools/tool-result.js";
+import { assemblePrompt, createCitationNumbering, toModelOutput } from "../../agents/index.js";
 import { detectLanguage } from "../../safety/detect-language.js";
 import { redactPii } from "../../safety/redact-pii.js";
 import type { SynthRow, SynthTask, TrainingMessage } from "../../spec/distill.js";

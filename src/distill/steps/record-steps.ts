@@ -7,7 +7,7 @@
  * answer.
  */
 import type { ModelMessage } from "ai";
-import { toModelOutput } from "../../agents/tools/tool-result.js";
+import { toModelOutput } from "../../agents/index.js";
 import type { TrainingMessage } from "../../spec/distill.js";
 
 interface Call {

@@ -15,18 +15,22 @@
  */
 import { generateText, type ModelMessage, Output, stepCountIs, type ToolSet } from "ai";
 import { z } from "zod";
-import { assemblePrompt, citedIds } from "../../agents/assemble-prompt.js";
-import { isAffirmative } from "../../agents/tools/affirmative-reply.js";
-import { buildAgentTools } from "../../agents/tools/build-agent-tools.js";
-import { type CitationNumbering, createCitationNumbering } from "../../agents/tools/citation-numbering.js";
 import {
+  assemblePrompt,
+  buildAgentTools,
+  type CitationNumbering,
+  citedIds,
   collectPendingConfirmations,
+  createCitationNumbering,
   createConfirmationGate,
+  envSecrets,
+  isAffirmative,
+  McpConnections,
+  nothingConfirmed,
   type PendingConfirmation,
+  promptBudgetTokens,
   runConfirmedCalls,
-} from "../../agents/tools/confirmation.js";
-import { McpConnections } from "../../agents/tools/mcp-connections.js";
-import { envSecrets, nothingConfirmed } from "../../agents/tools/tool-context.js";
+} from "../../agents/index.js";
 import type { TrainingMessage } from "../../spec/distill.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
@@ -35,9 +39,6 @@ import type { SynthContext } from "../pipeline/synth-step.js";
 import { describeError, describeIssues, generateStructured } from "./generate-structured.js";
 import { recordModelMessages, recordSteps } from "./record-steps.js";
 import type { StepOptions } from "./step-options.js";
-
-/** Tokens of the prompt the runtime budgets for a model of unknown context (4096 − its 512 answer tokens). */
-const PROMPT_BUDGET_TOKENS = 3584;
 
 const replyInstruction =
   '\n\nWhen you have your answer, reply with JSON only: {"reply": "what you say to the customer, citing the documents you used like [S1]", "cited": ["S1"]}. To use a tool, call it instead.';
@@ -53,6 +54,8 @@ export interface TeacherAgentOptions {
   tools: boolean;
   /** Names this synthetic customer in tool calls (`ToolContext.externalUserId`). */
   customerId: string;
+  /** Whether a customer's message says yes to the calls proposed last turn, as the runtime's turn judges it. Default `isAffirmative`. */
+  accept?: (message: string) => boolean;
   options: StepOptions;
 }
 
@@ -92,13 +95,13 @@ export class TeacherAgent {
       hits: found,
       history: this.history,
       message,
-      budgetTokens: PROMPT_BUDGET_TOKENS,
+      budgetTokens: promptBudgetTokens(),
       now: settings.now,
     });
     this.recorded.push({ role: "user", content: message });
     const tools = settings.tools ? await this.tools(message) : {};
     const messages: ModelMessage[] = [...prompt.messages];
-    if (settings.tools && this.pending.length > 0 && isAffirmative(message)) {
+    if (settings.tools && this.pending.length > 0 && (settings.accept ?? isAffirmative)(message)) {
       const confirmed = await runConfirmedCalls(tools, this.pending, {
         abortSignal: ctx.signal,
         idPrefix: `confirmed-${turn}`,
@@ -190,7 +193,7 @@ export class TeacherAgent {
       hits,
       history: [],
       message: "",
-      budgetTokens: PROMPT_BUDGET_TOKENS,
+      budgetTokens: promptBudgetTokens(),
       now: this.settings.now,
     }).system;
   }
@@ -216,7 +219,12 @@ export class TeacherAgent {
         dryRun: true,
         confirmed:
           this.pending.length > 0
-            ? createConfirmationGate({ pending: this.pending, customerReply: message, now: settings.now })
+            ? createConfirmationGate({
+                pending: this.pending,
+                customerReply: message,
+                now: settings.now,
+                ...(settings.accept ? { accept: settings.accept } : {}),
+              })
             : nothingConfirmed,
         cite: this.numbering,
       },

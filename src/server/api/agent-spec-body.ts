@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkAgentTools } from "../../agents/tools/check-agent-tools.js";
+import { checkAgentTools } from "../../agents/index.js";
 import { parseYamlText } from "../../config/read-yaml-file.js";
 import { type AgentSpec, agentSpecSchema } from "../../spec/agent.js";
 import { ConfigError, ValidationError } from "../../spec/errors.js";

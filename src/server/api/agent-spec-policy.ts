@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { isPublicAddress } from "../../agents/tools/public-network.js";
+import { isPublicAddress } from "../../agents/index.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import { RequestError } from "../request-error.js";
 

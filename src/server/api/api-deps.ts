@@ -1,5 +1,4 @@
-import type { AgentRuntime } from "../../agents/agent-runtime.js";
-import type { ConversationDesk } from "../../agents/conversation-desk.js";
+import type { AgentRuntime, ConversationDesk } from "../../agents/index.js";
 import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { phrases, pick } from "../../agents/localized.js";
+import { phrases, pick } from "../../agents/index.js";
 import { sourceDisplayName } from "../../safety/source-display-name.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import { NotFoundError } from "../../spec/errors.js";

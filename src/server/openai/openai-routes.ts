@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AgentRuntime } from "../../agents/agent-runtime.js";
+import type { AgentRuntime } from "../../agents/index.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { InflightRequests } from "../inflight-requests.js";
