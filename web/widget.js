@@ -158,10 +158,11 @@
   let opening = null;
 
   async function openSession() {
+    const earlier = stored.get();
     const response = await fetch(`${base}/api/visitor-sessions`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ agent, language: pageLang, ...(stored.get() ? { resume: stored.get() } : {}) }),
+      body: JSON.stringify({ agent, language: pageLang, ...(earlier ? { resume: earlier } : {}) }),
     });
     const body = await response.json().catch(() => null);
     if (!response.ok || !body) throw new Error(body?.error?.message || `HTTP ${response.status}`);

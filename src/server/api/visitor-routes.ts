@@ -7,7 +7,7 @@ import type { Message } from "../../spec/store.js";
 import { invalidVisitorToken } from "../auth/auth-errors.js";
 import { visitorExternalUserId } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
-import { visitorMayUse } from "../visitor/visitor-may-use.js";
+import { requestOrigin, visitorMayUse } from "../visitor/visitor-may-use.js";
 import type { ApiDeps } from "./api-deps.js";
 import { isoTime } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
@@ -86,7 +86,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
       async handler({ auth, body, request }) {
         const record = await findAgent(store, auth.tenantId, body.agent);
         const spec = agentSpecSchema.parse(record.spec);
-        const origin = typeof request.headers.origin === "string" ? request.headers.origin : null;
+        const origin = requestOrigin(request.headers);
         // An agent not on the web is as absent to a public key as one that does not exist.
         if (!spec.widget.enabled)
           throw new NotFoundError("agent", body.agent, "GET /api/agents lists this tenant's agents");
@@ -147,7 +147,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
           );
         }
         const agent = await store.agents.get(auth.tenantId, visitor.agentId);
-        const origin = typeof request.headers.origin === "string" ? request.headers.origin : null;
+        const origin = requestOrigin(request.headers);
         if (!agent || !visitorMayUse(agentSpecSchema.parse(agent.spec), origin)) throw invalidVisitorToken();
         const conversation = await store.conversations.findOpen(
           auth.tenantId,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../spec/store.js";
 import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
+import { requestOrigin } from "../visitor/visitor-may-use.js";
 import type { VisitorSessions } from "../visitor/visitor-sessions.js";
 import { isVisitorToken } from "../visitor/visitor-token.js";
 import { insufficientScope, invalidApiKey, invalidVisitorToken } from "./auth-errors.js";
@@ -36,10 +37,7 @@ export function installAuth(
   const { store, visitors } = options;
   if (!store) throw new Error("installAuth: a store is required unless auth is disabled");
 
-  const authenticate = async (
-    secret: string,
-    origin: string | undefined,
-  ): Promise<RequestAuth | undefined> => {
+  const authenticate = async (secret: string, origin: string | null): Promise<RequestAuth | undefined> => {
     if (isVisitorToken(secret)) {
       const visitor = await visitors?.verify(secret);
       if (!visitor || (visitor.origin !== null && visitor.origin !== origin)) return undefined;
@@ -54,7 +52,8 @@ export function installAuth(
     const access: RouteAccess = request.routeOptions.config.access ?? "admin";
     if (access === "public") return;
     const secret = readApiKey(request.headers);
-    const auth = secret === undefined ? undefined : await authenticate(secret, request.headers.origin);
+    const auth =
+      secret === undefined ? undefined : await authenticate(secret, requestOrigin(request.headers));
     if (!auth) {
       // RFC 6750: a 401 names the scheme it wants.
       reply.header("www-authenticate", 'Bearer realm="alambique"');

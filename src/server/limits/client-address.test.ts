@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress } from "./rate-limit-plugin.js";
+import { clientAddress } from "./client-address.js";
 
 describe("clientAddress", () => {
   it("keeps IPv4 whole, unwraps IPv4-mapped IPv6, and counts IPv6 by its /64", () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { isAdmin, type RequestAuth } from "../auth/request-auth.js";
+import { clientAddress } from "./client-address.js";
 import { rateLimitExceeded } from "./limit-errors.js";
 import type { ServerLimits } from "./server-limits.js";
 import type { TokenBuckets } from "./token-buckets.js";
@@ -83,23 +84,6 @@ export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPl
   });
 }
 (rateLimitPlugin as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
-
-/** An address as rate limits count it: IPv4 whole, IPv6 by its /64 (a host is usually given a whole /64). */
-export function clientAddress(ip: string): string {
-  if (!ip.includes(":")) return ip;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  const [head = "", tail = ""] = ip.toLowerCase().split("::");
-  const front = head === "" ? [] : head.split(":");
-  const back = tail === "" ? [] : tail.split(":");
-  const groups = ip.includes("::")
-    ? [...front, ...Array(8 - front.length - back.length).fill("0"), ...back]
-    : front;
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, ""))
-    .join(":")}::/64`;
-}
 
 /** A `chat` key (a widget's, public by design) rather than an admin key or a visitor token. */
 function isPublicKey(auth: RequestAuth): boolean {

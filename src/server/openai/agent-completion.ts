@@ -8,7 +8,7 @@ import { externalUserIdFor } from "../auth/request-auth.js";
 import { admitGeneration } from "../limits/admit-generation.js";
 import { AGENT_TURN_RESERVE, estimateTokens } from "../limits/reserve-estimate.js";
 import { RequestError } from "../request-error.js";
-import { visitorMayUse } from "../visitor/visitor-may-use.js";
+import { requestOrigin, visitorMayUse } from "../visitor/visitor-may-use.js";
 import { agentExtension } from "./alambique-extension.js";
 import { createChatChunkMapper } from "./chat-chunk-mapper.js";
 import type { ChatCompletionRequest } from "./chat-completion-request.js";
@@ -74,12 +74,7 @@ export function agentCompletions(
     const agent = await findAgent(options, tenantId, body.model);
     if (visitor && visitor.agentId !== agent.id) throw visitorModelRefused(body.model);
     // The agent's widget settings now, not when the session opened: turned off or narrowed, they apply at once.
-    if (
-      visitor &&
-      !visitorMayUse(agent.spec, typeof request.headers.origin === "string" ? request.headers.origin : null)
-    ) {
-      throw invalidVisitorToken();
-    }
+    if (visitor && !visitorMayUse(agent.spec, requestOrigin(request.headers))) throw invalidVisitorToken();
     const externalUserId = request.auth ? externalUserIdFor(request.auth, user) : (user ?? "");
 
     const stream = body.stream === true;

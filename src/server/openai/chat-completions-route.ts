@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { admitGeneration } from "../limits/admit-generation.js";
-import { DEFAULT_COMPLETION_RESERVE } from "../limits/reserve-estimate.js";
+import { DEFAULT_COMPLETION_RESERVE, estimateTokens } from "../limits/reserve-estimate.js";
 import type { OpenStreams } from "../ops/open-streams.js";
 import { parseBody } from "../parse-body.js";
 import { agentCompletions, isAgentModel, visitorModelRefused } from "./agent-completion.js";
@@ -187,7 +187,7 @@ async function pipeChatStream(
 function estimatedUsage(body: ChatCompletionRequest, streamedChars: number): OpenAIUsage {
   let promptChars = 0;
   for (const message of body.messages) promptChars += JSON.stringify(message.content ?? "").length;
-  const prompt = Math.ceil(promptChars / 4);
-  const completion = Math.ceil(streamedChars / 4);
+  const prompt = estimateTokens(promptChars);
+  const completion = estimateTokens(streamedChars);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

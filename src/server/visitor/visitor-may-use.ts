@@ -1,4 +1,10 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { AgentSpec } from "../../spec/agent.js";
+
+/** The page a browser request comes from (its Origin header), or null when none was sent. */
+export function requestOrigin(headers: IncomingHttpHeaders): string | null {
+  return typeof headers.origin === "string" ? headers.origin : null;
+}
 
 /**
  * Whether visitors from a page on `origin` may talk to an agent with this spec
