@@ -1,3 +1,4 @@
+import { MAX_PATTERN_LENGTH } from "../../json-schema/safe-pattern.js";
 import {
   ALL,
   type CharRanges,
@@ -66,8 +67,6 @@ export function patternGbnf(pattern: string): PatternGbnf {
 
 export type PatternGbnf = { ok: true; gbnf: string } | { ok: false; reason: string };
 
-/** The longest pattern compiled (characters). */
-export const MAX_PATTERN_LENGTH = 1000;
 /** The most atoms a pattern may expand to once its counted repetitions are written out. */
 export const MAX_EXPANSION = 1000;
 /**
