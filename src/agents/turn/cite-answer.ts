@@ -3,6 +3,7 @@ import type { JsonValue } from "../../spec/json.js";
 import { type Citation, citedIds } from "../assemble-prompt.js";
 import { phrases, pick } from "../localized.js";
 import { canonicalJson } from "../tools/canonical-json.js";
+import type { CitationNumbering } from "../tools/citation-numbering.js";
 import { collectPendingConfirmations, type PendingConfirmation } from "../tools/confirmation.js";
 import type { GeneratedAnswer } from "./generate-answer.js";
 import type { ModelCall } from "./prepare-model-call.js";
@@ -65,4 +66,33 @@ export function citeAnswer(input: {
 
 function key(name: string, input: JsonValue | unknown): string {
   return `${name}\u0000${canonicalJson(input as JsonValue)}`;
+}
+
+export type CheckedCitations = { ok: true; text: string; chunkIds: string[] } | { ok: false; detail: string };
+
+/**
+ * Step 7 for a structured answer (see generate-structured-answer.ts): every
+ * id it cites, in its text or in `cited`, must be a passage it was shown,
+ * or the answer is not grounded. Ids listed in `cited` but missing from the
+ * text are appended to it, so the text names every source it used.
+ */
+export function checkCitations(
+  answer: { reply: string; cited: string[] },
+  numbering: Pick<CitationNumbering, "cited">,
+): CheckedCitations {
+  const allowed = new Map(numbering.cited().map((c) => [c.id, c.chunkId]));
+  const inText = citedIds(answer.reply);
+  const cited = [...new Set([...inText, ...answer.cited])];
+  const unknown = cited.filter((id) => !allowed.has(id));
+  if (unknown.length > 0)
+    return {
+      ok: false,
+      detail: `the answer cites ${unknown.join(", ")}, which ${unknown.length === 1 ? "is" : "are"} not among the retrieved passages (${[...allowed.keys()].join(", ") || "none"})`,
+    };
+  const missing = answer.cited.filter((id) => !inText.includes(id));
+  return {
+    ok: true,
+    text: missing.length > 0 ? `${answer.reply} [${missing.join(", ")}]` : answer.reply,
+    chunkIds: cited.map((id) => allowed.get(id)!),
+  };
 }

@@ -15,6 +15,8 @@ export interface ModelCall {
   numbering: CitationNumbering;
   /** Calls the customer said yes to, run before the model: recorded with this turn's tool calls. */
   confirmedCalls: { name: string; input: JsonValue; output: unknown }[];
+  /** The same calls as the model is shown them (an assistant tool-call message and its results), already in `messages`. */
+  confirmedMessages: ModelMessage[];
   summarisedTurns: number;
 }
 
@@ -23,6 +25,11 @@ export interface ModelCall {
  * history the context allows) and the tools; when the customer said yes to
  * calls proposed last turn, those calls run now, so that even a small model
  * only has to report the outcome.
+ *
+ * Citation ids come from `numbering` when the caller keeps one for a whole
+ * conversation (the teacher: S1 means one passage from the first turn to the
+ * last), or from a fresh one per turn (the runtime: the stored answer names
+ * its passages by chunk id).
  */
 export async function prepareModelCall(input: {
   spec: AgentSpec;
@@ -36,9 +43,12 @@ export async function prepareModelCall(input: {
   /** The customer said yes to `pending`. */
   confirmed: boolean;
   tools: (numbering: CitationNumbering) => Promise<ToolSet>;
+  numbering?: CitationNumbering | undefined;
+  /** Ids of the confirmed calls are `${prefix}-1`, `${prefix}-2`… Default "confirmed". */
+  confirmedIdPrefix?: string | undefined;
   signal?: AbortSignal | undefined;
 }): Promise<ModelCall> {
-  const numbering = createCitationNumbering();
+  const numbering = input.numbering ?? createCitationNumbering();
   const prompt = assemblePrompt({
     cite: numbering.cite,
     spec: input.spec,
@@ -51,13 +61,14 @@ export async function prepareModelCall(input: {
   });
   const tools = await input.tools(numbering);
   const confirmedCalls: ModelCall["confirmedCalls"] = [];
+  const confirmedMessages: ModelMessage[] = [];
   if (input.confirmed && input.pending.length > 0) {
-    const ran = await runConfirmedCalls(
-      tools,
-      input.pending,
-      input.signal ? { abortSignal: input.signal } : {},
-    );
+    const ran = await runConfirmedCalls(tools, input.pending, {
+      ...(input.signal ? { abortSignal: input.signal } : {}),
+      ...(input.confirmedIdPrefix ? { idPrefix: input.confirmedIdPrefix } : {}),
+    });
     prompt.messages.push(...ran.messages);
+    confirmedMessages.push(...ran.messages);
     for (const [i, call] of input.pending.entries()) {
       confirmedCalls.push({ name: call.toolName, input: call.args, output: ran.outputs[i] });
     }
@@ -68,6 +79,7 @@ export async function prepareModelCall(input: {
     tools,
     numbering,
     confirmedCalls,
+    confirmedMessages,
     summarisedTurns: prompt.summarisedTurns,
   };
 }

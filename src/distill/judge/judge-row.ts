@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { type Judgement, judgementSchema, type SynthRow } from "../../spec/distill.js";
 import { type JudgeRow, type SynthContext, taskSeed } from "../pipeline/synth-step.js";
-import { generateStructured } from "../steps/generate-structured.js";
+import { generateStructured } from "../../models/structured/generate-structured.js";
 import { judgePrompt, judgeSystem } from "./judge-rubric.js";
 import { defaultJudgeThresholds, type JudgeThresholds, verdict } from "./judge-thresholds.js";
 

@@ -9,11 +9,13 @@
  * counted for this task); the row's `usage` is the teacher's total over all
  * attempts, and the judge's is returned beside it.
  */
+
+import { isInvalidOutput } from "../../models/structured/is-invalid-output.js";
 import { type SynthRow, synthRowSchema } from "../../spec/distill.js";
 import type { TokenCounts } from "../../spec/store.js";
 import { failedRow } from "./failed-row.js";
 import { meteredModel } from "./metered-model.js";
-import { backoffMs, describeFailure, isInvalidOutput, isRetryable, sleep } from "./retry-policy.js";
+import { backoffMs, describeFailure, isRetryable, sleep } from "./retry-policy.js";
 import type { SynthContext, SynthSteps, SynthTask } from "./synth-step.js";
 
 /** The job-wide part of the context; the engine adds the per-task models, signal and meter. */

@@ -4,6 +4,7 @@
  * before the next attempt, and what to write in the dropped row.
  */
 import { APICallError } from "@ai-sdk/provider";
+import { errorChain } from "../../models/structured/is-invalid-output.js";
 import { AlambiqueError } from "../../spec/errors.js";
 
 /**
@@ -12,7 +13,7 @@ import { AlambiqueError } from "../../spec/errors.js";
  * `RetryError` (its last error) and `cause` chains.
  */
 export function isRetryable(error: unknown): boolean {
-  for (const e of chain(error)) {
+  for (const e of errorChain(error)) {
     if (AlambiqueError.isInstance(e)) return e.retryable;
     if (APICallError.isInstance(e)) return e.isRetryable;
     if (
@@ -23,20 +24,6 @@ export function isRetryable(error: unknown): boolean {
     }
   }
   return false;
-}
-
-/** The model answered, but not with what the step's schema asked for. */
-export function isInvalidOutput(error: unknown): boolean {
-  return chain(error).some(
-    (e) =>
-      e instanceof Error &&
-      [
-        "AI_NoObjectGeneratedError",
-        "AI_JSONParseError",
-        "AI_TypeValidationError",
-        "AI_NoOutputGeneratedError",
-      ].includes(e.name),
-  );
 }
 
 /** Exponential backoff with full jitter: attempt 1 waits up to `baseMs`, then 2×, 4×… capped at `maxMs`. */
@@ -68,20 +55,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** One line for `dropDetail`: the error's code and message, at most 500 characters. */
 export function describeFailure(error: unknown): string {
-  const first = chain(error).find((e) => AlambiqueError.isInstance(e)) ?? error;
+  const first = errorChain(error).find((e) => AlambiqueError.isInstance(e)) ?? error;
   const code = AlambiqueError.isInstance(first) ? `${first.code}: ` : "";
   const message = first instanceof Error ? first.message : String(first);
   const line = `${code}${message}`.replace(/\s+/g, " ").trim();
   return line.length > 500 ? `${line.slice(0, 497)}...` : line;
-}
-
-function chain(error: unknown): unknown[] {
-  const seen: unknown[] = [];
-  let current: unknown = error;
-  while (current !== undefined && current !== null && seen.length < 8 && !seen.includes(current)) {
-    seen.push(current);
-    const e = current as { lastError?: unknown; cause?: unknown };
-    current = e.lastError ?? e.cause;
-  }
-  return seen;
 }

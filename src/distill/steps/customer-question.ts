@@ -6,9 +6,9 @@
  * nothing).
  */
 import { z } from "zod";
+import { generateStructured, type Structured } from "../../models/structured/generate-structured.js";
 import type { Chunk } from "../../spec/knowledge.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
-import { generateStructured, type Structured } from "./generate-structured.js";
 import type { StepOptions } from "./step-options.js";
 import { difficulties, type EvolveOperation, evolveOperations, intents, personas } from "./synth-grid.js";
 import { languageName } from "./synth-row-parts.js";

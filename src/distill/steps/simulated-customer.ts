@@ -5,11 +5,11 @@
  * gives up, or asks for a person — always as structured output, validated.
  */
 import { z } from "zod";
+import { generateStructured, type Structured } from "../../models/structured/generate-structured.js";
 import type { TrainingMessage } from "../../spec/distill.js";
 import type { Chunk } from "../../spec/knowledge.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
 import { customerBrief, passage, writerSystem } from "./customer-question.js";
-import { generateStructured, type Structured } from "./generate-structured.js";
 import type { StepOptions } from "./step-options.js";
 import type { TaskCell } from "./task-cell.js";
 

@@ -1,47 +1,46 @@
 /**
  * The teacher acting as the agent, one customer message at a time, through
- * the runtime's own parts: the agent's retrieval, `assemblePrompt` (persona,
- * rules, fenced passages with citation ids, history), the agent's real tools
- * with `dryRun` (side effects simulated, read-only tools run), the
- * confirmation protocol, and `maxSteps`. What differs from `runTurn` is only
- * what training data needs: the model is the teacher, nothing is persisted,
- * the final answer is structured (`{reply, cited}`) so it can be validated,
- * and every tool call and result is recorded in the OpenAI chat shape.
+ * the agent's own turn steps (src/agents/turn): `retrieve`, `prepareModelCall`
+ * (persona, rules, fenced passages with citation ids, history, the calls a
+ * yes confirmed), `generateStructuredAnswer` with the agent's real tools in
+ * `dryRun` (side effects simulated, read-only tools run) and `maxSteps`, and
+ * `checkCitations`. What is the teacher's own is only what training data
+ * needs, passed into those steps rather than copied from them: the model is
+ * the teacher, nothing is persisted, the answer is structured (`{reply,
+ * cited}`) so it can be validated, and every tool call and result is
+ * recorded in the OpenAI chat shape.
  *
  * One `TeacherAgent` serves one conversation: citation ids are numbered once
  * for the whole of it (S1 means one passage from the first turn to the last),
  * and `systemPrompt()` is the prompt with every passage retrieved so far, so
  * the recorded example is self-consistent.
  */
-import { generateText, type ModelMessage, Output, stepCountIs, type ToolSet } from "ai";
-import { z } from "zod";
+import type { ToolSet } from "ai";
 import {
   assemblePrompt,
   buildAgentTools,
   type CitationNumbering,
-  citedIds,
+  checkCitations,
   collectPendingConfirmations,
   createCitationNumbering,
   createConfirmationGate,
+  DEFAULT_CONTEXT_TOKENS,
   envSecrets,
+  generateStructuredAnswer,
   isAffirmative,
   McpConnections,
   nothingConfirmed,
   type PendingConfirmation,
+  prepareModelCall,
   promptBudgetTokens,
-  runConfirmedCalls,
+  retrieve,
 } from "../../agents/index.js";
 import type { TrainingMessage } from "../../spec/distill.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
-import { isInvalidOutput } from "../pipeline/retry-policy.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
-import { describeError, describeIssues, generateStructured } from "./generate-structured.js";
 import { recordModelMessages, recordSteps } from "./record-steps.js";
 import type { StepOptions } from "./step-options.js";
-
-const replyInstruction =
-  '\n\nWhen you have your answer, reply with JSON only: {"reply": "what you say to the customer, citing the documents you used like [S1]", "cited": ["S1"]}. To use a tool, call it instead.';
 
 export type TurnOutcome =
   | { ok: true; reply: string; handedOff: boolean }
@@ -76,107 +75,59 @@ export class TeacherAgent {
     private readonly settings: TeacherAgentOptions,
   ) {}
 
-  /** The agent's answer to one customer message, recorded. Throws only what a retry may cure (see generateStructured). */
+  /** The agent's answer to one customer message, recorded. Throws only what a retry may cure (see generateStructuredAnswer). */
   async reply(message: string, seed: number): Promise<TurnOutcome> {
     const { ctx, settings } = this;
     const spec = ctx.agent.spec;
     const turn = ++this.turns;
-    const found = await ctx.retriever.search({
-      tenantId: ctx.tenantId,
-      agentId: ctx.agent.id,
-      query: message,
-      limit: settings.options.retrievalLimit,
-    });
-    for (const hit of found) if (!this.hits.has(hit.chunk.id)) this.hits.set(hit.chunk.id, hit);
-    const prompt = assemblePrompt({
-      cite: this.numbering.cite,
+    const { hits } = await retrieve(ctx.retriever, ctx.agent, message, settings.options.retrievalLimit);
+    for (const hit of hits) if (!this.hits.has(hit.chunk.id)) this.hits.set(hit.chunk.id, hit);
+    this.recorded.push({ role: "user", content: message });
+    const pending = settings.tools ? this.pending : [];
+    const call = await prepareModelCall({
       spec,
       language: settings.language,
-      hits: found,
+      hits,
       history: this.history,
       message,
-      budgetTokens: promptBudgetTokens(),
+      contextTokens: DEFAULT_CONTEXT_TOKENS,
       now: settings.now,
+      pending,
+      confirmed: pending.length > 0 && (settings.accept ?? isAffirmative)(message),
+      tools: async () => (settings.tools ? this.tools(message) : {}),
+      numbering: this.numbering,
+      confirmedIdPrefix: `confirmed-${turn}`,
+      signal: ctx.signal,
     });
-    this.recorded.push({ role: "user", content: message });
-    const tools = settings.tools ? await this.tools(message) : {};
-    const messages: ModelMessage[] = [...prompt.messages];
-    if (settings.tools && this.pending.length > 0 && (settings.accept ?? isAffirmative)(message)) {
-      const confirmed = await runConfirmedCalls(tools, this.pending, {
-        abortSignal: ctx.signal,
-        idPrefix: `confirmed-${turn}`,
-      });
-      messages.push(...confirmed.messages);
-      this.recorded.push(...recordModelMessages(confirmed.messages));
-    }
+    this.recorded.push(...recordModelMessages(call.confirmedMessages));
     this.pending = [];
 
-    const schema = z
-      .object({
-        reply: z.string().trim().min(1).max(4000),
-        cited: z.array(z.string().regex(/^S\d+$/)).max(20),
-      })
-      .strict();
-    let value: z.infer<typeof schema> | undefined;
-    let detail = "";
-    let handedOff = false;
-    for (let attempt = 0; attempt < settings.options.attempts && value === undefined; attempt++) {
-      try {
-        const result = await generateText({
-          model: ctx.teacher,
-          system: prompt.system + replyInstruction,
-          messages,
-          ...(settings.tools ? { tools, stopWhen: stepCountIs(spec.maxSteps) } : {}),
-          output: Output.object({ schema }),
-          maxOutputTokens: settings.options.answerTokens,
-          temperature: 0.7,
-          seed: (seed + attempt * 7919) & 0x7fffffff,
-          maxRetries: 0,
-          abortSignal: ctx.signal,
-        });
-        const steps = result.steps.filter((step) => step.toolCalls.length > 0);
-        const parsed = schema.safeParse(
-          await finalOutput(result, () =>
-            this.finish(prompt.system, messages, result.response.messages, schema, seed),
-          ),
-        );
-        if (!parsed.success) {
-          detail = describeIssues(parsed.error);
-          continue;
-        }
-        value = parsed.data;
-        this.recorded.push(...recordSteps(steps));
-        this.pending = collectPendingConfirmations(result.steps, settings.now);
-        handedOff = steps.some((step) => step.toolCalls.some((call) => call.toolName === "handoff_to_human"));
-      } catch (error) {
-        if (ctx.signal.aborted || !isInvalidOutput(error)) throw error;
-        detail = describeError(error);
-      }
-    }
-    if (value === undefined)
-      return {
-        ok: false,
-        reason: "invalid_output",
-        detail: `the agent's answer: no valid JSON after ${settings.options.attempts} attempts: ${detail}`,
-      };
-
-    const allowed = new Map(this.numbering.cited().map((c) => [c.id, c.chunkId]));
-    const cited = [...new Set([...citedIds(value.reply), ...value.cited])];
-    const unknown = cited.filter((id) => !allowed.has(id));
-    if (unknown.length > 0)
-      return {
-        ok: false,
-        reason: "low_groundedness",
-        detail: `the answer cites ${unknown.join(", ")}, which ${unknown.length === 1 ? "is" : "are"} not among the retrieved passages (${[...allowed.keys()].join(", ") || "none"})`,
-      };
-    for (const id of cited) this.citedChunkIds.add(allowed.get(id)!);
-    const missing = value.cited.filter((id) => !citedIds(value.reply).includes(id));
-    const reply = missing.length > 0 ? `${value.reply} [${missing.join(", ")}]` : value.reply;
+    const generated = await generateStructuredAnswer({
+      model: ctx.teacher,
+      call,
+      useTools: settings.tools,
+      maxSteps: spec.maxSteps,
+      maxOutputTokens: settings.options.answerTokens,
+      attempts: settings.options.attempts,
+      seed,
+      temperature: 0.7,
+      signal: ctx.signal,
+    });
+    if (!generated.ok)
+      return { ok: false, reason: "invalid_output", detail: `the agent's answer: ${generated.detail}` };
+    const steps = generated.steps.filter((step) => step.toolCalls.length > 0);
+    this.recorded.push(...recordSteps(steps));
+    this.pending = collectPendingConfirmations(generated.steps, settings.now);
+    const checked = checkCitations(generated.answer, this.numbering);
+    if (!checked.ok) return { ok: false, reason: "low_groundedness", detail: checked.detail };
+    for (const id of checked.chunkIds) this.citedChunkIds.add(id);
+    const reply = checked.text;
     this.recorded.push({ role: "assistant", content: reply });
     this.history.push(
       historyMessage("user", message, this.history.length),
       historyMessage("assistant", reply, this.history.length + 1),
     );
+    const handedOff = steps.some((step) => step.toolCalls.some((c) => c.toolName === "handoff_to_human"));
     return { ok: true, reply, handedOff };
   }
 
@@ -230,41 +181,6 @@ export class TeacherAgent {
       },
       this.mcp,
     );
-  }
-
-  /** The loop ended on a tool call (maxSteps): one more call, without tools, for the answer. */
-  private async finish(
-    system: string,
-    messages: ModelMessage[],
-    response: ModelMessage[],
-    schema: z.ZodType<unknown>,
-    seed: number,
-  ) {
-    const result = await generateStructured({
-      model: this.ctx.teacher,
-      schema,
-      system: system + replyInstruction,
-      messages: [...messages, ...response],
-      maxOutputTokens: this.settings.options.answerTokens,
-      seed: seed + 1,
-      signal: this.ctx.signal,
-      attempts: 1,
-    });
-    return result.ok ? result.value : undefined;
-  }
-}
-
-/** `result.output`, or the finishing call's when the last step was a tool call. */
-async function finalOutput(
-  result: { output: unknown; finishReason: string },
-  finish: () => Promise<unknown>,
-): Promise<unknown> {
-  if (result.finishReason === "tool-calls") return finish();
-  try {
-    return result.output;
-  } catch (error) {
-    if (isInvalidOutput(error)) return finish();
-    throw error;
   }
 }
 

@@ -11,7 +11,7 @@
 import { generateText, type ModelMessage, Output } from "ai";
 import type { z } from "zod";
 import type { LanguageModelV3 } from "../../spec/models.js";
-import { isInvalidOutput } from "../pipeline/retry-policy.js";
+import { isInvalidOutput } from "./is-invalid-output.js";
 
 export interface StructuredCall<T> {
   model: LanguageModelV3;

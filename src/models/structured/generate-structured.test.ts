@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { SynthContext } from "../pipeline/synth-step.js";
+import type { SynthContext } from "../../distill/pipeline/synth-step.js";
+import { type SynthFixture, synthFixture } from "../../distill/steps/synth-context.fixture.js";
 import { generateStructured } from "./generate-structured.js";
-import { type SynthFixture, synthFixture } from "./synth-context.fixture.js";
 
 let fixture: SynthFixture;
 let ctx: SynthContext;
