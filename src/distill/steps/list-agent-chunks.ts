@@ -47,7 +47,7 @@ async function readAllChunks(
       }
       return chunks;
     } catch (error) {
-      if (!(error instanceof NotFoundError) || attempt === 3) throw error;
+      if (!NotFoundError.isInstance(error) || attempt === 3) throw error;
     }
   }
 }

@@ -59,7 +59,7 @@ export async function runConversationTask(
   const messages = () => [{ role: "system" as const, content: agent.systemPrompt() }, ...agent.recorded];
   try {
     for (let turn = 1; ; turn++) {
-      const answer = await agent.reply(message, seed + 101 * turn);
+      const answer = await agent.answer(message, seed + 101 * turn);
       if (!answer.ok)
         return droppedRow(task, cell.intent, provenance, answer.reason, answer.detail, messages());
       if (answer.handedOff || turn >= cell.patience) break;

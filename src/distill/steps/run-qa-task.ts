@@ -41,7 +41,7 @@ export async function runQaTask(
     options,
   });
   try {
-    const answer = await agent.reply(question.value, seed + 101);
+    const answer = await agent.answer(question.value, seed + 101);
     const messages = [{ role: "system" as const, content: agent.systemPrompt() }, ...agent.recorded];
     if (!answer.ok) return droppedRow(task, cell.intent, provenance, answer.reason, answer.detail, messages);
     return keptRow(

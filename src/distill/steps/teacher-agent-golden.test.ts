@@ -104,7 +104,7 @@ async function play(script: ScriptStep[], messages: string[], tools = true) {
   );
   try {
     const outcomes = [];
-    for (const [i, message] of messages.entries()) outcomes.push(await agent.reply(message, 100 + i));
+    for (const [i, message] of messages.entries()) outcomes.push(await agent.answer(message, 100 + i));
     return {
       outcomes,
       recorded: agent.recorded,

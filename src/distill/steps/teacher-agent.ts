@@ -42,8 +42,9 @@ import type { SynthContext } from "../pipeline/synth-step.js";
 import { recordModelMessages, recordSteps } from "./record-steps.js";
 import type { StepOptions } from "./step-options.js";
 
-export type TurnOutcome =
-  | { ok: true; reply: string; handedOff: boolean }
+/** The teacher's answer to one customer message, or why there is none (the row is dropped with `reason`). */
+export type TeacherAnswer =
+  | { ok: true; text: string; handedOff: boolean }
   | { ok: false; reason: "invalid_output" | "low_groundedness"; detail: string };
 
 export interface TeacherAgentOptions {
@@ -76,7 +77,7 @@ export class TeacherAgent {
   ) {}
 
   /** The agent's answer to one customer message, recorded. Throws only what a retry may cure (see generateStructuredAnswer). */
-  async reply(message: string, seed: number): Promise<TurnOutcome> {
+  async answer(message: string, seed: number): Promise<TeacherAnswer> {
     const { ctx, settings } = this;
     const spec = ctx.agent.spec;
     const turn = ++this.turns;
@@ -121,14 +122,14 @@ export class TeacherAgent {
     const checked = checkCitations(generated.answer, this.numbering);
     if (!checked.ok) return { ok: false, reason: "low_groundedness", detail: checked.detail };
     for (const id of checked.chunkIds) this.citedChunkIds.add(id);
-    const reply = checked.text;
-    this.recorded.push({ role: "assistant", content: reply });
+    const text = checked.text;
+    this.recorded.push({ role: "assistant", content: text });
     this.history.push(
       historyMessage("user", message, this.history.length),
-      historyMessage("assistant", reply, this.history.length + 1),
+      historyMessage("assistant", text, this.history.length + 1),
     );
     const handedOff = steps.some((step) => step.toolCalls.some((c) => c.toolName === "handoff_to_human"));
-    return { ok: true, reply, handedOff };
+    return { ok: true, text, handedOff };
   }
 
   /** The system prompt of the recorded example: the runtime's, with every passage retrieved in the conversation. */
