@@ -35,6 +35,8 @@ export interface AgentTurnInput {
   agent: string;
   externalUserId: string;
   message: string;
+  /** The conversation so far, when the caller holds it: nothing is stored (see `TurnInput.conversation`). */
+  conversation?: TurnInput["conversation"];
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
 }
@@ -125,6 +127,7 @@ export class AgentRuntime {
       agent,
       externalUserId: input.externalUserId,
       message: input.message,
+      ...(input.conversation ? { conversation: input.conversation } : {}),
       ...(input.onDelta ? { onDelta: input.onDelta } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     };
@@ -150,6 +153,7 @@ export class AgentRuntime {
               entry,
               network,
               conversation,
+              externalUserId: input.externalUserId,
               retriever,
               message: input.message,
               cite,
@@ -237,14 +241,16 @@ export class AgentRuntime {
     agent: LoadedAgent;
     entry: McpEntry;
     network: NetworkPolicy;
-    conversation: Conversation;
+    /** Null when the conversation is not stored (the caller holds it). */
+    conversation: Conversation | null;
+    externalUserId: string;
     retriever: Retriever;
     /** The customer's message: it may confirm `pending`. */
     message: string;
     cite: CitationNumbering;
     pending: PendingConfirmation[];
   }): Promise<ToolSet> {
-    const { agent, entry, network, conversation, retriever, message, cite, pending } = turn;
+    const { agent, entry, network, conversation, externalUserId, retriever, message, cite, pending } = turn;
     const { store } = this.options;
     // Servers no longer in the spec: their sessions end now.
     const servers = new Set(agent.spec.tools.filter((tool) => tool.type === "mcp").map((tool) => tool.name));
@@ -256,8 +262,8 @@ export class AgentRuntime {
         tenantId: agent.tenantId,
         agentId: agent.id,
         agent: agent.spec,
-        conversationId: conversation.id,
-        externalUserId: conversation.externalUserId,
+        conversationId: conversation?.id ?? null,
+        externalUserId,
         store,
         retriever,
         now: this.now,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTurnWorld, type TurnWorld } from "./__fixtures__/turn-world.fixture.js";
-import { openConversation } from "./open-conversation.js";
+import { openConversation, scratchConversation } from "./open-conversation.js";
 
 let world: TurnWorld;
 beforeAll(async () => {
@@ -38,5 +38,27 @@ describe("openConversation", () => {
     const next = await openConversation(world.store, world.agent, "returning");
     expect(next.conversation.id).not.toBe(conversation.id);
     expect(next.history).toEqual([]);
+  });
+});
+
+describe("scratchConversation", () => {
+  it("holds the caller's conversation in memory and stores nothing", async () => {
+    const before = await world.store.conversations.list(world.tenantId);
+    const log = scratchConversation(world.agent, "api-client", [
+      { role: "user", content: "¿hacéis tartas?" },
+      { role: "assistant", content: "Sí." },
+    ]);
+    expect(log.stored).toBe(false);
+    expect(log.conversation.id).toMatch(/^scratch-/);
+    expect(log.history.map((m) => [m.seq, m.role, m.content])).toEqual([
+      [1, "user", "¿hacéis tartas?"],
+      [2, "assistant", "Sí."],
+    ]);
+    const added = await log.append({ role: "user", content: "¿cuánto?", metadata: {} });
+    expect(added.seq).toBe(3);
+    await log.setStatus("waiting_human");
+    expect(await log.status()).toBe("waiting_human");
+    expect(log.history).toHaveLength(2);
+    expect(await world.store.conversations.list(world.tenantId)).toEqual(before);
   });
 });

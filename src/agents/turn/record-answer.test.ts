@@ -10,12 +10,12 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 async function record(customer: string, answer: Parameters<typeof recordAnswer>[0]["answer"]) {
-  const { conversation } = await openConversation(world.store, world.agent, customer);
+  const log = await openConversation(world.store, world.agent, customer);
+  const { conversation } = log;
   const shown: string[] = [];
   const result = await recordAnswer({
-    store: world.store,
+    log,
     agent: world.agent,
-    conversation,
     language: "es",
     startedAt: performance.now(),
     answer,

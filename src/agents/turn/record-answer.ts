@@ -1,16 +1,17 @@
 import { redactPii } from "../../safety/redact-pii.js";
 import { sanitizeCustomerText } from "../../safety/sanitize-customer-text.js";
 import type { JsonValue } from "../../spec/json.js";
-import type { Conversation, Store } from "../../spec/store.js";
+import type { Conversation } from "../../spec/store.js";
 import type { Citation } from "../assemble-prompt.js";
 import type { LoadedAgent } from "../loaded-agent.js";
+import type { ConversationLog } from "./open-conversation.js";
 import type { TurnMode, TurnResult } from "./turn-types.js";
 
 /** What a turn answers, to be recorded. */
 export interface Answer {
   mode: TurnMode;
   text: string;
-  /** The status to report; read from the store when absent (a person may have taken over meanwhile). */
+  /** The status to report; read from the conversation when absent (a person may have taken over meanwhile). */
   status?: Conversation["status"];
   citations?: Citation[];
   toolCalls?: TurnResult["toolCalls"];
@@ -29,15 +30,15 @@ export interface Answer {
  * not theirs to see: nothing is stored and the turn reports `human`.
  */
 export async function recordAnswer(input: {
-  store: Store;
+  log: ConversationLog;
   agent: LoadedAgent;
-  conversation: Conversation;
   language: string;
   startedAt: number;
   answer: Answer;
   onDelta?: ((text: string) => void) | undefined;
 }): Promise<TurnResult> {
-  const { store, agent, conversation, language, answer } = input;
+  const { log, agent, language, answer } = input;
+  const { conversation } = log;
   const text = answer.shown ? answer.text : sanitizeCustomerText(answer.text);
   const base = {
     conversationId: conversation.id,
@@ -45,18 +46,14 @@ export async function recordAnswer(input: {
     toolCalls: [],
     usage: { inputTokens: 0, outputTokens: 0 },
   };
-  const status =
-    answer.status ??
-    (await store.conversations.get(agent.tenantId, conversation.id))?.status ??
-    conversation.status;
+  const status = answer.status ?? (await log.status());
   if ((status === "human" || status === "closed") && answer.mode !== "human") {
     return { ...base, mode: "human", text: "", status, citations: [], latencyMs: 0, messageId: null };
   }
   const latencyMs = Math.round(performance.now() - input.startedAt);
   const citations = answer.citations ?? [];
   const stored = text
-    ? await store.messages.append({
-        conversationId: conversation.id,
+    ? await log.append({
         role: "assistant",
         content: text,
         metadata: {
@@ -84,7 +81,7 @@ export async function recordAnswer(input: {
     status,
     citations,
     latencyMs,
-    messageId: stored?.id ?? null,
+    messageId: log.stored ? (stored?.id ?? null) : null,
   };
 }
 

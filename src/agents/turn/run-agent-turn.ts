@@ -6,7 +6,7 @@ import { answerFromDocuments } from "./answer-from-documents.js";
 import { citeAnswer } from "./cite-answer.js";
 import { generateAnswer } from "./generate-answer.js";
 import { guardInput } from "./guard-input.js";
-import { openConversation } from "./open-conversation.js";
+import { openConversation, scratchConversation } from "./open-conversation.js";
 import { prepareModelCall } from "./prepare-model-call.js";
 import { type Answer, recordAnswer } from "./record-answer.js";
 import { retrieve } from "./retrieve.js";
@@ -42,23 +42,20 @@ async function answerTurn(
   state: { language: string },
 ): Promise<TurnResult> {
   const startedAt = performance.now();
-  const { store } = deps;
   const { agent, signal, onDelta } = input;
   const spec = agent.spec;
-  const { conversation, history } = await openConversation(store, agent, input.externalUserId);
+  const log = input.conversation
+    ? scratchConversation(agent, input.externalUserId, input.conversation.history)
+    : await openConversation(deps.store, agent, input.externalUserId);
+  const { conversation, history } = log;
   const guarded = guardInput({ text: input.message, spec, history });
   const { message, language } = guarded;
   state.language = language;
-  await store.messages.append({
-    conversationId: conversation.id,
-    role: "user",
-    content: message,
-    metadata: guarded.meta,
-  });
+  await log.append({ role: "user", content: message, metadata: guarded.meta });
 
   const record = async (answer: Answer & Pick<RouteDecision, "handOff">) => {
-    if (answer.handOff) await store.conversations.setStatus(agent.tenantId, conversation.id, "waiting_human");
-    return recordAnswer({ store, agent, conversation, language, startedAt, answer, onDelta });
+    if (answer.handOff) await log.setStatus("waiting_human");
+    return recordAnswer({ log, agent, language, startedAt, answer, onDelta });
   };
   const pending = pendingFromHistory(history);
   const accepted = pending.length > 0 && (deps.accept ?? isAffirmative)(message);
@@ -83,7 +80,7 @@ async function answerTurn(
     now: deps.now(),
     pending,
     confirmed: accepted,
-    tools: (numbering) => deps.tools(conversation, numbering, pending),
+    tools: (numbering) => deps.tools(log.stored ? conversation : null, numbering, pending),
     signal,
   });
   const generated = await generateAnswer({
@@ -94,8 +91,7 @@ async function answerTurn(
     signal,
   });
   const cited = citeAnswer({ call, generated, language, now: deps.now() });
-  const status =
-    (await store.conversations.get(agent.tenantId, conversation.id))?.status ?? conversation.status;
+  const status = await log.status();
   if (!generated.text.trim() && status === "bot" && cited.awaiting.length === 0) return fromDocuments();
   if (cited.appended) onDelta?.(cited.appended);
   return record({

@@ -11,6 +11,7 @@ import type { PendingConfirmation } from "../tools/confirmation.js";
 export type TurnMode = "model" | "retrieval" | "handoff" | "human" | "refusal" | "too_long" | "small_talk";
 
 export interface TurnResult {
+  /** The stored conversation's id; for a turn on a conversation the caller holds, a `scratch-…` id that names nothing stored. */
   conversationId: string;
   /** The conversation's status after the turn. */
   status: Conversation["status"];
@@ -22,7 +23,7 @@ export interface TurnResult {
   toolCalls: { name: string; input: unknown; output: unknown }[];
   usage: { inputTokens: number; outputTokens: number };
   latencyMs: number;
-  /** The persisted assistant message, when there is an answer. */
+  /** The persisted assistant message, when there is an answer and the conversation is stored. */
   messageId: string | null;
 }
 
@@ -35,12 +36,13 @@ export interface TurnDeps {
   /** Context size of the model in tokens, for the history budget. */
   contextTokens: number;
   /**
-   * The agent's tools for this conversation, numbering citations with `cite`;
-   * `pending` are the calls waiting for the customer's confirmation (see
-   * tools/confirmation.ts), which this turn's message may confirm.
+   * The agent's tools for this conversation (null when it is not stored: tools
+   * that need one, like the handoff, say so), numbering citations with
+   * `cite`; `pending` are the calls waiting for the customer's confirmation
+   * (see tools/confirmation.ts), which this turn's message may confirm.
    */
   tools: (
-    conversation: Conversation,
+    conversation: Conversation | null,
     citations: CitationNumbering,
     pending: PendingConfirmation[],
   ) => Promise<ToolSet>;
@@ -54,6 +56,13 @@ export interface TurnInput {
   externalUserId: string;
   /** The customer's new message, as they wrote it. */
   message: string;
+  /**
+   * The conversation so far when the caller holds it (a client that sends
+   * every message with each request, an evaluation replaying a test split):
+   * the turn answers from it, and nothing is stored. Absent: the customer's
+   * stored conversation is opened, and the turn is recorded in it.
+   */
+  conversation?: { history: ReadonlyArray<{ role: "user" | "assistant"; content: string }> };
   /** Called with each piece of the answer as it is shown. */
   onDelta?: (text: string) => void;
   signal?: AbortSignal;
