@@ -148,6 +148,48 @@ describe("AgentRuntime in retrieval mode, on the demo bakery", () => {
     expect(user?.metadata.redacted).toMatchObject({ email: 1, phone: 1 });
   });
 
+  it("serves an agent's new spec from the turn after it is updated, though specs are parsed once", async () => {
+    const agent = await store.agents.create({
+      tenantId,
+      name: "greets-anew",
+      spec: { ...spec, name: "greets-anew" } as unknown as Record<string, JsonValue>,
+    });
+    const hello = () =>
+      runtime.turn({ tenantId, agent: agent.name, externalUserId: "anew-1", message: "¡Hola!" });
+    expect((await hello()).text).toContain("Lucía");
+    const first = await runtime.agent(tenantId, agent.id);
+    expect(await runtime.agent(tenantId, agent.name)).toMatchObject({ spec: first.spec });
+    expect((await runtime.agent(tenantId, agent.name)).spec).toBe(first.spec);
+    expect(Object.isFrozen(first.spec.greeting)).toBe(true);
+
+    const greeting = { es: "¡Buenas! Soy Pepa.", en: "Hi! I'm Pepa." };
+    await store.agents.update(tenantId, agent.id, {
+      ...spec,
+      name: "greets-anew",
+      greeting,
+    } as unknown as Record<string, JsonValue>);
+    expect((await hello()).text).toBe(greeting.es);
+    // A spec that no longer validates is refused as before, not served from the cache.
+    await store.agents.update(tenantId, agent.id, { ...spec, name: "greets-anew", maxSteps: -1 } as never);
+    await expect(hello()).rejects.toThrow(/maxSteps/);
+  });
+
+  it("takes an agent the caller has loaded, only for that agent's own tenant", async () => {
+    const loaded = await runtime.agent(tenantId, spec.name);
+    const turn = await runtime.turn({
+      tenantId,
+      agent: loaded,
+      externalUserId: "loaded-1",
+      message: "¡Hola!",
+    });
+    expect(turn.mode).toBe("small_talk");
+    const other = (await store.tenants.create({ slug: "other-bakery", name: "Other" })).id;
+    await expect(
+      runtime.turn({ tenantId: other, agent: loaded, externalUserId: "loaded-1", message: "¡Hola!" }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    expect(await store.conversations.findOpen(other, loaded.id, "loaded-1")).toBeUndefined();
+  });
+
   it("answers a 1 MB message politely without sending it anywhere, and stores a bounded copy", async () => {
     const turn = await ask("pan ".repeat(262_144), "huge-1");
     expect(turn.mode).toBe("too_long");

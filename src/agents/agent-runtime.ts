@@ -1,11 +1,12 @@
 import type { ToolSet } from "ai";
 import { createRetriever } from "../knowledge/create-retriever.js";
-import { type AgentSpec, agentSpecSchema } from "../spec/agent.js";
+import type { AgentSpec } from "../spec/agent.js";
 import { NotFoundError } from "../spec/errors.js";
 import type { Retriever } from "../spec/knowledge.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Conversation, Store } from "../spec/store.js";
 import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
+import { AgentSpecCache } from "./agent-spec-cache.js";
 import type { LoadedAgent } from "./loaded-agent.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
@@ -31,8 +32,12 @@ export interface AgentRuntimeOptions {
 
 export interface AgentTurnInput {
   tenantId: string;
-  /** The agent's id or name. */
-  agent: string;
+  /**
+   * The agent's id or name, or the agent as `agent()` returned it to a caller
+   * that has just looked it up (the HTTP route does), which saves loading it
+   * twice. A loaded agent of another tenant is not found (NotFoundError).
+   */
+  agent: string | LoadedAgent;
   externalUserId: string;
   message: string;
   /** The conversation so far, when the caller holds it: nothing is stored (see `TurnInput.conversation`). */
@@ -66,6 +71,8 @@ interface McpEntry {
  */
 export class AgentRuntime {
   private readonly mcp = new Map<string, McpEntry>();
+  /** Parsed specs, reused while the stored spec is the same (see `AgentSpecCache`). */
+  private readonly specs = new AgentSpecCache();
   /** The last turn of each customer (agent id + customer), which the next one waits for. */
   private readonly customers = new Map<string, Promise<void>>();
   private readonly now: () => Date;
@@ -79,17 +86,18 @@ export class AgentRuntime {
     this.mcpIdleMs = options.mcpIdleMs ?? 10 * 60_000;
   }
 
-  /** The stored agent by id or name, with its spec parsed. Throws NotFoundError. */
+  /**
+   * The stored agent by id or name, with its spec parsed (and deep-frozen: it
+   * is shared with other turns). Throws NotFoundError.
+   */
   async agent(tenantId: string, idOrName: string): Promise<LoadedAgent> {
     const { agents } = this.options.store;
-    const record = (await agents.get(tenantId, idOrName)) ?? (await agents.getByName(tenantId, idOrName));
-    if (!record)
-      throw new NotFoundError(
-        "agent",
-        idOrName,
-        "`alambique agents list` shows the agents; create one with `alambique agents create --file agent.yaml`",
-      );
-    return { ...record, spec: agentSpecSchema.parse(record.spec) };
+    // Ids are UUIDs and names rarely look like one: the likelier lookup first, the other when it finds nothing.
+    const record = uuidPattern.test(idOrName)
+      ? ((await agents.get(tenantId, idOrName)) ?? (await agents.getByName(tenantId, idOrName)))
+      : ((await agents.getByName(tenantId, idOrName)) ?? (await agents.get(tenantId, idOrName)));
+    if (!record) throw agentNotFound(idOrName);
+    return { ...record, spec: this.specs.parse(record) };
   }
 
   /**
@@ -98,7 +106,10 @@ export class AgentRuntime {
    * two conversations, interleave their replies, or both act on one "yes".
    */
   async turn(input: AgentTurnInput): Promise<TurnResult> {
-    const agent = await this.agent(input.tenantId, input.agent);
+    const agent =
+      typeof input.agent === "string"
+        ? await this.agent(input.tenantId, input.agent)
+        : sameTenant(input.agent, input.tenantId);
     const key = `${agent.id}\u0000${input.externalUserId}`;
     const previous = this.customers.get(key) ?? Promise.resolve();
     const run = previous.then(() => {
@@ -122,6 +133,9 @@ export class AgentRuntime {
     const spec = agent.spec;
     const retriever = await this.retriever(spec);
     const model = spec.model ? await models.languageModel(spec.model) : undefined;
+    // Student-first routing: the teacher the student escalates to (the spec requires both models).
+    const teacher =
+      spec.routing && spec.fallbackModel ? await models.languageModel(spec.fallbackModel) : undefined;
     const record = spec.model ? await store.models.get(spec.model) : undefined;
     const turn: TurnInput = {
       agent,
@@ -140,6 +154,7 @@ export class AgentRuntime {
           store,
           retriever,
           model,
+          ...(teacher ? { teacher } : {}),
           contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
           now: this.now,
           tools: async (conversation, cite, pending) => {
@@ -174,6 +189,7 @@ export class AgentRuntime {
 
   /** Closes the MCP sessions of an agent that was removed or replaced (after the turns using them end). */
   async forget(agentId: string): Promise<void> {
+    this.specs.delete(agentId);
     const entry = this.mcp.get(agentId);
     this.mcp.delete(agentId);
     if (!entry) return;
@@ -277,4 +293,20 @@ export class AgentRuntime {
     );
     return tools;
   }
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function agentNotFound(idOrName: string): NotFoundError {
+  return new NotFoundError(
+    "agent",
+    idOrName,
+    "`alambique agents list` shows the agents; create one with `alambique agents create --file agent.yaml`",
+  );
+}
+
+/** A loaded agent handed to `turn`, checked to be the caller's tenant's. */
+function sameTenant(agent: LoadedAgent, tenantId: string): LoadedAgent {
+  if (agent.tenantId !== tenantId) throw agentNotFound(agent.id);
+  return agent;
 }

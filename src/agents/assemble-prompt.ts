@@ -134,12 +134,23 @@ function summarise(messages: Message[]): string {
   return text;
 }
 
+/** English names of language codes, made once: building `Intl.DisplayNames` is a turn's largest prompt cost. */
+const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+const namedLanguages = new Map<string, string>();
+
+/** The language's English name ("Spanish" for `es`); the code itself when it is not one. */
 function languageName(code: string): string {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(code) ?? code;
-  } catch {
-    return code;
+  let name = namedLanguages.get(code);
+  if (name === undefined) {
+    try {
+      name = languageNames.of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    // Codes come from agent specs (a few each); the bound only keeps odd input from growing it.
+    if (namedLanguages.size < 256) namedLanguages.set(code, name);
   }
+  return name;
 }
 
 /** The citation ids a reply actually uses (`[S2]`, `[S1, S3]`), in order of first use. */

@@ -1,3 +1,5 @@
+import { relatedWords } from "../knowledge/business-lexicon.js";
+import { wordMatchesTerm } from "../knowledge/query-terms.js";
 import type { AgentSpec } from "../spec/agent.js";
 
 /**
@@ -43,25 +45,79 @@ function stems(text: string): string[] {
 }
 
 /**
+ * The words customers use for what businesses list as handoff topics, in both
+ * languages (folded, one group a line): "tengo una queja" is a complaint
+ * whether the spec says "complaints" or "reclamaciones". Deliberately its own
+ * short list, not the search lexicon: "¿puedo devolver un jersey?" asks about
+ * the returns policy, "devolvedme el dinero" asks for a refund.
+ */
+const intentGroups: readonly string[] = [
+  "queja quejas quejarme quejar reclamacion reclamaciones reclamar complaint complaints complain",
+  "reembolso reembolsos reembolsar refund refunds devolvais devolvedme devuelvan",
+  "alergia alergias alergico alergica alergicos alergicas allergy allergies allergic",
+  "grave graves severe severa severo severely serious",
+  "anafilaxia anafilactico anafilactica anaphylaxis anaphylactic",
+  "celiaco celiaca celiacos celiacas celiaquia coeliac celiac",
+  "accidente accidentes accident accidents",
+];
+const intents = new Map<string, string[]>();
+for (const group of intentGroups) {
+  const members = group.split(" ");
+  for (const word of members) intents.set(word, members);
+}
+
+/**
  * A topic is a list of alternatives separated by `/`, `|`, `,` or `or`/`o`
  * ("refunds / reembolsos / devoluciones"); an alternative matches when every
- * word of it (3+ letters) is in the message.
+ * word of it (3+ letters) stands in the message: the word itself, another
+ * form of it (`wordMatchesTerm`: "alérgica" for "alergias"), or a word that
+ * `related` gives for one of the message's words. The message's words are
+ * gathered once per turn and each topic's alternatives once per process
+ * (topics come from specs: a few hundred strings), not once per topic.
  */
-function mentions(message: string, topic: string): boolean {
-  const words = new Set(stems(message));
-  return topic
-    .split(/[/|,]|\s(?:or|o|and|y)\s/i)
-    .map((alternative) => stems(alternative))
-    .some((alternative) => alternative.length > 0 && alternative.every((w) => words.has(w)));
+function messageWords(message: string, related: (word: string) => readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const word of stems(message)) {
+    words.add(word);
+    for (const other of related(word)) words.add(other);
+  }
+  return [...words];
 }
 
-/** The first handoff topic the message mentions. */
+const alternativesOf = new Map<string, string[][]>();
+function topicAlternatives(topic: string): string[][] {
+  let alternatives = alternativesOf.get(topic);
+  if (alternatives === undefined) {
+    alternatives = topic
+      .split(/[/|,]|\s(?:or|o|and|y)\s/i)
+      .map((alternative) => stems(alternative))
+      .filter((alternative) => alternative.length > 0);
+    if (alternativesOf.size >= 10_000) alternativesOf.clear();
+    alternativesOf.set(topic, alternatives);
+  }
+  return alternatives;
+}
+
+function mentions(words: readonly string[], topic: string): boolean {
+  const set = new Set(words);
+  const stands = (w: string) => set.has(w) || words.some((m) => wordMatchesTerm(m, w));
+  return topicAlternatives(topic).some((alternative) => alternative.every(stands));
+}
+
+/** The first handoff topic the message mentions (with `intentGroups`' words). */
 export function handoffTopic(message: string, spec: AgentSpec): string | undefined {
-  return spec.handoff.topics.find((topic) => mentions(message, topic));
+  if (spec.handoff.topics.length === 0) return undefined;
+  const words = messageWords(message, (word) => intents.get(word) ?? intents.get(`${word}s`) ?? []);
+  return spec.handoff.topics.find((topic) => mentions(words, topic));
 }
 
-/** Whether the message mentions one of the allowed topics (true when the agent allows every topic). */
+/**
+ * Whether the message mentions one of the allowed topics (true when the agent
+ * allows every topic), with the search lexicon's words: "Where are you
+ * located?" mentions "location".
+ */
 export function withinAllowedTopics(message: string, spec: AgentSpec): boolean {
   if (spec.guardrails.allowedTopics.length === 0) return true;
-  return spec.guardrails.allowedTopics.some((topic) => mentions(message, topic));
+  const words = messageWords(message, relatedWords);
+  return spec.guardrails.allowedTopics.some((topic) => mentions(words, topic));
 }

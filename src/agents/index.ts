@@ -28,6 +28,7 @@ export {
 export { isPublicAddress } from "./tools/public-network.js";
 export { toModelOutput } from "./tools/tool-result.js";
 export { checkCitations } from "./turn/cite-answer.js";
+export { followUpQuery } from "./turn/follow-up-query.js";
 export {
   generateStructuredAnswer,
   type StructuredAnswer,

@@ -1,7 +1,7 @@
 import { isSuspectChunk } from "../safety/detect-injection.js";
 import { sanitizeCustomerText } from "../safety/sanitize-customer-text.js";
 import { sourceDisplayName } from "../safety/source-display-name.js";
-import type { ChunkHit } from "../spec/knowledge.js";
+import type { ChunkHit, RetrievedHit } from "../spec/knowledge.js";
 import type { Citation } from "./assemble-prompt.js";
 import { phrases, pick } from "./localized.js";
 
@@ -15,19 +15,27 @@ const MAX_PASSAGE = 600;
 const MAX_ANSWER = 2000;
 
 /**
- * Retrieval mode (no generative model): the best-matching FAQ answer, catalog
- * row or passage, said plainly to come from the business's documents, with
+ * Retrieval mode (no generative model): the best-matching FAQ answer (under its question), catalog
+ * row, or the best few sentences of a passage (the retriever's `excerpt`;
+ * the passage's beginning without one), said plainly to come from the business's documents, with
  * its source named by file name (never the path it was added from). The
  * passage is sanitised (`sanitizeCustomerText`: no HTML, no `javascript:`
  * links). The caller decides, from the hit's confidence, whether to use it,
  * and never passes a chunk that gives the assistant orders (see
  * `answerableHits`). Undefined when nothing is left to say once sanitised.
  */
-export function retrievalAnswer(hit: ChunkHit, language: string): RetrievalAnswer | undefined {
+export function retrievalAnswer(
+  hit: ChunkHit & Pick<RetrievedHit, "excerpt">,
+  language: string,
+): RetrievalAnswer | undefined {
   const answer = typeof hit.chunk.metadata.answer === "string" ? hit.chunk.metadata.answer : undefined;
   // A FAQ answer is trimmed like a passage: a huge one (a 2 MB JSON field) must not become the reply.
+  // A FAQ answer comes under its question: "Sí, en la tienda…" alone does not say to what.
+  const question = answer !== undefined && hit.chunk.title ? `${trimPassage(hit.chunk.title, 200)}\n` : "";
   const body = sanitizeCustomerText(
-    answer === undefined ? trimPassage(hit.chunk.text, MAX_PASSAGE) : trimPassage(answer, MAX_ANSWER),
+    answer !== undefined
+      ? `${question}${trimPassage(answer, MAX_ANSWER)}`
+      : trimPassage(hit.excerpt ?? hit.chunk.text, MAX_PASSAGE),
   ).trim();
   if (body === "") return undefined;
   const name = sourceDisplayName(hit.source.uri);

@@ -5,14 +5,16 @@ const entry = fileURLToPath(new URL("./__fixtures__/cli-entry.ts", import.meta.u
 
 /**
  * Runs the CLI from source in a child process (for commands that live until
- * a signal: serve, demo). `waitFor` resolves with stderr once a line matches.
+ * a signal: serve, demo; or that read standard input: chat, given `input`).
+ * `waitFor` resolves with stderr once a line matches.
  */
-export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = {}) {
+export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = {}, options: { input?: string } = {}) {
   // A file, not `-e`: node-llama-cpp re-runs the process's exec arguments to test its binary.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry, ...argv], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk) => {

@@ -3,9 +3,11 @@ import { AlambiqueError, UsageError } from "../spec/errors.js";
 import { CliContext, type GlobalOptions, type Output, processOutput } from "./cli-context.js";
 import { registerAgents } from "./commands/agents.js";
 import { registerChat } from "./commands/chat.js";
+import { registerConversations } from "./commands/conversations.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerEval } from "./commands/eval.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerKnowledge } from "./commands/knowledge.js";
 import { registerModels } from "./commands/models.js";
@@ -56,11 +58,13 @@ export function buildProgram(context: CliContext): Command {
   registerServe(program, context);
   registerAgents(program, context);
   registerChat(program, context);
+  registerConversations(program, context);
   registerKnowledge(program, context);
   registerKeys(program, context);
   registerSynth(program, context);
   registerDatasets(program, context);
   registerStudents(program, context);
+  registerEval(program, context);
   return program;
 }
 
@@ -94,7 +98,7 @@ function reportError(error: unknown, context: CliContext): number {
   if (AlambiqueError.isInstance(error)) {
     context.io.err(`error: ${error.describe()}`);
     if (context.globals.verbose && error.cause) context.io.err(`cause: ${String(error.cause)}`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+    return UsageError.isInstance(error) ? EXIT.usage : EXIT.failed;
   }
   const detail =
     error instanceof Error ? (context.globals.verbose ? error.stack : error.message) : String(error);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +31,51 @@ describe("alambique models and run", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(out);
     expect(run.stdout).toMatch(/tiny, seed 7/);
+  });
+
+  it("forges into the data folder when no --out is given, and says where", async () => {
+    const run = await cli("models", "forge", "--seed", "3");
+    expect(run.code, run.stderr).toBe(0);
+    const path = join(data, "models", "forged-tiny-seed3.gguf");
+    expect(run.stdout.startsWith(`${path}:`)).toBe(true);
+    expect(existsSync(path)).toBe(true);
+    expect(run.stderr).toContain(`alambique models add tiny --gguf ${path}`);
+  });
+
+  it("takes a pasted Hugging Face link, and guides Ollama names to Ollama's own GGUF or endpoint", async () => {
+    const port = await closedPort();
+    const link = "https://huggingface.co/owner/repo/resolve/main/model-Q4_K_M.gguf?download=true";
+    const hub = await runCli(["models", "add", "linked", "--hf", link, "--data", data], {
+      HF_ENDPOINT: `http://127.0.0.1:${port}`,
+    });
+    // Parsed, not garbled into `hf:https:/…`: it is the download that fails here, offline.
+    expect(hub.stderr).toContain("to download hf:owner/repo/model-Q4_K_M.gguf");
+
+    const ollama = mkdtempSync(join(tmpdir(), "alq-ollama-"));
+    const digest = "sha256-".concat("ef".repeat(32));
+    mkdirSync(join(ollama, "manifests", "registry.ollama.ai", "library", "llama3.1"), { recursive: true });
+    mkdirSync(join(ollama, "blobs"));
+    writeFileSync(
+      join(ollama, "manifests", "registry.ollama.ai", "library", "llama3.1", "8b"),
+      JSON.stringify({
+        layers: [{ mediaType: "application/vnd.ollama.image.model", digest: digest.replace("-", ":") }],
+      }),
+    );
+    copyFileSync(gguf, join(ollama, "blobs", digest));
+    const env = { OLLAMA_MODELS: ollama };
+    const named = await runCli(["models", "add", "llama8b", "--hf", "llama3.1:8b", "--data", data], env);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('"llama3.1:8b" is an Ollama model name');
+    const blob = join(ollama, "blobs", digest);
+    expect(named.stderr).toContain(`alambique models add llama8b --gguf ${blob}`);
+    expect(named.stderr).toContain("--url http://127.0.0.1:11434/v1 --remote-model llama3.1:8b");
+    const bare = await runCli(["models", "add", "llama3.1:8b", "--data", data], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(`--gguf ${blob}`);
+    // What the guidance says works.
+    const added = await runCli(["models", "add", "llama8b", "--gguf", blob, "--data", data], env);
+    expect(added.code, added.stderr).toBe(0);
+    expect((await cli("models", "remove", "llama8b")).code).toBe(0);
   });
 
   it("adds a GGUF with facts read from its header, lists, shows and removes it", async () => {

@@ -32,5 +32,5 @@ describe("alambique serve", () => {
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
     expect(cli.output().stderr).toContain("stopping");
-  });
+  }, 60_000);
 });

@@ -6,8 +6,9 @@ import { ConfigError } from "../spec/errors.js";
 /**
  * Reads a YAML (or JSON: YAML is a superset) file and validates it with a zod
  * schema. Throws ConfigError naming the file, the line and column, the key
- * path and what was expected: for broken syntax, an unknown key, or a value
- * of the wrong shape; and, naming the file, for aliases that expand too far.
+ * path and what was expected: for broken syntax (the first error), and for
+ * every unknown key or value of the wrong shape (all of them, one a line);
+ * and, naming the file, for aliases that expand too far.
  */
 export function readYamlFile<S extends z.ZodType>(
   file: string,
@@ -64,16 +65,15 @@ export function parseYamlText<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw issueToError(file, doc, lines, parsed.error.issues[0]!, what.hint);
+  // Every problem at once, each with its line: a file with three mistakes is fixed in one run, not three.
+  const problems = parsed.error.issues.map((issue) => describeIssue(doc, lines, issue));
+  const message =
+    problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join("\n  ")}`;
+  throw new ConfigError(message, { location: file, hint: what.hint });
 }
 
-function issueToError(
-  file: string,
-  doc: Document,
-  lines: LineCounter,
-  issue: z.core.$ZodIssue,
-  hint: string,
-): ConfigError {
+/** `line 3, column 1: tools.0.url: expected an http:// or https:// URL`. */
+function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): string {
   const path = [...issue.path] as (string | number)[];
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
   const range = rangeAt(doc, keys.length > 0 ? [...path, keys[0]!] : path);
@@ -84,7 +84,7 @@ function issueToError(
     issue.code === "unrecognized_keys"
       ? `unknown key ${keys.map((k) => `"${k}"`).join(", ")}${path.length ? ` in ${path.join(".")}` : ""}`
       : issue.message;
-  return new ConfigError(`${position}${keyPath}: ${message}`, { location: file, hint });
+  return `${position}${keyPath}: ${message}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AlambiqueError } from "../spec/errors.js";
+import { AlambiqueError, errorMarker, hasErrorMarker } from "../spec/errors.js";
 
 /** The limits an ingestion can hit, named as in alambique.yaml under `knowledge.limits`. */
 export type IngestLimitName =
@@ -11,7 +11,7 @@ export type IngestLimitName =
   | "timeoutMs"
   | "memoryMb";
 
-const marker = Symbol.for("alambique.ingestLimitError");
+const marker = errorMarker("IngestLimitError");
 
 /**
  * A document (or an ingestion's documents together) went past one of the
@@ -47,6 +47,6 @@ export class IngestLimitError extends AlambiqueError {
   }
 
   static override isInstance(value: unknown): value is IngestLimitError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(value, marker);
   }
 }

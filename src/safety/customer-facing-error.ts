@@ -1,6 +1,6 @@
-import { AlambiqueError } from "../spec/errors.js";
+import { AlambiqueError, errorMarker, hasErrorMarker } from "../spec/errors.js";
 
-const marker = Symbol.for("alambique.customer-facing-error");
+const marker = errorMarker("CustomerFacingError");
 
 /**
  * A failure told in words written for the customer: polite, in their
@@ -28,7 +28,7 @@ export class CustomerFacingError extends AlambiqueError {
   }
 
   static override isInstance(value: unknown): value is CustomerFacingError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return hasErrorMarker(value, marker);
   }
 }
 

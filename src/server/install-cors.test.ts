@@ -1,3 +1,5 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "./api/api-server.fixture.js";
 
@@ -57,5 +59,32 @@ describe("CORS", () => {
     expect(none.headers["access-control-allow-origin"]).toBeUndefined();
     const plain = await closed.call(closed.other.chat, { url: "/v1/models", headers: { origin: site } });
     expect(plain.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("logs a refused preflight once per origin, with the setting to change, also when no origin is configured", async () => {
+    const lines: { level: number; msg: string; origin?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    for (const corsOrigins of [[site], []]) {
+      lines.length = 0;
+      const logged = await startApiServer({ corsOrigins, logger: pino({ level: "warn" }, sink) });
+      try {
+        await preflight(logged, "https://tienda.example");
+        await preflight(logged, "https://tienda.example");
+        await preflight(logged, "https://otra.example");
+        if (corsOrigins.length > 0) await preflight(logged, site);
+      } finally {
+        await logged.close();
+      }
+      const refusals = lines.filter((l) => l.msg.startsWith("refused a browser request"));
+      expect(refusals.map((l) => l.origin)).toEqual(["https://tienda.example", "https://otra.example"]);
+      expect(refusals[0]!.level).toBe(40);
+      expect(refusals[0]!.msg).toContain('add "https://tienda.example" to server.corsOrigins');
+      expect(refusals[0]!.msg).toContain("widget.origins");
+    }
   });
 });

@@ -6,7 +6,7 @@ function refusal(text: string): RequestError {
   try {
     parseJsonBody(text);
   } catch (error) {
-    if (error instanceof RequestError) return error;
+    if (RequestError.isInstance(error)) return error;
     throw error;
   }
   throw new Error(`accepted: ${text}`);

@@ -6,7 +6,7 @@ import {
   UnsupportedFunctionalityError,
 } from "@ai-sdk/provider";
 import { CustomerFacingError, withRequestId } from "../safety/customer-facing-error.js";
-import { AlambiqueError, ValidationError } from "../spec/errors.js";
+import { AlambiqueError, type ErrorCode, ValidationError } from "../spec/errors.js";
 import { formatParam, RequestError } from "./request-error.js";
 
 /** The error body every route answers with, as OpenAI's API and its clients expect it. */
@@ -53,7 +53,7 @@ function politeMessage(status: number): string {
 }
 
 function classify(error: unknown): MappedError {
-  if (error instanceof ValidationError) {
+  if (ValidationError.isInstance(error)) {
     const first = error.issues[0];
     return mapped(
       400,
@@ -66,7 +66,7 @@ function classify(error: unknown): MappedError {
   if (AlambiqueError.isInstance(error)) {
     // A hint tells a client how to fix its request; on a 5xx it is for the operator, and stays in the logs.
     const message = error.status < 500 && error.hint ? `${error.message} (${error.hint})` : error.message;
-    const param = error instanceof RequestError ? error.param : null;
+    const param = RequestError.isInstance(error) ? error.param : null;
     return mapped(error.status, message, typeFor(error.status), error.code, param);
   }
   const fastify = fastifyError(error);
@@ -146,11 +146,12 @@ function typeFor(status: number): string {
   return "invalid_request_error";
 }
 
+/** `code` is one of the registry's (`src/spec/error-codes.ts`), as every code a client reads. */
 function mapped(
   status: number,
   message: string,
   type: string,
-  code: string,
+  code: ErrorCode,
   param: string | null,
 ): MappedError {
   return { status, body: { error: { message, type, code, param } }, internal: status >= 500 };

@@ -1,4 +1,6 @@
-import { AlambiqueError } from "../spec/errors.js";
+import { AlambiqueError, type ErrorCode, errorMarker, hasErrorMarker } from "../spec/errors.js";
+
+const marker = errorMarker("RequestError");
 
 /**
  * An error the server answers a request with, naming the request field at
@@ -7,11 +9,12 @@ import { AlambiqueError } from "../spec/errors.js";
  * as an unknown model or a tool result that answers no tool call.
  */
 export class RequestError extends AlambiqueError {
+  readonly [marker] = true;
   readonly param: string | null;
 
   constructor(
     message: string,
-    options: { code: string; status?: number; param?: string | null; hint?: string; cause?: unknown },
+    options: { code: ErrorCode; status?: number; param?: string | null; hint?: string; cause?: unknown },
   ) {
     super(message, {
       code: options.code,
@@ -21,6 +24,10 @@ export class RequestError extends AlambiqueError {
       cause: options.cause,
     });
     this.param = options.param ?? null;
+  }
+
+  static override isInstance(value: unknown): value is RequestError {
+    return hasErrorMarker(value, marker);
   }
 }
 

@@ -4,6 +4,8 @@
  * parsed value is what `AgentRecord.spec` holds.
  */
 import { z } from "zod";
+import { agentEvaluationSchema } from "./evaluation.js";
+import { routingSchema } from "./routing.js";
 
 const name = z
   .string()
@@ -123,6 +125,18 @@ const origin = z
     }
   }, "an origin is a scheme and a host, with a port when not the default: https://shop.example");
 
+/** A quick reply: short enough to fit on one button. */
+const quickReplyList = z.array(z.string().trim().min(1).max(80)).max(6);
+
+/** A host name as in a URL (`shop.example`), without scheme, port or path. */
+const hostName = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    "a host name in lowercase, without scheme, port or path: shop.example",
+  );
+
 export const agentSpecSchema = z
   .object({
     name,
@@ -139,6 +153,11 @@ export const agentSpecSchema = z
     model: z.string().min(1).optional(),
     /** A larger model to escalate to when the answering model is unsure (the teacher). */
     fallbackModel: z.string().min(1).optional(),
+    /**
+     * Student-first routing: `model` (the student) answers and escalates to
+     * `fallbackModel` (the teacher) when unsure. Needs both models.
+     */
+    routing: routingSchema.optional(),
     /** Catalog embedding model for vector search; BM25 only when absent. */
     embeddingModel: z.string().min(1).optional(),
     /** Files or folders ingested as its knowledge, relative to the spec file. */
@@ -174,6 +193,8 @@ export const agentSpecSchema = z
     businessHours: businessHoursSchema.optional(),
     /** Most model steps (tool calls and answers) in one turn. */
     maxSteps: z.int().min(1).max(16).default(4),
+    /** How a student is proven before it answers for this agent: the deploy gate (see spec/evaluation.ts). */
+    evaluation: agentEvaluationSchema.optional(),
     /** The web widget: whether, and from which sites, visitors may talk to this agent through a public chat key. */
     widget: z
       .object({
@@ -190,11 +211,35 @@ export const agentSpecSchema = z
          * Origin: it is not authentication.
          */
         origins: z.array(origin).max(32).default([]),
+        /**
+         * The buttons offered under the greeting before the visitor writes (one list, or a list per
+         * language): each sends its text as the visitor's first message. Absent: the first questions of the
+         * agent's FAQ documents in the visitor's language; `[]`: none.
+         */
+        quickReplies: z
+          .union([quickReplyList, z.record(z.string().regex(/^[a-z]{2}$/), quickReplyList)])
+          .optional(),
+        /** Whether an answer shows the title of the document it comes from (never its file or path). */
+        showSources: z.boolean().default(true),
+        /**
+         * Hosts an answer may link to, besides the hosts of `origins` and the page the widget is on
+         * (`shop.example` also allows `www.shop.example`). A link elsewhere is shown as its text.
+         */
+        linkDomains: z.array(hostName).max(32).default([]),
       })
       .strict()
-      .default({ enabled: false, origins: [] }),
+      .default({ enabled: false, origins: [], showSources: true, linkDomains: [] }),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.routing && (!spec.model || !spec.fallbackModel))
+      ctx.addIssue({
+        code: "custom",
+        path: ["routing"],
+        message:
+          "routing needs a student and a teacher: set `model` (the student) and `fallbackModel` (the teacher)",
+      });
+  });
 
 export type AgentSpecInput = z.input<typeof agentSpecSchema>;
 export type AgentSpec = z.infer<typeof agentSpecSchema>;

@@ -50,6 +50,13 @@ export const rowProvenanceSchema = z
     seed: z.int(),
     /** For `real` rows: the conversation they came from (personal data redacted). */
     conversationId: z.string().optional(),
+    /**
+     * For `real` rows: why the conversation is worth learning from (the
+     * flywheel): the student escalated to the teacher in it, a person took it
+     * over, or the customer gave an answer a thumbs down (that answer is then
+     * replaced by the teacher's).
+     */
+    signals: z.array(z.enum(["escalation", "takeover", "thumbs_down"])).optional(),
   })
   .strict();
 export type RowProvenance = z.infer<typeof rowProvenanceSchema>;

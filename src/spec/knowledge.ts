@@ -55,11 +55,20 @@ export interface RetrievedHit extends ChunkHit {
   /**
    * How well the chunk covers the query, 0..1, comparable across queries,
    * modes and agents (`score` is not): the share of the query's topic words
-   * (stopwords out; case, accents, plural and verb forms ignored) found in the
-   * chunk's title or text; for a hit that vector search found, at least its
-   * cosine similarity. 0 when the query has no topic word (`hola`).
+   * (stopwords out; case, accents, plural and verb forms ignored; a word the
+   * bilingual lexicon relates counting a little less) found in the chunk's
+   * title or text, each weighted by its rarity among the candidates and a word
+   * no candidate holds weighing most; for a hit that vector search found, at
+   * least its cosine similarity. 0 when the query has no topic word (`hola`).
    */
   confidence: number;
+  /**
+   * The few sentences, list items or table rows of the chunk that answer the
+   * query, as plain text (table rows read as "Domingo: 8:00 – 14:30"), for
+   * answering without a model; absent where the chunk is read whole (a CSV
+   * row, a JSON entry) or the retriever does not pick excerpts.
+   */
+  excerpt?: string;
 }
 
 /** What the agent runtime and the `search_knowledge` tool use to search an agent's knowledge. */

@@ -24,6 +24,7 @@
 
 import type { ConversationsRepository, MessagesRepository } from "./store/conversations.js";
 import type { DatasetsRepository } from "./store/datasets.js";
+import type { EvaluationsRepository, PromotionsRepository } from "./store/evaluations-repository.js";
 import type { JobsRepository } from "./store/jobs.js";
 import type { KnowledgeRepository } from "./store/knowledge-repository.js";
 import type { AgentsRepository, ModelsRepository } from "./store/models-and-agents.js";
@@ -35,6 +36,7 @@ import type { UsageRepository } from "./store/usage-repository.js";
 
 export type * from "./store/conversations.js";
 export type * from "./store/datasets.js";
+export type * from "./store/evaluations-repository.js";
 export type * from "./store/jobs.js";
 export type * from "./store/knowledge-repository.js";
 export type * from "./store/models-and-agents.js";
@@ -56,6 +58,8 @@ export interface StoreRepositories {
   knowledge: KnowledgeRepository;
   synth: SynthRepository;
   datasets: DatasetsRepository;
+  evaluations: EvaluationsRepository;
+  promotions: PromotionsRepository;
   tickets: TicketsRepository;
   usage: UsageRepository;
   secrets: SecretsRepository;

@@ -6,7 +6,7 @@
  * (the trainer's child process) and the store.
  */
 import { z } from "zod";
-import { AlambiqueError } from "./errors.js";
+import { AlambiqueError, errorMarker, hasErrorMarker } from "./errors.js";
 
 export const trainingHyperparametersSchema = z
   .object({
@@ -17,8 +17,12 @@ export const trainingHyperparametersSchema = z
     contextLength: z.int().min(256),
     threads: z.int().min(1),
     optimizer: z.literal("adamw"),
-    /** What the loss is computed on: every token of each rendered conversation (no assistant-only mask yet). */
-    lossOn: z.literal("whole-conversation"),
+    /**
+     * What the loss is computed on: the assistant's tokens only (the system
+     * prompt, the customer and tool results are context, masked out of the
+     * gradient), or every token of each rendered conversation.
+     */
+    lossOn: z.enum(["assistant", "whole-conversation"]),
   })
   .strict();
 export type TrainingHyperparameters = z.infer<typeof trainingHyperparametersSchema>;
@@ -27,14 +31,36 @@ export type TrainingHyperparameters = z.infer<typeof trainingHyperparametersSche
 export const epochMetricsSchema = z
   .object({
     epoch: z.int().min(1),
+    /** On the tokens `lossOn` names. */
     trainLoss: z.number(),
+    /** On the tokens `lossOn` names. */
     validationLoss: z.number(),
+    /** On the assistant's tokens only, whatever `lossOn` is: comparable between runs with and without masking. */
+    assistantValidationLoss: z.number().nullable(),
+    /** On every label of the validation windows, whatever `lossOn` is. */
+    wholeValidationLoss: z.number(),
     /** Training tokens per second of wall time (the validation pass not counted). */
     tokensPerSecond: z.number().min(0),
     seconds: z.number().min(0),
   })
   .strict();
 export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
+
+/** The licence a student carries: its base's, with the conditions of the base's and the teacher's terms. */
+export const studentLicenseSchema = z
+  .object({
+    /** The base's licence id (a fine-tune is a derivative of its base); null when unknown. */
+    id: z.string().nullable(),
+    url: z.string().nullable(),
+    /** What the base's and the teacher's licences ask of this model, each naming its licence. */
+    conditions: z.array(z.string()),
+    /** Notices to show with the model, e.g. "Built with Llama". */
+    attribution: z.array(z.string()),
+    /** A licence id the person allowed past a refusal with --allow-license, recorded. */
+    override: z.string().nullable(),
+  })
+  .strict();
+export type StudentLicense = z.infer<typeof studentLicenseSchema>;
 
 /** The student's provenance: `ModelRecord.metadata.student`. */
 export const studentProvenanceSchema = z
@@ -45,12 +71,20 @@ export const studentProvenanceSchema = z
         name: z.string(),
         version: z.int().min(1),
         sha256: z.string().nullable(),
-        teacher: z.object({ name: z.string(), licenseId: z.string().nullable() }).strict(),
+        teacher: z
+          .object({
+            name: z.string(),
+            licenseId: z.string().nullable(),
+            licenseOverride: z.string().optional(),
+          })
+          .strict(),
         judge: z.object({ name: z.string(), licenseId: z.string().nullable() }).strict().nullable(),
         /** Which split the validation loss was measured on. */
         validationSplit: z.enum(["validation", "test", "held-out-train"]),
         rows: z.object({ train: z.int().min(0), validation: z.int().min(0) }).strict(),
         tokens: z.object({ train: z.int().min(0), validation: z.int().min(0) }).strict(),
+        /** Conversations whose assistant turns could not be located (trained on nothing when lossOn is assistant). */
+        unmaskable: z.int().min(0),
       })
       .strict(),
     engine: z.literal("builtin"),
@@ -62,10 +96,17 @@ export const studentProvenanceSchema = z
         validationLoss: z.number(),
         /** The base model's, on the same validation windows, before any training. */
         baseValidationLoss: z.number(),
+        baseAssistantValidationLoss: z.number().nullable(),
         trainLoss: z.number(),
         epochs: z.array(epochMetricsSchema),
       })
       .strict(),
+    license: studentLicenseSchema,
+    /** The training job (in the store's job table) that made it, and how many sessions it took (resumes + 1). */
+    job: z.object({ id: z.string(), sessions: z.int().min(1) }).strict(),
+    /** SHA-256 of the GGUF file as it was registered. */
+    sha256: z.string(),
+    /** Seconds of training over all sessions. */
     durationSeconds: z.number().min(0),
     machine: z.object({ platform: z.string(), arch: z.string(), cpus: z.int().min(0) }).strict(),
     trainedAt: z.string(),
@@ -76,8 +117,25 @@ export type StudentProvenance = z.infer<typeof studentProvenanceSchema>;
 /** What the training child process reports on its IPC channel, one message per event. */
 export const trainerEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), backends: z.array(z.string()), parameters: z.int().min(0) }).strict(),
-  z.object({ type: z.literal("base"), validationLoss: z.number() }).strict(),
-  z.object({ type: z.literal("epoch"), metrics: epochMetricsSchema }).strict(),
+  z
+    .object({
+      type: z.literal("base"),
+      validationLoss: z.number(),
+      assistantValidationLoss: z.number().nullable(),
+    })
+    .strict(),
+  /** Within an epoch, after each training window. */
+  z
+    .object({
+      type: z.literal("progress"),
+      epoch: z.int().min(1),
+      window: z.int().min(0),
+      windows: z.int().min(1),
+      tokensPerSecond: z.number().min(0),
+    })
+    .strict(),
+  /** An epoch ended; `weights` is the trained model as `llama_model_save_to_file` wrote it (metadata not kept). */
+  z.object({ type: z.literal("epoch"), metrics: epochMetricsSchema, weights: z.string() }).strict(),
   z.object({ type: z.literal("saved"), path: z.string() }).strict(),
   z.object({ type: z.literal("failed"), code: z.string(), message: z.string(), hint: z.string() }).strict(),
 ]);
@@ -100,12 +158,13 @@ export type TrainingErrorReason =
   | "engine_failed"
   | "cancelled";
 
-const trainingMarker = Symbol.for("alambique.trainingError");
+const trainingMarker = errorMarker("TrainingError");
 
 /**
  * Training could not start or did not finish. `reason` says which precondition
- * failed; the hint says how to fix it. Nothing is added to the catalog when
- * this is thrown.
+ * failed (the code is `training_<reason>`, its status the registry's: 400 for
+ * a precondition, 507 for memory, 499 for a cancel, 500 for the engine); the
+ * hint says how to fix it. Nothing is added to the catalog when this is thrown.
  */
 export class TrainingError extends AlambiqueError {
   readonly [trainingMarker] = true;
@@ -116,17 +175,8 @@ export class TrainingError extends AlambiqueError {
     message: string,
     options: { hint?: string; cause?: unknown } = {},
   ) {
-    const status =
-      reason === "engine_failed" || reason === "engine_mismatch"
-        ? 500
-        : reason === "not_enough_memory"
-          ? 507
-          : reason === "cancelled"
-            ? 499
-            : 400;
     super(message, {
       code: `training_${reason}`,
-      status,
       retryable: false,
       hint: options.hint,
       cause: options.cause,
@@ -135,10 +185,6 @@ export class TrainingError extends AlambiqueError {
   }
 
   static override isInstance(value: unknown): value is TrainingError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[trainingMarker] === true
-    );
+    return hasErrorMarker(value, trainingMarker);
   }
 }

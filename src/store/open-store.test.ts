@@ -23,8 +23,14 @@ describe("parseStoreUrl", () => {
     expect(parseStoreUrl("file:///var/lib/a%20b.db")).toEqual({ kind: "sqlite", file: "/var/lib/a b.db" });
     expect(parseStoreUrl(":memory:")).toEqual({ kind: "sqlite", file: ":memory:" });
     expect(parseStoreUrl("sqlite::memory:")).toEqual({ kind: "sqlite", file: ":memory:" });
-    expect(parseStoreUrl("postgres://u:p@db/alambique")).toEqual({ kind: "postgres" });
-    expect(parseStoreUrl("postgresql://db/alambique")).toEqual({ kind: "postgres" });
+    expect(parseStoreUrl("postgres://u:p@db/alambique")).toEqual({
+      kind: "postgres",
+      url: "postgres://u:p@db/alambique",
+    });
+    expect(parseStoreUrl("postgresql://db/alambique")).toEqual({
+      kind: "postgres",
+      url: "postgresql://db/alambique",
+    });
   });
 
   it("refuses empty URLs and unknown schemes without echoing credentials", () => {
@@ -44,13 +50,15 @@ describe("parseStoreUrl", () => {
 });
 
 describe("openStore", () => {
-  it("says PostgreSQL is not implemented yet, and to use SQLite", async () => {
-    const error = await openStore("postgres://alambique:secret@localhost/alambique").catch((e: unknown) => e);
+  it("fails `unavailable` on an unreachable PostgreSQL, naming its URL without the password", async () => {
+    const url = "postgres://alambique:secret@127.0.0.1:1/alambique";
+    const error = await openStore(url, { connectRetryMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).kind).toBe("unavailable");
-    expect((error as StoreError).message).toMatch(/PostgreSQL store is not implemented/);
+    expect((error as StoreError).retryable).toBe(true);
+    expect((error as StoreError).message).toContain("postgres://alambique@127.0.0.1:1/alambique");
     expect((error as StoreError).message).not.toContain("secret");
-    expect((error as StoreError).hint).toMatch(/SQLite/);
+    expect((error as StoreError).hint).toMatch(/DATABASE_URL/);
   });
 
   it("opens the same file through a path, a sqlite: URL and a file: URL", async () => {

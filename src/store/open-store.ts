@@ -4,23 +4,35 @@
  * Accepted: a plain file path (`./.alambique/alambique.db`), `sqlite:PATH`,
  * `sqlite://PATH` (so `sqlite:///abs/path` is absolute), `file:` URLs, and
  * `:memory:` (also `sqlite::memory:`) for a private in-memory database.
- * `postgres://` and `postgresql://` are recognised but not implemented yet.
+ * `postgres://` and `postgresql://` URLs open the PostgreSQL store
+ * (src/store/postgres, PostgreSQL 15 or newer).
  *
- * Throws `StoreError` (see `openSqliteDatabase`) when the store cannot be
- * opened, and `ConfigError` for a URL it does not understand.
+ * Throws `StoreError` (see `openSqliteDatabase`, `openPostgresStore`) when
+ * the store cannot be opened, and `ConfigError` for a URL it does not understand.
  */
 import { fileURLToPath } from "node:url";
-import { ConfigError, StoreError } from "../spec/errors.js";
+import { ConfigError } from "../spec/errors.js";
 import type { Store } from "../spec/store.js";
+import { openPostgresStore } from "./postgres/open-postgres-store.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { StoreLogger } from "./store-logger.js";
 
 export interface OpenStoreOptions {
-  /** How long a write waits for another process's write lock, in ms (SQLite). Default 5000. */
+  /**
+   * How long a write waits for another process's write lock, in ms (SQLite;
+   * default 5000), or for another transaction's row lock (PostgreSQL's
+   * lock_timeout; default 30000).
+   */
   busyTimeoutMs?: number;
+  /** PostgreSQL: connections in the pool (default 10, or ALAMBIQUE_PG_POOL_SIZE). */
+  poolSize?: number;
+  /** PostgreSQL: how long a call waits for a free connection before StoreError(unavailable), in ms. Default 5000. */
+  acquireTimeoutMs?: number;
+  /** PostgreSQL: how long opening retries a server that refuses connections, in ms. Default 10000. */
+  connectRetryMs?: number;
   /**
    * Caps the database file (SQLite `max_page_count`, this connection): past
-   * it, writes fail as on a full disk (`unavailable`, cause SQLITE_FULL). For
+   * it, writes fail as on a full disk (`full`, cause SQLITE_FULL). For
    * quotas, and for testing what fills the disk. Default: no cap.
    */
   maxSizeBytes?: number;
@@ -30,8 +42,15 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseStoreUrl(url);
   if (target.kind === "postgres") {
-    throw new StoreError("unavailable", "the PostgreSQL store is not implemented yet", {
-      hint: "Use SQLite for now: unset DATABASE_URL (the default is .alambique/alambique.db) or pass a file path or sqlite:PATH.",
+    const poolSize = options.poolSize ?? (Number(process.env.ALAMBIQUE_PG_POOL_SIZE) || undefined);
+    return openPostgresStore({
+      url: target.url,
+      poolSize,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+      connectRetryMs: options.connectRetryMs,
+      lockTimeoutMs: options.busyTimeoutMs,
+      maxSizeBytes: options.maxSizeBytes,
+      logger: options.logger,
     });
   }
   return openSqliteStore({
@@ -42,7 +61,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   });
 }
 
-export type StoreTarget = { kind: "sqlite"; file: string } | { kind: "postgres" };
+/** `url` of a postgres target is the URL as given: it may hold a password (never log it; see redactPostgresUrl). */
+export type StoreTarget = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
 
 /** Where a store URL points. Never echoes the URL back: it may hold a password. */
 export function parseStoreUrl(url: string): StoreTarget {
@@ -57,7 +77,7 @@ export function parseStoreUrl(url: string): StoreTarget {
   // One letter before the colon is a Windows drive (C:\data\a.db), not a scheme.
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === undefined) return { kind: "sqlite", file: trimmed };
-  if (scheme === "postgres" || scheme === "postgresql") return { kind: "postgres" };
+  if (scheme === "postgres" || scheme === "postgresql") return { kind: "postgres", url: trimmed };
   if (scheme === "file") return { kind: "sqlite", file: fileUrlPath(trimmed) };
   if (scheme === "sqlite" || scheme === "sqlite3") {
     const rest = trimmed.slice(scheme.length + 1);

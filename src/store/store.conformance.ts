@@ -13,9 +13,11 @@ import { describe } from "vitest";
 import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
 import { describeDatasets } from "./conformance/datasets.conformance.js";
 import { describeDurability } from "./conformance/durability.conformance.js";
+import { describeEvaluations } from "./conformance/evaluations.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
+import { describeMessageFeedback } from "./conformance/message-feedback.conformance.js";
 import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
 import { describeSecrets } from "./conformance/secrets.conformance.js";
 import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
@@ -31,6 +33,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeTenantsAndKeys(kit);
     describeModelsAndAgents(kit);
     describeConversationsAndMessages(kit);
+    describeMessageFeedback(kit);
     describeJobs(kit);
     describeKnowledge(kit);
     describeKnowledgeVectors(kit);
@@ -39,6 +42,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeSecrets(kit);
     describeSynthRows(kit);
     describeDatasets(kit);
+    describeEvaluations(kit);
     describeTransactionsAndJson(kit);
     describeDurability(kit);
   });

@@ -9,6 +9,8 @@ import { type ApiServer, startApiServer } from "../../src/server/api/api-server.
  */
 let server: ApiServer;
 let victimConversation: string;
+let victimAnswer: string;
+let victimToken: string;
 
 beforeAll(async () => {
   server = await startApiServer();
@@ -24,6 +26,8 @@ beforeAll(async () => {
     },
   });
   victimConversation = turn.json().choices[0].alambique.conversation_id;
+  victimAnswer = turn.json().choices[0].alambique.message_id;
+  victimToken = victim.token;
 });
 afterAll(() => server.close());
 
@@ -64,6 +68,45 @@ describe("finding 2: the public key cannot reach other visitors' conversations",
     expect(write.json().choices[0].alambique.conversation_id).not.toBe(victimConversation);
     const victimMessages = await server.store.messages.list(victimConversation);
     expect(victimMessages.map((m) => m.content).join("\n")).not.toContain("INJECTED");
+  });
+});
+
+describe("issue 13: ratings are the visitor's own", () => {
+  const rate = (key: string, id: string, rating: string | null) =>
+    server.call(key, {
+      method: "POST",
+      url: `/api/visitor-sessions/current/messages/${id}/feedback`,
+      payload: { rating },
+    });
+
+  it("cannot rate another visitor's answers, with the page's key or a session of its own", async () => {
+    expect((await rate(server.other.chat, victimAnswer, "down")).statusCode).toBe(403);
+    const attacker = await server.openVisitor(server.other.chat, "la-espiga");
+    expect((await rate(attacker.token, victimAnswer, "down")).statusCode).toBe(404);
+    // Even once the attacker has a conversation of its own to rate in.
+    await server.call(attacker.token, {
+      method: "POST",
+      url: "/v1/chat/completions",
+      payload: { model: "agent:la-espiga", messages: [{ role: "user", content: "hola" }] },
+    });
+    const refused = await rate(attacker.token, victimAnswer, "down");
+    expect(refused.statusCode).toBe(404);
+    expect(refused.body).not.toContain("Ferrer");
+    const victimMessages = await server.store.messages.list(victimConversation);
+    expect(victimMessages.every((m) => m.feedback === undefined)).toBe(true);
+    // The control: the victim rates its own answer.
+    expect((await rate(victimToken, victimAnswer, "up")).statusCode).toBe(200);
+    expect((await server.store.messages.list(victimConversation))[1]!.feedback).toBe("up");
+    expect((await rate(victimToken, victimAnswer, null)).statusCode).toBe(200);
+  });
+
+  it("cannot rate its own words or write anything but up, down or null", async () => {
+    const [question] = await server.store.messages.list(victimConversation);
+    expect((await rate(victimToken, question!.id, "up")).statusCode).toBe(404);
+    for (const rating of ["<script>alert(1)</script>", "UP", "1"])
+      expect((await rate(victimToken, victimAnswer, rating)).statusCode).toBe(400);
+    expect((await rate(victimToken, `${victimAnswer}' OR 1=1 --`, "up")).statusCode).toBe(404);
+    expect((await server.store.messages.list(victimConversation))[1]!.feedback).toBeUndefined();
   });
 });
 

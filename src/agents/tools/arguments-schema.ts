@@ -53,7 +53,7 @@ export function compileArgumentsSchema(jsonSchema: Record<string, unknown>, wher
   try {
     compiled = compileJsonSchema(jsonSchema);
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    if (!ValidationError.isInstance(error)) throw error;
     const first = error.issues[0];
     const at = first && first.path.length > 0 ? ` (at ${where}.${first.path.join(".")})` : "";
     throw new ValidationError(

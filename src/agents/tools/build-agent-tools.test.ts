@@ -1,18 +1,20 @@
-import { generateText, stepCountIs } from "ai";
+import { generateText, stepCountIs, type ToolSet } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closedPortUrl,
   type LocalHttpServer,
   startLocalHttpServer,
 } from "../../models/openai-compatible/local-http-server.fixture.js";
-import type { AgentSpecInput } from "../../spec/agent.js";
+import type { AgentSpecInput, WebhookToolSpec } from "../../spec/agent.js";
 import { ValidationError } from "../../spec/errors.js";
+import { AgentSpecCache } from "../agent-spec-cache.js";
 import { httpFixtureSpec, stdioFixtureSpec } from "./__fixtures__/mcp-fixture.js";
 import { scriptedModel } from "./__fixtures__/scripted-model.js";
 import { createToolTestWorld, type ToolTestWorld } from "./__fixtures__/tool-test-context.js";
 import { buildAgentTools } from "./build-agent-tools.js";
 import { checkAgentTools } from "./check-agent-tools.js";
 import { McpConnections } from "./mcp-connections.js";
+import { createWebhookTool } from "./webhook-tool.js";
 
 const stockSchema = { type: "object", properties: { item: { type: "string" } }, required: ["item"] };
 let failing: LocalHttpServer;
@@ -114,6 +116,56 @@ describe("buildAgentTools", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toContain('"create_ticket" is already the name of tools[0]');
     await world.close();
+  });
+
+  it("derives a frozen spec's tool schemas once for every turn, and refuses a broken frozen spec every turn", async () => {
+    const world = await worldWith([
+      { type: "builtin", name: "search_knowledge" },
+      {
+        type: "webhook",
+        name: "check_stock",
+        description: "Stock of an item.",
+        url: failing.url,
+        method: "GET",
+        inputSchema: stockSchema,
+      },
+    ]);
+    // As the runtime serves specs: parsed once, deep-frozen.
+    const frozen = new AgentSpecCache().parse({ id: world.agentId, spec: world.spec as never });
+    const schemaOf = (tools: ToolSet, name: string) =>
+      (tools[name]?.inputSchema as { jsonSchema: unknown } | undefined)?.jsonSchema;
+    const [first, second] = [
+      await buildAgentTools(frozen, world.context, mcp),
+      await buildAgentTools(frozen, world.context, mcp),
+    ];
+    expect(schemaOf(second, "search_knowledge")).toBe(schemaOf(first, "search_knowledge"));
+    expect(Object.isFrozen(schemaOf(first, "search_knowledge"))).toBe(true);
+    const webhook = frozen.tools[1] as WebhookToolSpec;
+    expect(createWebhookTool(webhook, world.context).arguments).toBe(
+      createWebhookTool(webhook, world.context).arguments,
+    );
+    // A spec that is not frozen may have changed: compiled afresh each time.
+    const loose = world.spec.tools[1] as WebhookToolSpec;
+    expect(createWebhookTool(loose, world.context).arguments).not.toBe(
+      createWebhookTool(loose, world.context).arguments,
+    );
+    const invalid = await worldWith([
+      { type: "builtin", name: "create_ticket" },
+      {
+        type: "webhook",
+        name: "create_ticket",
+        description: "x",
+        url: failing.url,
+        inputSchema: stockSchema,
+      },
+    ]);
+    const broken = new AgentSpecCache().parse({ id: invalid.agentId, spec: invalid.spec as never });
+    for (let turn = 0; turn < 2; turn++) {
+      await expect(buildAgentTools(broken, invalid.context, mcp)).rejects.toThrow(
+        /already the name of tools\[0\]/,
+      );
+    }
+    await Promise.all([world.close(), invalid.close()]);
   });
 
   it("gives failing tools' errors back to the model as error results, and the turn goes on", async () => {

@@ -48,7 +48,7 @@ export async function buildAgentTools(
   mcp: McpConnections,
   options: BuildAgentToolsOptions = {},
 ): Promise<ToolSet> {
-  const issues = checkAgentTools(spec);
+  const issues = checkedTools(spec);
   if (issues.length > 0) {
     throw new ValidationError(
       `the agent ${spec.name} has invalid tools: ${issues.map((issue) => issue.message).join("; ")}`,
@@ -80,6 +80,23 @@ export async function buildAgentTools(
     toolSet[agentTool.name] = toAiTool(agentTool, context);
   }
   return toolSet;
+}
+
+/**
+ * `checkAgentTools(spec)`, run once per spec object when the spec is frozen
+ * (the runtime's are: see `AgentSpecCache`), since a frozen spec cannot have
+ * changed since it was checked; every time for any other spec.
+ */
+const checked = new WeakMap<AgentSpec, ReturnType<typeof checkAgentTools>>();
+
+function checkedTools(spec: AgentSpec): ReturnType<typeof checkAgentTools> {
+  if (!Object.isFrozen(spec)) return checkAgentTools(spec);
+  let issues = checked.get(spec);
+  if (!issues) {
+    issues = checkAgentTools(spec);
+    checked.set(spec, issues);
+  }
+  return issues;
 }
 
 async function listServer(

@@ -9,12 +9,15 @@ import { defineBuiltinTool } from "./define-builtin-tool.js";
 import type { ToolContext } from "./tool-context.js";
 import { toolError } from "./tool-result.js";
 
+/** No arguments; one schema for every turn (see `defineBuiltinTool`). */
+const schema = z.object({});
+
 export function businessHoursTool(context: ToolContext): AgentTool {
   return defineBuiltinTool({
     name: "business_hours",
     description:
       "Whether the business is open right now, today's opening hours and when it opens next, in its own time zone.",
-    schema: z.object({}),
+    schema,
     sideEffects: false,
     async run() {
       const hours = context.agent.businessHours;

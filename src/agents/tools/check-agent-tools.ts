@@ -43,7 +43,7 @@ export function checkAgentTools(spec: AgentSpec, options: { saving?: boolean } =
         compileArgumentsSchema(tool.inputSchema, `tools[${index}].inputSchema`);
         if (options.saving) new JsonSchemaGbnf().add(tool.inputSchema, `tool ${tool.name}`);
       } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
+        if (!ValidationError.isInstance(error)) throw error;
         for (const issue of error.issues) {
           issues.push({ path: ["tools", index, "inputSchema", ...issue.path], message: issue.message });
         }

@@ -6,7 +6,31 @@
 import type { z } from "zod";
 import type { BuiltinToolName } from "../../spec/agent.js";
 import type { AgentTool, AgentToolCall } from "./agent-tool.js";
-import { argumentsSchemaFromZod } from "./arguments-schema.js";
+import { type ArgumentsSchema, argumentsSchemaFromZod } from "./arguments-schema.js";
+
+/**
+ * Each built-in's arguments, derived once per zod schema: the schemas are
+ * module constants, and deriving the JSON Schema (`z.toJSONSchema`) is most of
+ * what building a turn's tools cost (about 0.3 ms a tool, bench/agent-turns.ts).
+ * Shared by every turn, so frozen.
+ */
+const derived = new WeakMap<z.ZodType, ArgumentsSchema>();
+
+function argumentsOf(schema: z.ZodType): ArgumentsSchema {
+  let found = derived.get(schema);
+  if (!found) {
+    found = argumentsSchemaFromZod(schema);
+    deepFreeze(found.jsonSchema);
+    derived.set(schema, Object.freeze(found));
+  }
+  return found;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+}
 
 export function defineBuiltinTool<S extends z.ZodType>(definition: {
   name: BuiltinToolName;
@@ -20,7 +44,7 @@ export function defineBuiltinTool<S extends z.ZodType>(definition: {
   return {
     name: definition.name,
     description: definition.description,
-    arguments: argumentsSchemaFromZod(definition.schema),
+    arguments: argumentsOf(definition.schema),
     source: "builtin",
     requiresConfirmation: false,
     sideEffects: definition.sideEffects,

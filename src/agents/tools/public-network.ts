@@ -13,6 +13,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { Agent, fetch as undiciFetch } from "undici";
+import { AlambiqueError, errorMarker, hasErrorMarker } from "../../spec/errors.js";
 
 /** Who may be called: anything (the operator's agents) or public addresses only (every other tenant's). */
 export type NetworkPolicy = "any" | "public";
@@ -82,15 +83,29 @@ export function isPublicAddress(address: string): boolean {
   return !blocked.check(bare, "ipv4");
 }
 
-/** The error a refused connection fails with (the `cause` of fetch's TypeError). */
-export class PrivateAddressError extends Error {
-  readonly code = "EPRIVATEADDRESS";
+const privateAddressMarker = errorMarker("PrivateAddressError");
+
+/**
+ * The error a refused connection fails with (the `cause` of fetch's
+ * TypeError): `address_refused`, 403, not retryable. `host` is the name (or
+ * IP literal) asked for, `address` the one it resolved to.
+ */
+export class PrivateAddressError extends AlambiqueError {
+  readonly [privateAddressMarker] = true;
   constructor(
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} is ${address === host ? "" : `at ${address}, `}not a public internet address`);
-    this.name = "PrivateAddressError";
+    super(`${host} is ${address === host ? "" : `at ${address}, `}not a public internet address`, {
+      code: "address_refused",
+      status: 403,
+      retryable: false,
+      hint: "this tenant's tools may call only public internet addresses: give the tool a public URL",
+    });
+  }
+
+  static override isInstance(value: unknown): value is PrivateAddressError {
+    return hasErrorMarker(value, privateAddressMarker);
   }
 }
 
@@ -151,7 +166,7 @@ export function fetchFor(policy: NetworkPolicy): typeof fetch {
 /** Whether an error (fetch's, or its cause) is a refused private address; returns it. */
 export function privateAddressOf(error: unknown): PrivateAddressError | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    if (current instanceof PrivateAddressError) return current;
+    if (PrivateAddressError.isInstance(current)) return current;
     current = current.cause;
   }
   return undefined;

@@ -11,7 +11,7 @@
  */
 import type { WebhookToolSpec } from "../../spec/agent.js";
 import type { AgentTool } from "./agent-tool.js";
-import { compileArgumentsSchema } from "./arguments-schema.js";
+import { type ArgumentsSchema, compileArgumentsSchema } from "./arguments-schema.js";
 import { fetchFor } from "./public-network.js";
 import { resolveSecretValues } from "./resolve-secret-values.js";
 import type { ToolContext } from "./tool-context.js";
@@ -31,7 +31,7 @@ export function createWebhookTool(
   return {
     name: spec.name,
     description: spec.description,
-    arguments: compileArgumentsSchema(spec.inputSchema, `${where}.inputSchema`),
+    arguments: compiledArguments(spec, where),
     source: "webhook",
     requiresConfirmation: spec.requiresConfirmation,
     sideEffects: spec.method !== "GET",
@@ -64,4 +64,21 @@ export function createWebhookTool(
       note: `Dry run: no ${spec.method} request was sent to ${target.host}; treat it as if it had succeeded.`,
     }),
   };
+}
+
+/**
+ * A frozen input schema (the runtime's specs are deep-frozen, see
+ * `AgentSpecCache`) cannot change, so it is compiled once and its checker
+ * shared by every turn; any other is compiled each time. Failures are not
+ * kept: they throw, naming `where`, every time.
+ */
+const compiled = new WeakMap<object, ArgumentsSchema>();
+
+function compiledArguments(spec: WebhookToolSpec, where: string): ArgumentsSchema {
+  const schema = spec.inputSchema;
+  const known = compiled.get(schema);
+  if (known) return known;
+  const fresh = compileArgumentsSchema(schema, `${where}.inputSchema`);
+  if (Object.isFrozen(schema)) compiled.set(schema, fresh);
+  return fresh;
 }

@@ -1,3 +1,4 @@
+import { detectLanguage } from "../../safety/detect-language.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import type { RetrievedHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
@@ -6,11 +7,17 @@ import { phrases, pick } from "../localized.js";
 import { answerableHits, retrievalAnswer } from "../retrieval-answer.js";
 import type { RouteDecision } from "./route-turn.js";
 
+/** A hit of the best one's document this close to its confidence is as good: the same answer in another language. */
+const AS_GOOD = 0.1;
+
 /**
  * Retrieval mode, and a model that said nothing: the best passage that may
  * answer (never one that gives the assistant orders) when it is confident
- * enough; otherwise "not found", and after `handoff.afterFailures` such turns
- * in a row, a handoff to a person.
+ * enough — or, when its document says about as much elsewhere in the
+ * customer's language, that (a bilingual document answers an English
+ * question in English) —
+ * otherwise "not found", and after `handoff.afterFailures` such turns in a
+ * row, a handoff to a person.
  */
 export function answerFromDocuments(input: {
   spec: AgentSpec;
@@ -19,7 +26,19 @@ export function answerFromDocuments(input: {
   history: Message[];
 }): RouteDecision & { citations?: Citation[] } {
   const { spec, hits, language, history } = input;
-  const best = answerableHits(hits)[0];
+  const answerable = answerableHits(hits);
+  const first = answerable[0];
+  const inLanguage = (hit: RetrievedHit) =>
+    detectLanguage(`${hit.chunk.title ?? ""}\n${hit.chunk.text}`, spec.languages, language) === language;
+  const best =
+    first && !inLanguage(first)
+      ? (answerable.find(
+          (hit) =>
+            hit.source.id === first.source.id &&
+            hit.confidence >= first.confidence - AS_GOOD &&
+            inLanguage(hit),
+        ) ?? first)
+      : first;
   const score = best?.confidence ?? 0;
   const answer = best && score >= spec.handoff.minConfidence ? retrievalAnswer(best, language) : undefined;
   if (answer) {

@@ -1,3 +1,4 @@
+import type { SharedV3ProviderOptions } from "@ai-sdk/provider";
 import { type StepResult, stepCountIs, streamText, type ToolSet } from "ai";
 import { createCustomerTextStream } from "../../safety/customer-text-stream.js";
 import type { LanguageModelV3 } from "../../spec/models.js";
@@ -9,6 +10,11 @@ export interface GeneratedAnswer {
   text: string;
   steps: StepResult<ToolSet>[];
   usage: { inputTokens: number; outputTokens: number };
+  /**
+   * Mean probability of the tokens the model chose, over every step, when its
+   * engine reports it (asked with `providerOptions.llamacpp.tokenConfidence`).
+   */
+  tokenConfidence?: number;
 }
 
 /**
@@ -23,6 +29,7 @@ export async function generateAnswer(input: {
   maxSteps: number;
   onDelta?: ((text: string) => void) | undefined;
   signal?: AbortSignal | undefined;
+  providerOptions?: SharedV3ProviderOptions | undefined;
 }): Promise<GeneratedAnswer> {
   const { call } = input;
   const result = streamText({
@@ -34,6 +41,7 @@ export async function generateAnswer(input: {
     maxOutputTokens: ANSWER_TOKENS,
     maxRetries: 0,
     ...(input.signal ? { abortSignal: input.signal } : {}),
+    ...(input.providerOptions ? { providerOptions: input.providerOptions } : {}),
     onError: () => {},
   });
   let text = "";
@@ -49,9 +57,27 @@ export async function generateAnswer(input: {
   }
   show(shown.end());
   const usage = await result.totalUsage;
+  const steps = await result.steps;
+  const confidence = meanTokenConfidence(steps);
   return {
     text,
-    steps: await result.steps,
+    steps,
     usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 },
+    ...(confidence === undefined ? {} : { tokenConfidence: confidence }),
   };
+}
+
+/** The steps' `tokenConfidence` means, weighted by their tokens; undefined when no step reports one. */
+function meanTokenConfidence(steps: ReadonlyArray<{ providerMetadata?: unknown }>): number | undefined {
+  let sum = 0;
+  let tokens = 0;
+  for (const step of steps) {
+    const c = (step.providerMetadata as { llamacpp?: { tokenConfidence?: { mean: number; tokens: number } } })
+      ?.llamacpp?.tokenConfidence;
+    if (c && c.tokens > 0) {
+      sum += c.mean * c.tokens;
+      tokens += c.tokens;
+    }
+  }
+  return tokens > 0 ? sum / tokens : undefined;
 }

@@ -15,7 +15,11 @@ export interface ConversationLog {
   readonly history: Message[];
   /** Whether the conversation is in the store (a person can see it, take it over, and tools may refer to it). */
   readonly stored: boolean;
-  append(message: { role: "user" | "assistant"; content: string; metadata: Record<string, JsonValue> }): Promise<Message>;
+  append(message: {
+    role: "user" | "assistant";
+    content: string;
+    metadata: Record<string, JsonValue>;
+  }): Promise<Message>;
   /** The status now: a person may have taken the conversation while the turn ran. */
   status(): Promise<ConversationStatus>;
   setStatus(status: ConversationStatus): Promise<void>;
@@ -23,19 +27,23 @@ export interface ConversationLog {
 
 /**
  * Step 1: the customer's open conversation with the agent (created when there
- * is none) and its messages so far. Find-or-create runs in one transaction:
- * two server processes on one store cannot open two conversations.
+ * is none) and its messages so far. Most turns continue a conversation, found
+ * with a read; only creating one takes the write lock, and find-or-create then
+ * runs in one transaction: two server processes on one store cannot open two
+ * conversations.
  */
 export async function openConversation(
   store: Store,
   agent: LoadedAgent,
   externalUserId: string,
 ): Promise<ConversationLog> {
-  const conversation = await store.transaction(
-    async (tx) =>
-      (await tx.conversations.findOpen(agent.tenantId, agent.id, externalUserId)) ??
-      (await tx.conversations.create({ tenantId: agent.tenantId, agentId: agent.id, externalUserId })),
-  );
+  const conversation =
+    (await store.conversations.findOpen(agent.tenantId, agent.id, externalUserId)) ??
+    (await store.transaction(
+      async (tx) =>
+        (await tx.conversations.findOpen(agent.tenantId, agent.id, externalUserId)) ??
+        (await tx.conversations.create({ tenantId: agent.tenantId, agentId: agent.id, externalUserId })),
+    ));
   const history = await store.messages.list(conversation.id);
   return {
     conversation,

@@ -1,9 +1,9 @@
 import type { AgentSpec } from "../../spec/agent.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Conversation, ConversationStatus } from "../../spec/store.js";
-import { handoffTopic, requestsHuman, withinAllowedTopics } from "../handoff-rules.js";
+import { handoffTopic, normalizeForMatch, requestsHuman, withinAllowedTopics } from "../handoff-rules.js";
 import { phrases, pick } from "../localized.js";
-import { smallTalk } from "../small-talk.js";
+import { smallTalk, smallTalkLanguage } from "../small-talk.js";
 import type { TurnMode } from "./turn-types.js";
 
 /** What a route decided: the turn answers this, without retrieval or a model. */
@@ -56,19 +56,42 @@ export const asksForPerson: TurnRoute = ({ spec, message, language }) => {
   };
 };
 
+/**
+ * A greeting gets the spec's greeting, thanks and goodbyes a short reply, in
+ * the language they were said in when the agent speaks it ("good morning"
+ * carries no other word to tell its language by).
+ */
 export const smallTalkRoute: TurnRoute = ({ spec, message, language, confirming }) => {
   const chat = confirming ? undefined : smallTalk(message);
   if (!chat) return undefined;
+  const said = smallTalkLanguage(message);
+  const lang = said && spec.languages.includes(said) ? said : language;
   const text =
-    chat === "greeting"
-      ? pick(spec.greeting, language, phrases.greeting)
-      : pick(undefined, language, phrases[chat]);
+    chat === "greeting" ? pick(spec.greeting, lang, phrases.greeting) : pick(undefined, lang, phrases[chat]);
   return { mode: "small_talk", text };
 };
 
-/** After retrieval: outside the allowed topics and nothing in the documents about it. */
+/**
+ * A question put to the business about what it offers ("¿hacéis pizzas?",
+ * "do you sell kayaks?", "are you vegan friendly?", "can I get a fishing licence here?"): never off topic,
+ * even when the documents do not mention it — the answer is "not in our
+ * documents", with a person offered, not a refusal.
+ */
+const asksTheBusiness = new RegExp(
+  [
+    "\\b(hac|vend|ten|tien|ofrec|alquil|arregl|repar|acept|trabaj|atend|llev)(eis|ais|en|an|es|as)\\b",
+    "\\bdo you (sell|have|make|do|offer|rent|repair|fix|take|accept|treat|carry|stock|deliver)\\b",
+    "^\\W*(are you|is there|are there|is it possible)\\b",
+    "\\bcan i (get|buy|rent|book|order|pay)\\b.*\\b(here|with you|from you)\\b",
+  ].join("|"),
+);
+
+/** After retrieval: outside the allowed topics, nothing in the documents about it, and not asked of the business. */
 export const offTopic: TurnRoute = ({ spec, message, language, confirming, confidence = 0 }) =>
-  confirming || withinAllowedTopics(message, spec) || confidence >= spec.handoff.minConfidence
+  confirming ||
+  withinAllowedTopics(message, spec) ||
+  confidence >= spec.handoff.minConfidence ||
+  asksTheBusiness.test(normalizeForMatch(message))
     ? undefined
     : { mode: "refusal", text: pick(spec.guardrails.refusal, language, phrases.refusal) };
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRetriever } from "../../knowledge/create-retriever.js";
-import { buildAgentTools } from "../tools/build-agent-tools.js";
 import { type ScriptStep, scriptedModel } from "../tools/__fixtures__/scripted-model.js";
+import { buildAgentTools } from "../tools/build-agent-tools.js";
+import { McpConnections } from "../tools/mcp-connections.js";
 import { nothingConfirmed } from "../tools/tool-context.js";
 import { createTurnWorld, type TurnWorld } from "./__fixtures__/turn-world.fixture.js";
 import { runAgentTurn } from "./run-agent-turn.js";
@@ -24,12 +25,11 @@ function deps(script?: ScriptStep[]) {
     now: () => new Date("2026-12-02T10:30:00Z"),
     tools: async (conversation, cite) => {
       seen.push(conversation?.id ?? null);
-      return buildAgentTools(world.spec, {
-        ...world.context,
-        conversationId: conversation?.id ?? null,
-        confirmed: nothingConfirmed,
-        cite,
-      });
+      return buildAgentTools(
+        world.spec,
+        { ...world.context, conversationId: conversation?.id ?? null, confirmed: nothingConfirmed, cite },
+        new McpConnections({ name: "turn-test", version: "0" }),
+      );
     },
   };
   return { deps: turnDeps, model, seen };
@@ -51,7 +51,11 @@ describe("runAgentTurn on a conversation the caller holds", () => {
   });
 
   it("shows the model the history it was given, and gives tools no stored conversation", async () => {
-    const { deps: turnDeps, model, seen } = deps([
+    const {
+      deps: turnDeps,
+      model,
+      seen,
+    } = deps([
       { toolCalls: [{ toolName: "handoff_to_human", input: { reason: "quiere hablar con alguien" } }] },
       { text: "Puedes llamarnos a la tienda." },
     ]);

@@ -4,7 +4,9 @@ import { pendingConfirmationsKey, pendingFromHistory } from "../tools/confirmati
 import { turnFailure } from "../turn-failure.js";
 import { answerFromDocuments } from "./answer-from-documents.js";
 import { citeAnswer } from "./cite-answer.js";
+import { followUpQuery } from "./follow-up-query.js";
 import { generateAnswer } from "./generate-answer.js";
+import { generateStudentFirst } from "./generate-student-first.js";
 import { guardInput } from "./guard-input.js";
 import { openConversation, scratchConversation } from "./open-conversation.js";
 import { prepareModelCall } from "./prepare-model-call.js";
@@ -18,7 +20,8 @@ import type { TurnDeps, TurnInput, TurnResult } from "./turn-types.js";
  * guarded message (truncated, PII masked, language, flags) → route (a person
  * has it, too long, asks for a person, small talk) → retrieve → off topic? →
  * documents (retrieval mode) or prepare the model call (prompt, tools, the
- * calls a yes confirmed) → generate → cite → record. What differs between
+ * calls a yes confirmed) → generate (the model, or the student with the
+ * teacher on doubt) → cite → record. What differs between
  * callers comes in `deps` (store, retriever, model, tools, clock, the
  * confirmation judge), not in copies of this function.
  *
@@ -64,7 +67,7 @@ async function answerTurn(
   const early = route(routesBeforeRetrieval, turn);
   if (early) return record(early);
 
-  const { hits, confidence } = await retrieve(deps.retriever, agent, message);
+  const { hits, confidence } = await retrieve(deps.retriever, agent, followUpQuery(message, history));
   const refusal = offTopic({ ...turn, confidence });
   if (refusal) return record(refusal);
   const fromDocuments = () => record(answerFromDocuments({ spec, hits, language, history }));
@@ -83,18 +86,37 @@ async function answerTurn(
     tools: (numbering) => deps.tools(log.stored ? conversation : null, numbering, pending),
     signal,
   });
-  const generated = await generateAnswer({
-    model: deps.model,
-    call,
-    maxSteps: spec.maxSteps,
-    onDelta,
-    signal,
-  });
+  const routed =
+    deps.teacher && spec.routing
+      ? await generateStudentFirst({
+          student: deps.model,
+          teacher: deps.teacher,
+          routing: spec.routing,
+          call,
+          maxSteps: spec.maxSteps,
+          retrievalConfidence: confidence,
+          message,
+          history,
+          conversationId: conversation.id,
+          onDelta,
+          signal,
+        })
+      : undefined;
+  const generated =
+    routed?.generated ??
+    (await generateAnswer({
+      model: deps.model,
+      call,
+      maxSteps: spec.maxSteps,
+      onDelta,
+      signal,
+      providerOptions: deps.measureConfidence ? { llamacpp: { tokenConfidence: true } } : undefined,
+    }));
   const cited = citeAnswer({ call, generated, language, now: deps.now() });
   const status = await log.status();
   if (!generated.text.trim() && status === "bot" && cited.awaiting.length === 0) return fromDocuments();
   if (cited.appended) onDelta?.(cited.appended);
-  return record({
+  const result = await record({
     mode: status === "waiting_human" ? "handoff" : "model",
     text: cited.text,
     shown: true,
@@ -105,9 +127,12 @@ async function answerTurn(
     meta: {
       retrievedChunkIds: hits.map((h) => h.chunk.id),
       summarisedTurns: call.summarisedTurns,
+      ...(routed ? { routing: routed.routing as unknown as JsonValue } : {}),
       ...(cited.awaiting.length > 0
         ? { [pendingConfirmationsKey]: cited.awaiting as unknown as JsonValue }
         : {}),
     },
   });
+  if (generated.tokenConfidence !== undefined) result.tokenConfidence = generated.tokenConfidence;
+  return result;
 }

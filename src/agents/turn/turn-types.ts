@@ -23,6 +23,8 @@ export interface TurnResult {
   toolCalls: { name: string; input: unknown; output: unknown }[];
   usage: { inputTokens: number; outputTokens: number };
   latencyMs: number;
+  /** Mean probability of the tokens the model chose, when asked (`TurnDeps.measureConfidence`) and its engine reports it. */
+  tokenConfidence?: number;
   /** The persisted assistant message, when there is an answer and the conversation is stored. */
   messageId: string | null;
 }
@@ -33,6 +35,10 @@ export interface TurnDeps {
   retriever: Retriever;
   /** The agent's model, or undefined in retrieval mode. */
   model: LanguageModelV3 | undefined;
+  /** The teacher a student escalates to, with `routing` in the agent's spec (see generate-student-first.ts). */
+  teacher?: LanguageModelV3 | undefined;
+  /** Ask the model how sure it was of its answer (`TurnResult.tokenConfidence`): evaluation calibrates routing with it. */
+  measureConfidence?: boolean;
   /** Context size of the model in tokens, for the history budget. */
   contextTokens: number;
   /**

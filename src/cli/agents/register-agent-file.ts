@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
-import { type LoadedAgent, type LoadedAgentFile, loadAgentFile } from "../../agents/index.js";
+import { type LoadedAgent, type LoadedAgentFile, loadAgentFile, saveAgent } from "../../agents/index.js";
+import { ModelRegistry } from "../../models/model-registry.js";
 import type { AgentSpec } from "../../spec/agent.js";
-import type { JsonValue } from "../../spec/json.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
 
@@ -20,7 +20,9 @@ export async function registerAgentFile(context: CliContext, file: string, optio
 
 /**
  * Creates the agent a loaded spec file describes, or updates the stored one
- * with the same name, then ingests its knowledge. Prints what it did.
+ * with the same name (`saveAgent`: it refuses, listing them all, models not
+ * in the catalog and knowledge paths that do not exist), then ingests its
+ * knowledge. Prints what it did.
  */
 export async function registerAgentSpec(
   context: CliContext,
@@ -36,12 +38,14 @@ export async function registerAgentSpec(
         tools: loaded.spec.tools.map((t) => (t.type === "webhook" ? { ...t, url: rewrite(t.url) } : t)),
       }
     : loaded.spec;
-  const json = spec as unknown as Record<string, JsonValue>;
-  const existing = await store.agents.getByName(tenant.id, spec.name);
-  const agent = existing
-    ? await store.agents.update(tenant.id, existing.id, json)
-    : await store.agents.create({ tenantId: tenant.id, name: spec.name, spec: json });
-  if (!options.quiet) context.io.out(`${existing ? "updated" : "created"} agent ${agent.name}`);
+  const models = new ModelRegistry({ store, declared: context.config.models, env: context.env });
+  const { agent, created } = await saveAgent(store, tenant.id, spec, {
+    models,
+    local: true,
+    // Not ingested, so not needed: `--no-knowledge` saves an agent whose documents come later.
+    ...(options.ingest ? { knowledgePaths: loaded.knowledgePaths } : {}),
+  });
+  if (!options.quiet) context.io.out(`${created ? "created" : "updated"} agent ${agent.name}`);
   if (options.ingest && loaded.knowledgePaths.length > 0) {
     const { ingestForCli } = await import("../knowledge/ingest-for-cli.js");
     await ingestForCli(context, agent, loaded.knowledgePaths, {

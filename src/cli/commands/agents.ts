@@ -9,9 +9,11 @@ export function registerAgents(program: Command, context: CliContext): void {
 
   agents
     .command("create")
-    .description("create an agent from a YAML or JSON file, or update the one with the same name")
+    .description(
+      "create an agent from a YAML or JSON file, or update the one with the same name; its models must be in the catalog and its knowledge paths must exist",
+    )
     .requiredOption("--file <file>", "the agent spec (see data/demo/agent.yaml)")
-    .option("--no-knowledge", "do not ingest the knowledge files the spec lists")
+    .option("--no-knowledge", "do not ingest (nor check) the knowledge files the spec lists")
     .action(async (options: { file: string; knowledge: boolean }) => {
       const { registerAgentFile } = await import("../agents/register-agent-file.js");
       await registerAgentFile(context, options.file, { ingest: options.knowledge });
@@ -40,10 +42,9 @@ export function registerAgents(program: Command, context: CliContext): void {
     .description("an agent's spec")
     .action(async (name: string) => {
       const { defaultTenant } = await import("../../store/default-tenant.js");
-      const { NotFoundError } = await import("../../spec/errors.js");
+      const { findAgentForCli } = await import("../find-agent-for-cli.js");
       const store = await context.store();
-      const agent = await store.agents.getByName((await defaultTenant(store)).id, name);
-      if (!agent) throw new NotFoundError("agent", name, "`alambique agents list` shows the agents");
+      const agent = await findAgentForCli(store, (await defaultTenant(store)).id, name);
       context.io.out(JSON.stringify(agent, null, 2));
     });
 
@@ -52,11 +53,10 @@ export function registerAgents(program: Command, context: CliContext): void {
     .description("remove an agent with its knowledge and conversations")
     .action(async (name: string) => {
       const { defaultTenant } = await import("../../store/default-tenant.js");
-      const { NotFoundError } = await import("../../spec/errors.js");
+      const { findAgentForCli } = await import("../find-agent-for-cli.js");
       const store = await context.store();
       const tenant = await defaultTenant(store);
-      const agent = await store.agents.getByName(tenant.id, name);
-      if (!agent) throw new NotFoundError("agent", name, "`alambique agents list` shows the agents");
+      const agent = await findAgentForCli(store, tenant.id, name);
       await store.agents.remove(tenant.id, agent.id);
       context.io.out(`removed ${name}`);
     });

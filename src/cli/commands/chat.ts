@@ -10,8 +10,9 @@ export function registerChat(program: Command, context: CliContext): void {
       "the customer id this conversation belongs to",
       `terminal:${process.env.USER ?? "you"}`,
     )
-    .action(async (agent: string, options: { user: string }) => {
+    .option("--new", "close this customer's open conversation with the agent and start a new one")
+    .action(async (agent: string, options: { user: string; new?: boolean }) => {
       const { runChat } = await import("../chat/run-chat.js");
-      await runChat(context, agent, options.user);
+      await runChat(context, agent, options.user, { fresh: options.new === true });
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
+import { tenantOf, tenantOption } from "../tenant-of.js";
 
 interface TenantOption {
   tenant: string;
@@ -13,12 +14,6 @@ interface TenantOption {
  */
 export function registerKeys(program: Command, context: CliContext): void {
   const keys = program.command("keys").description("API keys: list, create (shown once), revoke");
-  const tenantOption = [
-    "--tenant <slug>",
-    "the tenant (default: the operator's, `default`)",
-    "default",
-  ] as const;
-
   keys
     .command("list")
     .description("a tenant's keys, revoked ones included (never their secrets: only hashes are stored)")
@@ -88,14 +83,4 @@ export function registerKeys(program: Command, context: CliContext): void {
       await store.apiKeys.revoke(tenant.id, matches[0]!.id);
       context.io.out(`revoked ${matches[0]!.id} (${matches[0]!.name})`);
     });
-}
-
-async function tenantOf(context: CliContext, slug: string) {
-  const { defaultTenant, DEFAULT_TENANT_SLUG } = await import("../../store/default-tenant.js");
-  const { NotFoundError } = await import("../../spec/errors.js");
-  const store = await context.store();
-  const tenant =
-    slug === DEFAULT_TENANT_SLUG ? await defaultTenant(store) : await store.tenants.getBySlug(slug);
-  if (!tenant) throw new NotFoundError("tenant", slug, "tenants are created with POST /api/tenants");
-  return { store, tenant };
 }

@@ -127,15 +127,9 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     );
 }
 
-/** The named agent of the default tenant; NotFoundError saying how to create it. */
+/** The named agent of the default tenant; NotFoundError with a did-you-mean, or how to create it. */
 async function findAgent(store: Store, name: string): Promise<AgentRecord> {
   const { defaultTenant } = await import("../../store/default-tenant.js");
-  const agent = await store.agents.getByName((await defaultTenant(store)).id, name);
-  if (agent) return agent;
-  const { NotFoundError } = await import("../../spec/errors.js");
-  throw new NotFoundError(
-    "agent",
-    name,
-    "create it first with `alambique agents create --file agent.yaml` (an example: data/demo/agent.yaml); `alambique agents list` shows the agents",
-  );
+  const { findAgentForCli } = await import("../find-agent-for-cli.js");
+  return findAgentForCli(store, (await defaultTenant(store)).id, name);
 }

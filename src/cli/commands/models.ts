@@ -13,25 +13,38 @@ export function registerModels(program: Command, context: CliContext): void {
   models
     .command("forge")
     .description("write a small random-weight Llama-architecture GGUF (for tests and trying things out)")
-    .requiredOption("--out <file>", "the .gguf file to write")
+    .option("--out <file>", "the .gguf file to write (default: in the data folder's models/)")
     .addOption(new Option("--preset <name>", "model size").choices(["tiny", "small"]).default("tiny"))
     .option("--seed <n>", "weights seed (same seed, same file)", nonNegativeInt, 1)
     .option("--f32", "store every weight matrix as F32, so students can be trained on it (tiny already is)")
-    .action(async (options: { out: string; preset: "tiny" | "small"; seed: number; f32?: boolean }) => {
+    .action(async (options: { out?: string; preset: "tiny" | "small"; seed: number; f32?: boolean }) => {
       const { forgeModel } = await import("../../models/forge/forge-model.js");
-      const result = await forgeModel(options);
+      const { join } = await import("node:path");
+      // Not the current folder: run in a clone, that would be the repository's root.
+      const out =
+        options.out ??
+        join(
+          context.config.dataPath,
+          "models",
+          `forged-${options.preset}${options.f32 ? "-f32" : ""}-seed${options.seed}.gguf`,
+        );
+      const result = await forgeModel({ ...options, out });
       context.io.out(
         `${result.path}: ${result.preset}, seed ${result.seed}, ${result.matrixType.toUpperCase()} matrices, ${formatCount(result.parameterCount)} parameters, ` +
           `${result.vocabSize} tokens, ${(result.bytes / 2 ** 20).toFixed(1)} MiB, sha256 ${result.sha256.slice(0, 16)}…`,
       );
       context.io.err("Random weights: it speaks nonsense, but grammar-constrained output is valid JSON.");
+      context.io.err(`Add it to the catalog: alambique models add ${options.preset} --gguf ${result.path}`);
     });
 
   models
     .command("add <name>")
     .description("add a model: a local GGUF, a Hugging Face GGUF, or an OpenAI-compatible engine")
     .option("--gguf <path>", "a local .gguf file")
-    .option("--hf <ref>", "OWNER/REPO/FILE.gguf on Hugging Face (downloaded into the data folder)")
+    .option(
+      "--hf <ref>",
+      "a GGUF on Hugging Face: OWNER/REPO/FILE.gguf, or its https://huggingface.co/… link (downloaded into the data folder)",
+    )
     .option("--url <base>", "an OpenAI-compatible engine's base URL, e.g. http://127.0.0.1:8000/v1")
     .option("--api-key-env <var>", "the environment variable holding the engine's API key")
     .option("--remote-model <id>", "the engine's model id (default: the name, or the engine's only model)")
@@ -50,6 +63,14 @@ export function registerModels(program: Command, context: CliContext): void {
     .option("--price-output <usd>", "price per million output tokens", nonNegativeNumber)
     .option("--threads <n>", "CPU threads for an embedded model", positiveInt)
     .option("--context-size <n>", "context size in tokens for an embedded model", positiveInt)
+    .addHelpText(
+      "after",
+      `
+A model Ollama already has (e.g. llama3.1:8b):
+  its GGUF file:        alambique models add llama3.1-8b --gguf ~/.ollama/models/blobs/sha256-…
+                        (\`ollama show llama3.1:8b --modelfile\` prints the path on its FROM line)
+  Ollama as the engine: alambique models add llama3.1-8b --url http://127.0.0.1:11434/v1 --remote-model llama3.1:8b`,
+    )
     .action(async (name: string, options: Record<string, unknown>) => {
       const { describeModel } = await import("../../models/catalog/describe-model.js");
       const { join } = await import("node:path");

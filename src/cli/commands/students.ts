@@ -1,9 +1,8 @@
-import type { Command } from "commander";
-import type { ModelRecord } from "../../spec/store.js";
-import { studentProvenanceSchema, type TrainerEvent } from "../../spec/students.js";
+import { type Command, Option } from "commander";
 import type { CliContext } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
 import { nonNegativeNumber, positiveInt } from "../parse-option.js";
+import { registerStudentsPromote } from "./students-promote.js";
 
 interface TrainOptions {
   dataset: string;
@@ -13,6 +12,8 @@ interface TrainOptions {
   lr?: number;
   ctx?: number;
   threads?: number;
+  loss: "assistant" | "whole";
+  allowLicense?: string;
   json?: boolean;
 }
 
@@ -23,7 +24,9 @@ export function registerStudents(program: Command, context: CliContext): void {
 
   students
     .command("train")
-    .description("train a student with the built-in engine (llama.cpp's trainer, full fine-tuning, CPU)")
+    .description(
+      "train a student with the built-in engine (llama.cpp's trainer, full fine-tuning, CPU): a job in the store; Ctrl-C pauses it, `students resume` goes on",
+    )
     .requiredOption("--dataset <name[@version]>", "a frozen dataset")
     .requiredOption("--base <model>", "a catalog model or .gguf file with F32 matrices and a chat template")
     .requiredOption("--name <name>", "the student's name in the catalog")
@@ -35,33 +38,60 @@ export function registerStudents(program: Command, context: CliContext): void {
       positiveInt,
     )
     .option("--threads <n>", "CPU threads (default 1: tiny models train fastest on one)", positiveInt)
+    .addOption(
+      new Option("--loss <on>", "what the loss counts: the assistant's tokens, or whole conversations")
+        .choices(["assistant", "whole"])
+        .default("assistant"),
+    )
+    .option("--allow-license <id>", "train although that licence refuses it (you hold permission; recorded)")
     .option("--json", "print the student as JSON when done")
     .action(async (options: TrainOptions) => {
-      const { trainStudent } = await import("../../distill/training/train-student.js");
+      const { enqueueStudentJob } = await import("../../distill/training/enqueue-student-job.js");
+      const { runStudentForCli } = await import("../students/run-student-for-cli.js");
       const { defaultTenant } = await import("../../store/default-tenant.js");
       const { join } = await import("node:path");
       const store = await context.store();
       const tenant = await defaultTenant(store);
-      const cancel = new AbortController();
-      const onSigint = () => cancel.abort();
-      process.once("SIGINT", onSigint);
-      try {
-        const model = await trainStudent(store, tenant.id, join(context.config.dataPath, "models"), {
-          dataset: options.dataset,
-          base: options.base,
-          name: options.name,
-          epochs: options.epochs,
-          learningRate: options.lr,
-          contextLength: options.ctx,
-          threads: options.threads,
-          signal: cancel.signal,
-          onEvent: (event) => context.io.err(progressLine(event)),
-        });
-        if (options.json) return context.io.out(JSON.stringify(studentView(model), null, 2));
-        printStudent(context, model);
-      } finally {
-        process.off("SIGINT", onSigint);
-      }
+      const queued = await enqueueStudentJob(store, {
+        tenantId: tenant.id,
+        modelsDir: join(context.config.dataPath, "models"),
+        dataset: options.dataset,
+        base: options.base,
+        name: options.name,
+        epochs: options.epochs,
+        learningRate: options.lr,
+        contextLength: options.ctx,
+        threads: options.threads,
+        lossOn: options.loss === "whole" ? "whole-conversation" : "assistant",
+        allowLicense: options.allowLicense,
+      });
+      for (const warning of queued.warnings) context.io.err(`warning: ${warning}`);
+      const h = queued.payload.hyperparameters;
+      context.io.err(
+        `job ${queued.job.id}: ${queued.payload.name} from ${queued.payload.base.name} on ` +
+          `${queued.payload.dataset.name}@${queued.payload.dataset.version}, ${h.epochs} epochs, ${h.contextLength}-token windows`,
+      );
+      await runStudentForCli(context, store, queued.job.id, { json: options.json });
+    });
+
+  students
+    .command("status [job]")
+    .description("the training jobs, or one job's epoch, losses, tokens/s and ETA")
+    .option("--json", "print JSON")
+    .action(async (job: string | undefined, options: { json?: boolean }) => {
+      const { printStudentStatus } = await import("../students/student-status.js");
+      await printStudentStatus(context, job, options);
+    });
+
+  students
+    .command("resume <job>")
+    .description(
+      "go on with a paused, interrupted or killed training job, here, from its last finished epoch",
+    )
+    .option("--json", "print the student as JSON when done")
+    .action(async (job: string, options: { json?: boolean }) => {
+      const { resumeStudentJob } = await import("../students/student-status.js");
+      await resumeStudentJob(context, job, options);
     });
 
   students
@@ -69,6 +99,7 @@ export function registerStudents(program: Command, context: CliContext): void {
     .description("the students in the catalog")
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
+      const { studentView } = await import("../students/student-view.js");
       const all = (await (await context.store()).models.list()).flatMap((m) => {
         const view = studentView(m);
         return view ? [view] : [];
@@ -94,85 +125,39 @@ export function registerStudents(program: Command, context: CliContext): void {
     .description("a student's provenance: base, dataset, engine, hyper-parameters, losses, licence, file")
     .option("--json", "print JSON")
     .action(async (name: string, options: { json?: boolean }) => {
+      const { printStudent, studentView } = await import("../students/student-view.js");
       const model = await (await context.store()).models.get(name);
       const view = model && studentView(model);
-      if (!model || !view) {
+      if (!view) {
         const { NotFoundError } = await import("../../spec/errors.js");
         throw new NotFoundError("student", name, "`alambique students list` shows the students");
       }
       if (options.json) return context.io.out(JSON.stringify(view, null, 2));
-      printStudent(context, model);
+      printStudent(context, view);
     });
-}
 
-/** What `students show --json` prints; scripts rely on these keys. */
-function studentView(model: ModelRecord) {
-  const provenance = studentProvenanceSchema.safeParse(model.metadata.student);
-  if (!provenance.success) return undefined;
-  const parsed = provenance.data;
-  return {
-    name: model.name,
-    base: parsed.base.name,
-    dataset: parsed.dataset,
-    engine: parsed.engine,
-    license: model.licenseId,
-    metrics: parsed.metrics,
-    hyperparameters: parsed.hyperparameters,
-    file: model.source.replace(/^gguf:/, ""),
-    durationSeconds: parsed.durationSeconds,
-    machine: parsed.machine,
-    trainedAt: parsed.trainedAt,
-  };
-}
+  students
+    .command("remove <name>")
+    .description("remove a student from the catalog and delete its GGUF (refused while an agent uses it)")
+    .action(async (name: string) => {
+      const { removeStudent } = await import("../../distill/training/remove-student.js");
+      const removed = await removeStudent(await context.store(), name);
+      context.io.out(`removed ${name}${removed.deleted ? ` and ${removed.file}` : ""}`);
+    });
 
-function printStudent(context: CliContext, model: ModelRecord): void {
-  const s = studentView(model)!;
-  const h = s.hyperparameters;
-  context.io.out(
-    formatTable([
-      ["student", s.name],
-      ["base", s.base],
-      [
-        "dataset",
-        `${s.dataset.name}@${s.dataset.version} (sha256 ${s.dataset.sha256 ?? "unknown"}), ` +
-          `${s.dataset.rows.train} train rows, ${s.dataset.rows.validation} ${s.dataset.validationSplit} rows`,
-      ],
-      ["teacher", `${s.dataset.teacher.name}, licence ${s.dataset.teacher.licenseId ?? "unknown"}`],
-      [
-        "engine",
-        `${s.engine}: AdamW lr ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token windows, ${h.threads} threads`,
-      ],
-      [
-        "validation loss",
-        `${s.metrics.validationLoss.toFixed(4)} (base ${s.metrics.baseValidationLoss.toFixed(4)})`,
-      ],
-      ["train loss", s.metrics.trainLoss.toFixed(4)],
-      [
-        "epochs",
-        s.metrics.epochs
-          .map((e) => `${e.epoch}: ${e.trainLoss.toFixed(3)}/${e.validationLoss.toFixed(3)}`)
-          .join(", "),
-      ],
-      ["licence", s.license ?? "unknown (inherited from the base)"],
-      ["duration", `${s.durationSeconds.toFixed(1)} s`],
-      ["file", s.file],
-    ]),
-  );
-}
+  students
+    .command("export <name>")
+    .description(
+      "write the student's GGUF, model card (README.md) and, for ollama, a Modelfile into a folder",
+    )
+    .requiredOption("--out <dir>", "the folder to write into")
+    .addOption(new Option("--format <format>", "what to write").choices(["gguf", "ollama"]).default("ollama"))
+    .action(async (name: string, options: { out: string; format: "gguf" | "ollama" }) => {
+      const { exportStudent } = await import("../../distill/training/export-student.js");
+      const { files } = await exportStudent(await context.store(), name, options.out, options.format);
+      for (const file of files) context.io.out(file);
+      if (options.format === "ollama") context.io.err(`ollama create ${name} -f ${files.at(-1)}`);
+    });
 
-function progressLine(event: TrainerEvent): string {
-  switch (event.type) {
-    case "ready":
-      return `training on ${event.backends.join(", ")}: ${event.parameters} parameters`;
-    case "base":
-      return `base validation loss ${event.validationLoss.toFixed(4)}`;
-    case "epoch": {
-      const m = event.metrics;
-      return `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, validation loss ${m.validationLoss.toFixed(4)}, ${m.tokensPerSecond.toFixed(0)} tokens/s`;
-    }
-    case "saved":
-      return "saved; writing the student";
-    case "failed":
-      return `failed: ${event.message}`;
-  }
+  registerStudentsPromote(students, context);
 }

@@ -6,19 +6,12 @@ import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
 import { demoOrdersRoute } from "./demo-orders-route.js";
 import { type DemoPage, demoPageRoute } from "./demo-page-route.js";
+import { SAMPLE_QUESTIONS } from "./sample-questions.js";
 
 /** The name of the chat key the demo page's widget uses. */
 const DEMO_WIDGET_KEY = "demo web page";
 
 export const DEMO_DIR = fileURLToPath(new URL("../../../data/demo/", import.meta.url));
-
-/** What a visitor would ask first, in both languages, with a typo or two. */
-const SAMPLE_QUESTIONS = [
-  "¿A qué hora abren el domingo?",
-  "tienen pan sin gluten?",
-  "Do you deliver to my neighbourhood, and how much is it?",
-  "Can I order a birthday cake for Saturday?",
-];
 
 export interface DemoOptions {
   /** Keep serving (HTTP API and the demo's order-status webhook) until Ctrl-C. */
@@ -67,7 +60,7 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
     ? `model ${agent.spec.model}`
     : "retrieval mode: it answers from the bakery's documents, no model needed";
   io.out(`\nAgent ${agent.spec.displayName ?? agent.name} (${mode})\n`);
-  for (const [i, question] of SAMPLE_QUESTIONS.entries()) {
+  for (const [i, { question }] of SAMPLE_QUESTIONS.entries()) {
     const turn = await runtime.turn({
       tenantId: tenant.id,
       agent: agent.id,

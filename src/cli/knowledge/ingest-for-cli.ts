@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { ingestSources } from "../../knowledge/ingest-sources.js";
 import { ModelRegistry } from "../../models/model-registry.js";
+import { NotFoundError } from "../../spec/errors.js";
 import type { AgentRecord } from "../../spec/store.js";
 import type { CliContext } from "../cli-context.js";
 import { formatCount } from "../format-table.js";
@@ -12,7 +14,9 @@ import { ProgressBar } from "../progress-bar.js";
  * `knowledge.limits`, embedding the new chunks when the agent names an
  * embedding model, and prints the report: what was added, updated, left
  * unchanged, found twice, or skipped and why. A document past a limit
- * throws `IngestLimitError` (nothing stored), which says how to get under it.
+ * throws `IngestLimitError` (nothing stored), which says how to get under it;
+ * a path that does not exist throws NotFoundError naming every such path,
+ * before anything is read (a typo must not pass as "skipped").
  */
 export async function ingestForCli(
   context: CliContext,
@@ -20,6 +24,7 @@ export async function ingestForCli(
   paths: string[],
   options: { quiet: boolean; baseDir?: string },
 ): Promise<void> {
+  refuseMissing(paths);
   const store = await context.store();
   const embeddingModel =
     typeof agent.spec.embeddingModel === "string" ? agent.spec.embeddingModel : undefined;
@@ -57,6 +62,16 @@ export async function ingestForCli(
   for (const d of report.duplicates)
     context.io.err(`  duplicate: ${d.uri} has the same content as ${d.duplicateOf}`);
   for (const s of report.skipped) context.io.err(`  skipped: ${s.path}: ${s.reason}`);
+}
+
+function refuseMissing(paths: string[]): void {
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length === 0) return;
+  throw new NotFoundError(
+    missing.length === 1 ? "file or folder" : "files or folders",
+    missing.join(", "),
+    `check the path${missing.length === 1 ? "" : "s"} (relative to ${process.cwd()}); nothing was added`,
+  );
 }
 
 /** The deepest folder containing every path: source URIs are shown relative to it. */

@@ -6,6 +6,7 @@ import { ensureAdminKey } from "../../server/auth/bootstrap-admin-key.js";
 import { createServer } from "../../server/create-server.js";
 import type { CliContext } from "../cli-context.js";
 import { packageVersion } from "../package-version.js";
+import { listenOrExplain } from "./listen-or-explain.js";
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -22,8 +23,10 @@ export interface StartedServer {
  * of `server.limits`. Closing (on SIGTERM, see `untilSignal`) drains the
  * server first (see opsPlugin), then closes agents, models and the store.
  *
- * When the default tenant has no active admin key (a fresh install), makes
- * one and prints its secret, once: only its hash is stored.
+ * Once listening, when the default tenant has no active admin key (a fresh
+ * install), makes one and prints its secret, once: only its hash is stored;
+ * otherwise says how to make another. A port that is taken throws
+ * `port_in_use` (see `listenOrExplain`) before any key is made.
  */
 export async function startServer(
   context: CliContext,
@@ -38,12 +41,6 @@ export async function startServer(
     llamacpp: { logger: context.logger },
   });
   context.onClose(() => registry.dispose());
-  const bootstrap = await ensureAdminKey(store);
-  if (bootstrap.secret) {
-    context.io.err("Admin API key of the default tenant (save it now; it is shown once):");
-    context.io.err(`  ${bootstrap.secret}`);
-    context.io.err("Send it as `Authorization: Bearer <key>`; create more with POST /api/keys.");
-  }
   // Closed after the server (cleanups run last registered first), before the registry and the store.
   const agents = new AgentRuntime({ store, models: registry });
   context.onClose(() => agents.dispose());
@@ -64,10 +61,22 @@ export async function startServer(
   });
   await options.extend?.(app);
   context.onClose(() => app.close());
-  const address = await app.listen({
-    port: options.port ?? context.config.server.port,
-    host: options.host ?? context.config.server.host,
-  });
+  const address = await listenOrExplain(
+    app,
+    options.port ?? context.config.server.port,
+    options.host ?? context.config.server.host,
+  );
+  // After listening: a start that fails (the port is taken) must not spend the key's one showing.
+  const bootstrap = await ensureAdminKey(store);
+  if (bootstrap.secret) {
+    context.io.err("Admin API key of the default tenant (save it now; it is shown once):");
+    context.io.err(`  ${bootstrap.secret}`);
+    context.io.err("Send it as `Authorization: Bearer <key>`; create more with POST /api/keys.");
+  } else {
+    context.io.err(
+      "Admin API key: made and shown on the first run; only its hash is kept. Lost it? Make another: alambique keys create --name admin --scope admin",
+    );
+  }
   return { app, registry, url: address };
 }
 

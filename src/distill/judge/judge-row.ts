@@ -8,9 +8,9 @@
  * dropped, and calls without a judge model, are returned unchanged.
  */
 import { z } from "zod";
+import { generateStructured } from "../../models/structured/generate-structured.js";
 import { type Judgement, judgementSchema, type SynthRow } from "../../spec/distill.js";
 import { type JudgeRow, type SynthContext, taskSeed } from "../pipeline/synth-step.js";
-import { generateStructured } from "../../models/structured/generate-structured.js";
 import { judgePrompt, judgeSystem } from "./judge-rubric.js";
 import { defaultJudgeThresholds, type JudgeThresholds, verdict } from "./judge-thresholds.js";
 

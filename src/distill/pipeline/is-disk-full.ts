@@ -1,17 +1,20 @@
+import { StoreError } from "../../spec/errors.js";
+
 /**
- * Whether a failed write failed because the disk (or the database's size
- * cap) is full: SQLite's SQLITE_FULL, or ENOSPC from the file system,
- * anywhere in the error's `cause` chain (the store keeps the driver's error
- * as `cause`).
+ * Whether a failed write failed because the disk is full. The store says so
+ * with `StoreError` kind `full`, whatever its driver reported (SQLite's
+ * SQLITE_FULL, a size cap, ENOSPC); a runner's own file writes (a trainer's
+ * checkpoints) fail with the file system's ENOSPC, as an error's `code` or,
+ * from a child process, in its message. Looks through the `cause` chain, for
+ * an error wrapped by a step.
  */
 export function isDiskFull(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current !== null && typeof current === "object"; depth++) {
-    const e = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (e.code === "SQLITE_FULL" || e.code === "ENOSPC") return true;
-    if (typeof e.message === "string" && /SQLITE_FULL|database or disk is full|ENOSPC/.test(e.message))
-      return true;
-    current = e.cause;
+    if (StoreError.isInstance(current)) return current.kind === "full";
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (code === "ENOSPC" || (typeof message === "string" && /\bENOSPC\b/.test(message))) return true;
+    current = cause;
   }
   return false;
 }

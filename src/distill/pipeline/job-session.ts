@@ -9,7 +9,7 @@
  * the next checkpoint or heartbeat.
  */
 import type { SynthTask } from "../../spec/distill.js";
-import { AlambiqueError, NotFoundError, StoreError } from "../../spec/errors.js";
+import { AlambiqueError, StoreError } from "../../spec/errors.js";
 import type { Job, ModelRecord, Store } from "../../spec/store.js";
 import { GroupCommitQueue } from "./group-commit-queue.js";
 import { isDiskFull } from "./is-disk-full.js";
@@ -84,10 +84,10 @@ export class JobSession {
     const { store, owner, leaseMs } = this.options;
     this.heartbeat = setInterval(
       () => {
-        store.jobs.heartbeat(this.jobId, owner, leaseMs).catch((error: unknown) => {
-          if (error instanceof NotFoundError || (error instanceof StoreError && error.kind === "check")) {
-            this.stop("lease", error);
-          } else if (isDiskFull(error)) this.stop("disk_full", error);
+        store.jobs.heartbeat(this.jobId, owner, leaseMs).catch(async (error: unknown) => {
+          if (isDiskFull(error)) this.stop("disk_full", error);
+          else if (await lostLease(store, this.jobId, owner)) this.stop("lease", error);
+          // Anything else (a lock held a moment too long) is left to the next heartbeat.
         });
       },
       Math.max(10, Math.floor(leaseMs / 3)),
@@ -110,7 +110,7 @@ export class JobSession {
       await this.options.store.synth.putPlan(this.jobId, tasks);
     } catch (error) {
       // Another worker planned it first (its plan is the same: planning is deterministic).
-      if (!(error instanceof StoreError && error.kind === "check")) throw error;
+      if (!(StoreError.isInstance(error) && error.kind === "check")) throw error;
     }
     await this.refreshCounts();
     await this.checkpoint("generating");
@@ -158,7 +158,7 @@ export class JobSession {
     } catch (error) {
       for (const produced of counted) this.tallies.count(produced, -1);
       if (isDiskFull(error)) return this.stop("disk_full", error);
-      if (!(await this.holdsLease())) {
+      if (await lostLease(store, this.jobId, owner)) {
         this.stop("lease", error);
         return this.putWithoutLease(group);
       }
@@ -177,15 +177,16 @@ export class JobSession {
 
   /** Throws when the lease is gone (and stops the session). */
   async checkpoint(phase: SynthCheckpoint["phase"]): Promise<void> {
+    const { store, owner } = this.options;
     try {
-      await this.options.store.jobs.checkpoint(
-        this.jobId,
-        this.options.owner,
-        this.checkpointValue(phase),
-        this.tallies.fraction(),
-      );
+      await store.jobs.checkpoint(this.jobId, owner, this.checkpointValue(phase), this.tallies.fraction());
     } catch (error) {
-      this.stop(isDiskFull(error) ? "disk_full" : (await this.holdsLease()) ? "error" : "lease", error);
+      const reason = isDiskFull(error)
+        ? "disk_full"
+        : (await lostLease(store, this.jobId, owner))
+          ? "lease"
+          : "error";
+      this.stop(reason, error);
       throw error;
     }
   }
@@ -268,11 +269,6 @@ export class JobSession {
     }
   }
 
-  private async holdsLease(): Promise<boolean> {
-    const job = await this.options.store.jobs.get(this.jobId).catch(() => undefined);
-    return job?.status === "running" && job.leaseOwner === this.options.owner;
-  }
-
   private checkpointValue(phase: SynthCheckpoint["phase"]): SynthCheckpoint {
     const t = this.tallies;
     return {
@@ -296,6 +292,20 @@ export class JobSession {
   private cost(): number | null {
     return synthCost(this.tallies.usage, this.prices, this.options.payload.judge !== null).total;
   }
+}
+
+/**
+ * The one test of a lost lease, for every runner of a job (synthetic data
+ * here, training in `distill/training`), after a write that needs the lease
+ * (heartbeat, checkpoint, a commit with its checkpoint) failed. The job's row
+ * decides, not the error: the store refuses those writes with `StoreError`
+ * "check" (paused, cancelled, taken over) or `NotFoundError` (removed), but a
+ * commit's "check" can also be one of its rows' own. A row that cannot be
+ * read counts as lost.
+ */
+export async function lostLease(store: Pick<Store, "jobs">, jobId: string, owner: string): Promise<boolean> {
+  const job = await store.jobs.get(jobId).catch(() => undefined);
+  return job?.status !== "running" || job.leaseOwner !== owner;
 }
 
 function describe(error: unknown): string {

@@ -40,7 +40,7 @@ export async function loadSynthContext(
 ): Promise<LoadedSynthContext> {
   const agent = await loadAgent(store, tenantId, payload.agent.id, payload.agent.name).catch(
     (error: unknown) => {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (!NotFoundError.isInstance(error)) throw error;
       throw new AlambiqueError(`the job's agent ${payload.agent.name} no longer exists`, {
         code: SYNTH_AGENT_GONE,
         status: 410,

@@ -15,7 +15,7 @@
  * Pause and cancel are operator actions on the job (`jobs.setStatus`) that
  * take the lease away; the next checkpoint or heartbeat notices, rows in
  * flight are abandoned, and what is written stays. `signal` (Ctrl-C) puts the
- * job back to `paused`. A full disk (SQLITE_FULL, ENOSPC) stops the run
+ * job back to `paused`. A full disk (the store's `full` error) stops the run
  * cleanly and pauses the job with the reason, keeping every row written.
  */
 import { hostname } from "node:os";
@@ -212,5 +212,5 @@ async function generate(
 function classify(error: unknown): StopReason {
   if (isDiskFull(error)) return "disk_full";
   if (AlambiqueError.isInstance(error) && error.code === SYNTH_AGENT_GONE) return "fatal";
-  return error instanceof ValidationError ? "fatal" : "error";
+  return ValidationError.isInstance(error) ? "fatal" : "error";
 }

@@ -23,6 +23,7 @@ import { ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
 import { balancedCells, dealEvenly } from "./balanced-cells.js";
+import { flywheelSignals } from "./flywheel-signals.js";
 import { listAgentChunks } from "./list-agent-chunks.js";
 import { createRandom } from "./seeded-random.js";
 import { evolveOperationNames, patienceByPersona } from "./synth-grid.js";
@@ -94,17 +95,20 @@ export async function planTasks(
 export async function realConversationIds(ctx: SynthContext, limit: number): Promise<string[]> {
   if (limit <= 0) return [];
   const conversations = await ctx.store.conversations.list(ctx.tenantId, { agentId: ctx.agent.id });
-  const ids: string[] = [];
-  for (const conversation of [...conversations].reverse()) {
-    if (ids.length >= limit) break;
+  // The flywheel first: conversations with an escalation, a takeover or a thumbs down, newest first; then the rest.
+  // Looked at: the newest ones, enough to fill `limit` when most are plain.
+  const flagged: string[] = [];
+  const plain: string[] = [];
+  for (const conversation of [...conversations].reverse().slice(0, Math.max(limit * 10, 1000))) {
+    if (flagged.length >= limit) break;
     const messages = await ctx.store.messages.list(conversation.id, { limit: 200 });
     if (
       messages.some((m) => m.role === "user") &&
       messages.some((m) => m.role === "assistant" && m.content.trim())
     )
-      ids.push(conversation.id);
+      (flywheelSignals(messages).length > 0 ? flagged : plain).push(conversation.id);
   }
-  return ids;
+  return [...flagged, ...plain].slice(0, limit);
 }
 
 /** Merges lists so that each is spread evenly over the result (stable within a list). */

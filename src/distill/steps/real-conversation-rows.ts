@@ -21,9 +21,11 @@ import { AlambiqueError } from "../../spec/errors.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
+import { flywheelSignals } from "./flywheel-signals.js";
 import { realConversationIds } from "./plan-tasks.js";
 import { redactJson } from "./redact-json.js";
 import { readCell, realCellSchema } from "./task-cell.js";
+import { teacherRewrite } from "./teacher-rewrite.js";
 
 export async function runRealTask(ctx: SynthContext, task: SynthTask): Promise<SynthRow> {
   const { conversationId } = readCell(task, realCellSchema);
@@ -46,8 +48,12 @@ export async function realConversationRow(
 ): Promise<SynthRow> {
   const conversation = await ctx.store.conversations.get(ctx.tenantId, conversationId);
   const stored = conversation ? await ctx.store.messages.list(conversationId) : [];
+  const signals = flywheelSignals(stored);
   const staff = stored.findIndex((m) => m.role === "human");
   const upToStaff = staff < 0 ? stored : stored.slice(0, staff);
+  // A customer's thumbs down: the teacher answers that message instead, after the turns before it.
+  const disliked = upToStaff.findIndex((m) => m.role === "assistant" && m.feedback === "down");
+  if (disliked > 0) return teacherRewrite(ctx, conversationId, upToStaff.slice(0, disliked), key, signals);
   const lastAnswer = upToStaff.findLastIndex((m) => m.role === "assistant" && m.content.trim() !== "");
   const kept = upToStaff.slice(0, lastAnswer + 1).filter((m) => m.role === "user" || m.role === "assistant");
   if (lastAnswer < 0 || !kept.some((m) => m.role === "user"))
@@ -86,6 +92,7 @@ export async function realConversationRow(
       teacher: ctx.agent.spec.model ?? "retrieval",
       seed: ctx.seed,
       conversationId,
+      ...(signals.length > 0 ? { signals } : {}),
     },
     judgement: null,
     dropped: null,

@@ -26,6 +26,7 @@ import {
   createConfirmationGate,
   DEFAULT_CONTEXT_TOKENS,
   envSecrets,
+  followUpQuery,
   generateStructuredAnswer,
   isAffirmative,
   McpConnections,
@@ -56,6 +57,12 @@ export interface TeacherAgentOptions {
   customerId: string;
   /** Whether a customer's message says yes to the calls proposed last turn, as the runtime's turn judges it. Default `isAffirmative`. */
   accept?: (message: string) => boolean;
+  /**
+   * Turns that happened before the teacher joined (a real conversation whose
+   * next answer it writes): recorded as they are and shown as history. Their
+   * citation markers are dropped: they number another turn's passages.
+   */
+  earlier?: ReadonlyArray<{ role: "user" | "assistant"; content: string }>;
   options: StepOptions;
 }
 
@@ -74,14 +81,21 @@ export class TeacherAgent {
   constructor(
     private readonly ctx: SynthContext,
     private readonly settings: TeacherAgentOptions,
-  ) {}
+  ) {
+    for (const { role, content } of settings.earlier ?? []) {
+      const text = content.replace(/\s*\[S\d+(?:\s*,\s*S\d+)*\]/g, "");
+      this.recorded.push({ role, content: text });
+      this.history.push(historyMessage(role, text, this.history.length));
+    }
+  }
 
   /** The agent's answer to one customer message, recorded. Throws only what a retry may cure (see generateStructuredAnswer). */
   async answer(message: string, seed: number): Promise<TeacherAnswer> {
     const { ctx, settings } = this;
     const spec = ctx.agent.spec;
     const turn = ++this.turns;
-    const { hits } = await retrieve(ctx.retriever, ctx.agent, message, settings.options.retrievalLimit);
+    const query = followUpQuery(message, this.history);
+    const { hits } = await retrieve(ctx.retriever, ctx.agent, query, settings.options.retrievalLimit);
     for (const hit of hits) if (!this.hits.has(hit.chunk.id)) this.hits.set(hit.chunk.id, hit);
     this.recorded.push({ role: "user", content: message });
     const pending = settings.tools ? this.pending : [];

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
@@ -5,6 +6,7 @@ import type { NewModel, Openness } from "../../spec/store.js";
 import { type DownloadProgress, downloadHfModel } from "./download-hf-model.js";
 import { findLicense } from "./known-licenses.js";
 import { formatModelSource, ggufSource, parseBaseUrl, parseHfReference } from "./model-source.js";
+import { looksLikeOllamaName, meansOllamaModel, ollamaGuidance, ollamaNameError } from "./ollama-guidance.js";
 import { probeOpenAiEndpoint } from "./probe-openai-endpoint.js";
 import { readGgufFacts } from "./read-gguf-facts.js";
 
@@ -54,10 +56,20 @@ export async function describeModel(input: AddModelInput, context: DescribeModel
       "use letters, digits and . _ : - (start with a letter or digit)",
     );
   }
+  const env = context.env ?? process.env;
   const sources = [input.gguf, input.hf, input.url].filter((s) => s !== undefined);
   if (sources.length !== 1) {
-    throw new UsageError("give exactly one of --gguf PATH, --hf OWNER/REPO/FILE.gguf or --url BASE_URL");
+    // `models add llama3.1:8b`, as one would `ollama pull` it: say how Ollama's models come in.
+    const ollama = sources.length === 0 && meansOllamaModel(input.name, env);
+    throw new UsageError(
+      "give exactly one of --gguf PATH, --hf OWNER/REPO/FILE.gguf or --url BASE_URL",
+      ollama ? ollamaGuidance(input.name, env) : undefined,
+    );
   }
+  if (input.hf !== undefined && looksLikeOllamaName(input.hf.trim()))
+    throw ollamaNameError(input.hf.trim(), "a Hugging Face file (OWNER/REPO/FILE.gguf)", env, input.name);
+  if (input.gguf !== undefined && looksLikeOllamaName(input.gguf) && !existsSync(input.gguf))
+    throw ollamaNameError(input.gguf, "a .gguf file", env, input.name);
   const metadata: Record<string, JsonValue> = {};
   if (input.threads !== undefined) metadata.threads = input.threads;
   if (input.contextSize !== undefined) metadata.contextSize = input.contextSize;
@@ -71,8 +83,7 @@ export async function describeModel(input: AddModelInput, context: DescribeModel
     source = formatModelSource({ kind: "url", baseUrl });
     metadata.remoteModel = input.remoteModel ?? input.name;
     if (input.apiKeyEnv) metadata.apiKeyEnv = input.apiKeyEnv;
-    if (input.probe !== false)
-      metadata.remoteModel = await pickRemoteModel(baseUrl, input, context.env ?? process.env);
+    if (input.probe !== false) metadata.remoteModel = await pickRemoteModel(baseUrl, input, env);
   } else if (input.hf !== undefined) {
     const hf = parseHfReference(input.hf);
     const path = await downloadHfModel(hf, join(context.modelsDir, "hf", hf.owner, hf.repo), {

@@ -7,7 +7,7 @@ function refusal(schema: unknown): ValidationError {
   try {
     compileJsonSchema(schema);
   } catch (error) {
-    if (error instanceof ValidationError) return error;
+    if (ValidationError.isInstance(error)) return error;
     throw error;
   }
   throw new Error(`accepted: ${JSON.stringify(schema)}`);

@@ -32,7 +32,7 @@
  * refused: they would silently not hold.
  */
 import { z } from "zod";
-import { ValidationError } from "../../spec/errors.js";
+import { errorMarker, hasErrorMarker, ValidationError } from "../../spec/errors.js";
 import { arraySchema, objectSchema } from "./container-schemas.js";
 import { compileSafePattern, type SafePattern } from "./safe-pattern.js";
 import { numberSchema, stringSchema, valuesSchema } from "./scalar-schemas.js";
@@ -96,7 +96,7 @@ export function compileJsonSchema(schema: unknown): CompiledJsonSchema {
         if (result.success) return { success: true, data: result.data };
         return { success: false, issues: result.error.issues.map(toIssue) };
       } catch (error) {
-        if (!(error instanceof OutOfSteps)) throw error;
+        if (!OutOfSteps.isInstance(error)) throw error;
         const message = `too large or too nested to check against this schema (over ${VALUE_LIMITS.steps} steps)`;
         return { success: false, issues: [{ path: [], message }] };
       }
@@ -139,7 +139,16 @@ function fail(...issues: [Path, string][]): never {
   );
 }
 
-class OutOfSteps extends Error {}
+const outOfStepsMarker = errorMarker("OutOfSteps");
+
+/** Thrown by a check that used up its steps; caught in `check`, never seen outside this module. */
+class OutOfSteps extends Error {
+  readonly [outOfStepsMarker] = true;
+
+  static isInstance(value: unknown): value is OutOfSteps {
+    return hasErrorMarker(value, outOfStepsMarker);
+  }
+}
 
 /** Where a compiled subschema allows anything, so that combining keywords need not intersect with it. */
 const ANY = z.any();
@@ -244,7 +253,7 @@ class Compiler {
     try {
       return compileSafePattern(source, path);
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+      if (!ValidationError.isInstance(error)) throw error;
       this.#issue(path, error.issues[0]!.message);
       return undefined;
     }

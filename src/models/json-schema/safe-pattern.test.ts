@@ -6,7 +6,7 @@ function refusal(pattern: string, path = ["properties", "code", "pattern"]): Val
   try {
     compileSafePattern(pattern, path);
   } catch (error) {
-    if (error instanceof ValidationError) return error;
+    if (ValidationError.isInstance(error)) return error;
     throw error;
   }
   throw new Error(`${pattern} was accepted`);

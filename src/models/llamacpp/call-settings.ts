@@ -18,6 +18,12 @@ export const llamaCppCallOptionsSchema = z.object({
   lora: z.array(z.object({ path: z.string().min(1), scale: z.number().optional() })).optional(),
   /** Min-p sampling: drop tokens below this fraction of the top token's probability. */
   minP: z.number().min(0).max(1).optional(),
+  /**
+   * Report how sure the model was of its answer: the probability of each
+   * token it chose, summarised in `providerMetadata.llamacpp.tokenConfidence`
+   * (`{ mean, min, tokens }`). Student-first routing reads it.
+   */
+  tokenConfidence: z.boolean().optional(),
 });
 
 export type LlamaCppCallOptions = z.infer<typeof llamaCppCallOptionsSchema>;
@@ -37,6 +43,8 @@ export interface CallSettings {
   sampling: SamplingSettings;
   /** Undefined when the call names none (the model's default adapters apply). */
   lora: LoraAdapter[] | undefined;
+  /** Record each chosen token's probability (see `llamaCppCallOptionsSchema.tokenConfidence`). */
+  tokenConfidence: boolean;
   warnings: SharedV3Warning[];
 }
 
@@ -56,7 +64,7 @@ export function toCallSettings(options: LanguageModelV3CallOptions): CallSetting
         ],
         message: issue.message,
       })),
-      "Expected { lora?: [{ path: string, scale?: number }], minP?: number }.",
+      "Expected { lora?: [{ path: string, scale?: number }], minP?: number, tokenConfidence?: boolean }.",
     );
   }
   const extra = parsed.data;
@@ -100,5 +108,5 @@ export function toCallSettings(options: LanguageModelV3CallOptions): CallSetting
   if (options.maxOutputTokens !== undefined) sampling.maxOutputTokens = options.maxOutputTokens;
   const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
   if (stops.length > 0) sampling.customStopTriggers = stops;
-  return { sampling, lora: extra.lora, warnings };
+  return { sampling, lora: extra.lora, tokenConfidence: extra.tokenConfidence === true, warnings };
 }

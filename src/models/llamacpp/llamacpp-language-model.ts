@@ -44,6 +44,7 @@ import {
 } from "./prompt-count.js";
 import { ContentCollector, type Emit, PartWriter } from "./stream-parts.js";
 import { jsonInstructions, toolInstructions, withSystemText } from "./structured-instructions.js";
+import { recordTokenConfidence } from "./token-confidence.js";
 
 /**
  * A GGUF model run in-process by llama.cpp, as an AI SDK `LanguageModelV3`.
@@ -292,11 +293,13 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     const chat = chatForSequence(lease);
     const before = lease.sequence.tokenMeter.getState();
     const writer = new PartWriter(emit);
+    const confidence = prepared.settings.tokenConfidence ? recordTokenConfidence(lease.sequence) : undefined;
     try {
       const outcome =
         prepared.mode === "text" || prepared.mode === "native"
           ? await this.#generateFree(chat, prepared, signal, writer)
           : await this.#generateStructured(chat, prepared, signal, writer);
+      const tokenConfidence = confidence?.stop();
       writer.closeBlocks();
       const outputTokens = lease.sequence.tokenMeter.diff(before).usedOutputTokens;
       const count = prepared.count ?? countPromptAfter(prepared.contextBefore!, lease.sequence, outputTokens);
@@ -309,10 +312,12 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
             chatWrapper: lease.loaded.chatWrapper.wrapperName,
             contextSize: lease.sequence.contextSize,
             ...(outcome.completedJson ? { completedJson: true } : {}),
+            ...(tokenConfidence ? { tokenConfidence: { ...tokenConfidence } } : {}),
           },
         },
       });
     } finally {
+      confidence?.stop();
       lease.release();
     }
   }

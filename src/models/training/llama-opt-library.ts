@@ -7,112 +7,29 @@
  * native code aborts the whole process, and `llama_opt_epoch` cannot be
  * interrupted (a cancel is a kill).
  *
- * The struct layouts are those of node-llama-cpp 3.22.1's llama.cpp (checked
- * with gcc `offsetof` against the bundled `include/llama.h`): package.json pins
- * node-llama-cpp exactly, and `openLlamaOptLibrary` checks sizes and known
- * defaults before anything else runs, throwing TrainingError(engine_mismatch).
+ * The struct layouts (`llama-opt-structs.ts`) are those of node-llama-cpp
+ * 3.22.1's llama.cpp: package.json pins node-llama-cpp exactly, and
+ * `openLlamaOptLibrary` checks sizes, known defaults and the tensor layout
+ * before anything else runs, throwing TrainingError(engine_mismatch).
  */
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import koffi from "koffi";
 import { TrainingError } from "../../spec/students.js";
+import {
+  checkDefaults,
+  checkTensorLayout,
+  EpochCallback,
+  EXPECTED_NODE_LLAMA_CPP,
+  EXPECTED_SIZES,
+  GGML_TYPE_F32,
+  GGML_TYPE_I32,
+  LogCallback,
+  OptimizerParams,
+} from "./llama-opt-structs.js";
 
-export const GGML_TYPE_F32 = 0;
-export const GGML_TYPE_I32 = 26;
-
-/** The node-llama-cpp release these layouts were written for. */
-export const EXPECTED_NODE_LLAMA_CPP = "3.22.1";
-
-const ModelParams = koffi.struct("alq_llama_model_params", {
-  devices: "void *",
-  tensor_buft_overrides: "void *",
-  n_gpu_layers: "int32",
-  split_mode: "int32",
-  load_mode: "int32",
-  lazy_mode: "int32",
-  main_gpu: "int32",
-  tensor_split: "void *",
-  progress_callback: "void *",
-  progress_callback_user_data: "void *",
-  kv_overrides: "void *",
-  vocab_only: "bool",
-  check_tensors: "bool",
-  use_extra_bufts: "bool",
-  no_host: "bool",
-  no_alloc: "bool",
-  load_mtp: "bool",
-});
-const ContextParams = koffi.struct("alq_llama_context_params", {
-  n_ctx: "uint32",
-  n_batch: "uint32",
-  n_ubatch: "uint32",
-  n_seq_max: "uint32",
-  n_rs_seq: "uint32",
-  n_outputs_max: "uint32",
-  n_outputs_max_per_seq: "uint32",
-  n_threads: "int32",
-  n_threads_batch: "int32",
-  ctx_type: "int32",
-  rope_scaling_type: "int32",
-  pooling_type: "int32",
-  attention_type: "int32",
-  flash_attn_type: "int32",
-  rope_freq_base: "float",
-  rope_freq_scale: "float",
-  yarn_ext_factor: "float",
-  yarn_attn_factor: "float",
-  yarn_beta_fast: "float",
-  yarn_beta_slow: "float",
-  yarn_orig_ctx: "uint32",
-  defrag_thold: "float",
-  cb_eval: "void *",
-  cb_eval_user_data: "void *",
-  type_k: "int32",
-  type_v: "int32",
-  abort_callback: "void *",
-  abort_callback_data: "void *",
-  embeddings: "bool",
-  offload_kqv: "bool",
-  no_perf: "bool",
-  op_offload: "bool",
-  swa_full: "bool",
-  kv_unified: "bool",
-  samplers: "void *",
-  n_samplers: "size_t",
-  ctx_other: "void *",
-});
-const OptParams = koffi.struct("alq_llama_opt_params", {
-  n_ctx_train: "uint32",
-  param_filter: "void *",
-  param_filter_ud: "void *",
-  get_opt_pars: "void *",
-  get_opt_pars_ud: "void *",
-  optimizer_type: "int32",
-});
-const OptimizerParams = koffi.struct("alq_ggml_opt_optimizer_params", {
-  adamw: koffi.struct({ alpha: "float", beta1: "float", beta2: "float", eps: "float", wd: "float" }),
-  sgd: koffi.struct({ alpha: "float", wd: "float" }),
-});
-const Batch = koffi.struct("alq_llama_batch", {
-  n_tokens: "int32",
-  token: "void *",
-  embd: "void *",
-  pos: "void *",
-  n_seq_id: "void *",
-  seq_id: "void *",
-  logits: "void *",
-});
-const LogCallback = koffi.proto("void alq_ggml_log_callback(int level, const char *text, void *user_data)");
-
-/** Sizes in bytes on x86-64 / arm64 (LP64), from the C compiler. */
-const EXPECTED_SIZES: [ReturnType<typeof koffi.struct>, string, number][] = [
-  [ModelParams, "llama_model_params", 80],
-  [ContextParams, "llama_context_params", 160],
-  [OptParams, "llama_opt_params", 48],
-  [OptimizerParams, "ggml_opt_optimizer_params", 28],
-  [Batch, "llama_batch", 56],
-];
+export { EXPECTED_NODE_LLAMA_CPP, GGML_TYPE_F32, GGML_TYPE_I32 } from "./llama-opt-structs.js";
 
 /** Where node-llama-cpp keeps its prebuilt CPU binaries for this platform. */
 export function llamaBinaryDir(): string {
@@ -223,11 +140,16 @@ export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
       "void llama_opt_epoch(void *ctx, void *dataset, void *result_train, void *result_eval, int64_t idata_split, void *cb_train, void *cb_eval)",
     ),
     saveToFile: llama.func("void llama_model_save_to_file(void *model, const char *path)"),
+    ggmlInit: base.func("void *ggml_init(alq_ggml_init_params params)"),
+    ggmlFree: base.func("void ggml_free(void *ctx)"),
+    newTensor2d: base.func("void *ggml_new_tensor_2d(void *ctx, int type, int64_t ne0, int64_t ne1)"),
+    opName: base.func("const char *ggml_op_name(int op)"),
   };
   const paramFilterAll = llama.symbol("llama_opt_param_filter_all", "void");
   const constantOptimizerParams = base.symbol("ggml_opt_get_constant_optimizer_params", "void");
 
   checkDefaults(fn.contextDefaultParams(), fn.defaultOptimizerParams(null));
+  checkTensorLayout(fn);
 
   // Keep warnings and errors (ggml_log_level 3 and 4), drop info, debug and continuation lines.
   const log = koffi.register((level: number, text: string) => {
@@ -255,8 +177,9 @@ export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
   };
 
   /** F32 KV cache (OUT_PROD has no F16 backward) and no flash attention (no backward pass). */
-  const newContext = (model: unknown, nCtx: number, threads: number): unknown => {
+  const newContext = (model: unknown, nCtx: number, threads: number, cbEval: unknown = null): unknown => {
     const params = fn.contextDefaultParams();
+    params.cb_eval = cbEval;
     params.n_ctx = nCtx;
     params.n_batch = nCtx;
     params.n_ubatch = nCtx;
@@ -347,18 +270,39 @@ export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
     return { loss: loss[0] ?? Number.NaN, batches: Number(batches[0]) };
   };
 
-  /** Trains on every window of `train` (when given), then evaluates every window of `evaluate`. */
+  /**
+   * Trains on the first `trainWindows` windows of `dataset`, then evaluates the
+   * rest. `onWindow` is called (synchronously, from inside the native call)
+   * after each training window with how many are done.
+   */
   const epoch = (
     ctx: unknown,
     dataset: unknown,
     trainWindows: number,
+    onWindow?: (done: number, total: number) => void,
   ): { train: OptResult; evaluate: OptResult } => {
     const train = fn.resultInit();
     const evaluate = fn.resultInit();
+    const callback = onWindow
+      ? koffi.register(
+          (
+            isTrain: boolean,
+            _o: unknown,
+            _d: unknown,
+            _r: unknown,
+            done: bigint | number,
+            total: bigint | number,
+          ) => {
+            if (isTrain) onWindow(Number(done), Number(total));
+          },
+          koffi.pointer(EpochCallback),
+        )
+      : null;
     try {
-      fn.optEpoch(ctx, dataset, train, evaluate, trainWindows, null, null);
+      fn.optEpoch(ctx, dataset, train, evaluate, trainWindows, callback, null);
       return { train: readResult(train), evaluate: readResult(evaluate) };
     } finally {
+      if (callback) koffi.unregister(callback);
       fn.resultFree(train);
       fn.resultFree(evaluate);
     }
@@ -381,22 +325,4 @@ export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
       fn.modelFree(model);
     },
   };
-}
-
-/** Known defaults of this build: a different value means the layout moved under us. */
-function checkDefaults(context: Record<string, number>, optimizer: { adamw: Record<string, number> }): void {
-  const expected: [string, number, number][] = [
-    ["llama_context_params.n_ctx", context.n_ctx ?? Number.NaN, 512],
-    ["llama_context_params.n_batch", context.n_batch ?? Number.NaN, 2048],
-    ["llama_context_params.n_ubatch", context.n_ubatch ?? Number.NaN, 512],
-    ["llama_context_params.n_seq_max", context.n_seq_max ?? Number.NaN, 1],
-    ["ggml_opt_optimizer_params.adamw.beta1", optimizer.adamw.beta1 ?? Number.NaN, 0.9],
-  ];
-  for (const [name, actual, want] of expected) {
-    if (Math.abs(actual - want) > 1e-6) {
-      throw new TrainingError("engine_mismatch", `${name} defaults to ${actual} here, expected ${want}`, {
-        hint: `The built-in trainer was written for node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP}; install exactly that version.`,
-      });
-    }
-  }
 }

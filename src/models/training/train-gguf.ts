@@ -1,33 +1,37 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { freemem } from "node:os";
+import { mkdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TrainingMessage } from "../../spec/distill.js";
 import { type EpochMetrics, type TrainerEvent, TrainingError } from "../../spec/students.js";
-import { packWindows, windowLength } from "./pack-windows.js";
-import { renderConversations } from "./render-conversations.js";
+import { checkTrainingInput, type TrainingInput } from "./check-training-input.js";
+import { placeFile } from "./place-file.js";
 import { runTrainWorker } from "./run-train-worker.js";
 import type { TrainJob } from "./train-job.js";
-import { estimateTrainingBytes, readTrainableBase } from "./trainable-base.js";
 import { transplantTensors } from "./transplant-tensors.js";
 
-export interface TrainGgufOptions {
-  /** The base GGUF: F32 matrices and a chat template. */
-  base: string;
-  train: readonly (readonly TrainingMessage[])[];
-  validation: readonly (readonly TrainingMessage[])[];
+export interface TrainCheckpoint {
+  /** Epochs done. */
+  epoch: number;
+  /** A whole GGUF: the base with the weights after `epoch` epochs (metadata and chat template kept). */
+  file: string;
+}
+
+export interface TrainGgufOptions extends TrainingInput {
   epochs: number;
   learningRate: number;
-  /** Tokens per window; rounded up to a multiple of 256. */
-  contextLength: number;
   threads: number;
   /** Where the trained GGUF appears, whole, or not at all. */
   out: string;
-  /** A folder for the run's scratch files (a temporary one when absent); emptied at the end. */
-  workDir?: string;
+  /** The run's own folder (windows, job, checkpoints): kept for a resume; the caller removes it when done. */
+  workDir: string;
+  /** Go on after this checkpoint (written by an earlier run into the same `workDir`). */
+  resume?: TrainCheckpoint;
+  /**
+   * Told of each epoch's checkpoint once it is whole on disk. The previous
+   * checkpoint file is deleted only after this resolves: a caller that records
+   * the checkpoint here always names a file that exists. Throwing stops the run.
+   */
+  onCheckpoint?: (checkpoint: TrainCheckpoint, metrics: EpochMetrics) => Promise<void>;
   onEvent?: (event: TrainerEvent) => void;
   signal?: AbortSignal;
-  /** Bytes of memory the run may use. Default: the free memory now. */
-  availableBytes?: number;
 }
 
 export interface TrainGgufResult {
@@ -35,110 +39,88 @@ export interface TrainGgufResult {
   parameters: number;
   tokens: { train: number; validation: number };
   windows: { train: number; validation: number };
+  unmaskable: number;
+  /** Before any training; NaN when this run resumed (the first run measured it). */
   baseValidationLoss: number;
+  baseAssistantValidationLoss: number | null;
+  /** The epochs this run trained. */
   epochs: EpochMetrics[];
   seconds: number;
 }
 
 /**
- * Full fine-tuning of a GGUF with llama.cpp's own trainer (AdamW, loss on
- * every token of each conversation), in a child process. Every precondition
- * is checked here, before native code runs: an F32 base with a chat template,
- * at least one window of training and of validation tokens, enough memory.
- * Then: render with the base's chat template, pack into windows (training
- * windows overlap by half, as llama.cpp's finetune does; validation windows do
- * not), measure the base's validation loss, train, and transplant the trained
- * tensors into a copy of the base written atomically to `out`.
+ * Full fine-tuning of a GGUF with llama.cpp's own trainer (AdamW), in a child
+ * process. Every precondition is checked here, before native code runs: an F32
+ * base with a chat template, at least one window of training and of validation
+ * tokens, enough memory. Then: render and pack (`prepareWindows`), measure the
+ * base's validation loss, train epoch by epoch, each epoch's weights
+ * transplanted into a copy of the base (`epoch-N.gguf` in `workDir`: a
+ * checkpoint), and the last checkpoint placed at `out` atomically.
+ *
+ * A resumed run starts from `resume.file` at epoch `resume.epoch + 1` with
+ * AdamW's moments at zero (llama.cpp cannot save them).
  *
  * Throws TrainingError (base_not_trainable, base_no_chat_template,
  * too_little_data, not_enough_memory, engine_mismatch, engine_failed, cancelled).
  */
 export async function trainGguf(options: TrainGgufOptions): Promise<TrainGgufResult> {
   const started = performance.now();
-  const base = await readTrainableBase(options.base);
-  const length = windowLength(options.contextLength);
+  const { base, prepared } = await checkTrainingInput(options);
+  await mkdir(options.workDir, { recursive: true });
+  const files = await prepared.write(options.workDir);
 
-  const [train, validation] = await Promise.all([
-    renderConversations(options.base, options.train),
-    renderConversations(options.base, options.validation),
-  ]);
-  const trainWindows = packWindows(train, length, length / 2);
-  const validationWindows = packWindows(validation, length, length);
-  for (const [what, packed] of [
-    ["training", trainWindows],
-    ["validation", validationWindows],
-  ] as const) {
-    if (packed.count === 0) {
-      throw new TrainingError(
-        "too_little_data",
-        `the ${what} conversations render to ${packed.tokens} tokens, fewer than one ${length}-token window (+1)`,
-        {
-          hint: `Add ${what} rows, or lower --ctx (windows are --ctx rounded up to a multiple of 256; 256 is the least).`,
-        },
-      );
-    }
-  }
-
-  const needed = estimateTrainingBytes(base, length);
-  const available = options.availableBytes ?? freemem();
-  if (needed > available) {
-    throw new TrainingError(
-      "not_enough_memory",
-      `training this base at ${length} tokens a window needs about ${mib(needed)} MiB; ${mib(available)} MiB are free`,
-      {
-        hint: "Lower --ctx, choose a smaller base, or free memory (weights, gradients and AdamW state take 16 bytes a parameter).",
-      },
-    );
-  }
-
-  const workDir = options.workDir ?? (await mkdtemp(join(options.out, "..", ".alambique-train-")));
-  try {
+  const result: TrainGgufResult = {
+    contextLength: prepared.length,
+    parameters: base.parameterCount,
+    tokens: prepared.tokens,
+    windows: prepared.windows,
+    unmaskable: prepared.unmaskable,
+    baseValidationLoss: Number.NaN,
+    baseAssistantValidationLoss: null,
+    epochs: [],
+    seconds: 0,
+  };
+  let last = options.resume;
+  if (last === undefined || last.epoch < options.epochs) {
     const job: TrainJob = {
-      base: base.path,
-      trainWindows: join(workDir, "train.i32"),
-      validationWindows: join(workDir, "validation.i32"),
-      contextLength: length,
+      weights: last?.file ?? base.path,
+      ...files,
+      maskTraining: options.lossOn === "assistant",
+      contextLength: prepared.length,
+      firstEpoch: (last?.epoch ?? 0) + 1,
       epochs: options.epochs,
       learningRate: options.learningRate,
       threads: options.threads,
-      out: join(workDir, "trained.gguf"),
+      measureBase: last === undefined,
+      checkpointDir: options.workDir,
     };
-    await writeFile(job.trainWindows, int32Bytes(trainWindows.windows));
-    await writeFile(job.validationWindows, int32Bytes(validationWindows.windows));
-    const jobPath = join(workDir, "job.json");
+    const jobPath = join(options.workDir, "job.json");
     await writeFile(jobPath, JSON.stringify(job));
-
-    let parameters = 0;
-    let baseValidationLoss = Number.NaN;
-    const epochs: EpochMetrics[] = [];
     await runTrainWorker(jobPath, {
       signal: options.signal,
-      onEvent: (event) => {
-        if (event.type === "ready") parameters = event.parameters;
-        if (event.type === "base") baseValidationLoss = event.validationLoss;
-        if (event.type === "epoch") epochs.push(event.metrics);
+      onEvent: async (event) => {
+        if (event.type === "ready") result.parameters = event.parameters;
+        if (event.type === "base") {
+          result.baseValidationLoss = event.validationLoss;
+          result.baseAssistantValidationLoss = event.assistantValidationLoss;
+        }
         options.onEvent?.(event);
+        if (event.type !== "epoch") return;
+        const checkpoint = {
+          epoch: event.metrics.epoch,
+          file: join(options.workDir, `epoch-${event.metrics.epoch}.gguf`),
+        };
+        await transplantTensors(base, event.weights, checkpoint.file);
+        await unlink(event.weights);
+        result.epochs.push(event.metrics);
+        await options.onCheckpoint?.(checkpoint, event.metrics);
+        if (last && last.file !== checkpoint.file) await unlink(last.file).catch(() => undefined);
+        last = checkpoint;
       },
     });
-    await transplantTensors(base, job.out, options.out);
-    return {
-      contextLength: length,
-      parameters,
-      tokens: { train: trainWindows.tokens, validation: validationWindows.tokens },
-      windows: { train: trainWindows.count, validation: validationWindows.count },
-      baseValidationLoss,
-      epochs,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
   }
-}
-
-function int32Bytes(values: Int32Array): Buffer {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-}
-
-function mib(bytes: number): string {
-  return (bytes / 2 ** 20).toFixed(0);
+  if (last === undefined) throw new TrainingError("engine_failed", "training ended with no checkpoint");
+  await placeFile(last.file, options.out);
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
 }

@@ -33,7 +33,7 @@ export function readAgentSpecBody(body: unknown, name: string): AgentSpec {
     try {
       raw = parseYamlText(yaml, "agent spec", anyMapping, what);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
+      if (!ConfigError.isInstance(error)) throw error;
       throw new RequestError(error.message, { code: "invalid_yaml", hint: error.hint, cause: error });
     }
   }
@@ -60,7 +60,7 @@ export function readAgentSpecBody(body: unknown, name: string): AgentSpec {
     parsed = parseBody(agentSpecSchema, spec);
   } catch (error) {
     // Without its own name the YAML reader would first complain of that: keep zod's wording then.
-    if (yaml === undefined || !named || !(error instanceof ValidationError)) throw error;
+    if (yaml === undefined || !named || !ValidationError.isInstance(error)) throw error;
     throw new ValidationError(positioned(yaml) ?? error.message, error.issues);
   }
   refuseBrokenTools(parsed);
@@ -102,7 +102,7 @@ function positioned(yaml: string): string | undefined {
   try {
     parseYamlText(yaml, "agent spec", agentSpecSchema, what);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message;
+    if (ConfigError.isInstance(error)) return error.message;
   }
   return undefined;
 }

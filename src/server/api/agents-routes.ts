@@ -1,7 +1,6 @@
 import { z } from "zod";
+import { saveAgent } from "../../agents/index.js";
 import { type AgentSpecInput, agentSpecSchema } from "../../spec/agent.js";
-import { StoreError } from "../../spec/errors.js";
-import type { JsonValue } from "../../spec/json.js";
 import type { AgentRecord, Store } from "../../spec/store.js";
 import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
 import type { RequestAuth } from "../auth/request-auth.js";
@@ -31,7 +30,7 @@ export const agentSchema = z
 export const agentNameParams = z.object({ name: z.string() });
 
 /** `/api/agents`: list, read, create or replace (JSON or YAML), remove. */
-export function agentsRoutes({ store, agents }: ApiDeps): ApiRoute[] {
+export function agentsRoutes({ store, agents, models }: ApiDeps): ApiRoute[] {
   return [
     defineApiRoute({
       method: "GET",
@@ -64,7 +63,7 @@ export function agentsRoutes({ store, agents }: ApiDeps): ApiRoute[] {
       tag: "agents",
       summary: "Create or replace an agent",
       description:
-        "The body is the agent spec, as JSON or as YAML (`Content-Type: application/yaml`). Its `name` may be left out; if given it must be the URL's. Errors name the field in `param` (`tools[0].url`); YAML errors give the line and column. Only the operator's tenant may use MCP servers over stdio or `{ secret }` values. The spec's `knowledge` paths are stored but not read: upload documents with `POST /api/agents/{name}/knowledge`.",
+        "The body is the agent spec, as JSON or as YAML (`Content-Type: application/yaml`). Its `name` may be left out; if given it must be the URL's. Errors name the field in `param` (`tools[0].url`); YAML errors give the line and column. Only the operator's tenant may use MCP servers over stdio or `{ secret }` values. Its `model`, `fallbackModel` and `embeddingModel` must be in the catalog (`GET /v1/models`): every one that is not is listed in the error. The spec's `knowledge` paths are stored but not read: upload documents with `POST /api/agents/{name}/knowledge`.",
       access: "admin",
       params: agentNameParams,
       rawBody: { schema: agentSpecDoc, contentTypes: ["application/json", ...yamlContentTypes] },
@@ -73,8 +72,7 @@ export function agentsRoutes({ store, agents }: ApiDeps): ApiRoute[] {
       async handler({ auth, params, body, reply }) {
         const spec = readAgentSpecBody(body, params.name);
         checkAgentSpecPolicy(spec, await isOperator(store, auth));
-        const json = spec as unknown as Record<string, JsonValue>;
-        const { agent, created } = await putAgent(store, auth.tenantId, spec.name, json);
+        const { agent, created } = await saveAgent(store, auth.tenantId, spec, { models });
         if (!created) await agents?.forget(agent.id);
         if (created) reply.status(201);
         return toAgent(agent);
@@ -106,22 +104,4 @@ function toAgent(record: AgentRecord) {
 
 async function isOperator(store: Store, auth: RequestAuth): Promise<boolean> {
   return (await store.tenants.get(auth.tenantId))?.slug === DEFAULT_TENANT_SLUG;
-}
-
-/** Updates the agent of this name, or creates it; two concurrent creations end in one agent, updated by the later. */
-async function putAgent(
-  store: Store,
-  tenantId: string,
-  name: string,
-  spec: Record<string, JsonValue>,
-): Promise<{ agent: AgentRecord; created: boolean }> {
-  for (let attempt = 0; ; attempt++) {
-    const existing = await store.agents.getByName(tenantId, name);
-    if (existing) return { agent: await store.agents.update(tenantId, existing.id, spec), created: false };
-    try {
-      return { agent: await store.agents.create({ tenantId, name, spec }), created: true };
-    } catch (error) {
-      if (!(error instanceof StoreError && error.kind === "unique") || attempt > 0) throw error;
-    }
-  }
 }

@@ -101,6 +101,32 @@ describe("GET /api/conversations", () => {
   });
 });
 
+describe("query parameters", () => {
+  it("refuses one the route does not take with a 400 naming it and the ones it takes", async () => {
+    const { admin } = server.other;
+    // A typo, or a filter that does not exist, would otherwise answer every conversation.
+    const since = expectError(await server.call(admin, { url: "/api/conversations?since=2026-01-01" }), 400);
+    expect(since).toMatchObject({ code: "invalid_request", param: "since" });
+    const body = (await server.call(admin, { url: "/api/conversations?stauts=closed" })).json() as {
+      error: { message: string; param: string };
+    };
+    expect(body.error.param).toBe("stauts");
+    expect(body.error.message).toBe(
+      "unknown query parameter `stauts`: this route takes `agent`, `status`, `limit`, `after`",
+    );
+    expect(
+      expectError(await server.call(admin, { url: "/api/handoff-queue?agent=bakery&limit=5" }), 400),
+    ).toMatchObject({ param: "limit" });
+  });
+
+  it("refuses any on a route that takes none", async () => {
+    const res = await server.call(server.other.admin, { url: `/api/conversations/${viaWidget.id}?full=1` });
+    const error = expectError(res, 400);
+    expect(error.param).toBe("full");
+    expect((res.json() as { error: { message: string } }).error.message).toMatch(/takes no query parameters/);
+  });
+});
+
 describe("GET /api/conversations/:id", () => {
   it("answers the conversation with its messages in order, or 404", async () => {
     const res = await server.call(server.other.admin, { url: `/api/conversations/${viaWidget.id}` });

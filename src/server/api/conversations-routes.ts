@@ -32,6 +32,10 @@ export const messageSchema = z
     metadata: z
       .record(z.string(), z.unknown())
       .meta({ description: "Citations, tool calls, usage; `staff` for a person's reply" }),
+    feedback: z
+      .enum(["up", "down"])
+      .optional()
+      .meta({ description: "The customer's thumbs up or down on an answer, from the widget" }),
     createdAt: isoTime,
   })
   .meta({ id: "Message" });

@@ -4,6 +4,7 @@ import { invalidApiKey } from "../auth/auth-errors.js";
 import type { RequestAuth } from "../auth/request-auth.js";
 import type { BodyDoc, OperationDoc } from "../openapi/operation-doc.js";
 import { parseBody } from "../parse-body.js";
+import { RequestError } from "../request-error.js";
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -44,7 +45,8 @@ export interface ApiRouteDefinition<
 /**
  * Builds an `/api` route from its definition: path parameters, query and
  * JSON body are validated with their zod schemas (400 with `param` naming the
- * field), the handler runs with the caller's `auth`, and what it returns is
+ * field; a query parameter the route does not take is refused too, see
+ * `refuseUnknownQuery`), the handler runs with the caller's `auth`, and what it returns is
  * parsed with the response schema before it is sent, so that a field the
  * schema does not name (a secret's hash, an internal column) can never leave.
  */
@@ -70,7 +72,7 @@ export function defineApiRoute<
           reply.status(definition.response.status ?? 200);
           const context = {
             params: definition.params ? parseBody(definition.params, request.params) : undefined,
-            query: definition.query ? parseBody(definition.query, request.query ?? {}) : undefined,
+            query: parseQuery(definition.query, request.query),
             body: body?.schema ? parseBody(body.schema, request.body) : request.body,
             auth: request.auth,
             request,
@@ -82,4 +84,32 @@ export function defineApiRoute<
       });
     },
   };
+}
+
+/** The route's query, validated; 400 for any parameter its schema does not name (see `refuseUnknownQuery`). */
+function parseQuery(schema: z.ZodObject | undefined, query: unknown): unknown {
+  const given = typeof query === "object" && query !== null ? (query as Record<string, unknown>) : {};
+  refuseUnknownQuery(Object.keys(given), schema ? Object.keys(schema.shape) : []);
+  return schema ? parseBody(schema, given) : undefined;
+}
+
+/**
+ * A query parameter the route does not take is a mistake (`?since=` for a
+ * filter that does not exist, `?stauts=`), not something to ignore: ignored,
+ * it would answer as if there were no filter at all. Throws a 400
+ * `invalid_request` naming the parameter (`param`) and the ones the route takes.
+ */
+export function refuseUnknownQuery(given: readonly string[], allowed: readonly string[]): void {
+  const unknown = given.find((name) => !allowed.includes(name));
+  if (unknown === undefined) return;
+  const name = unknown.length > 64 ? `${unknown.slice(0, 64)}…` : unknown;
+  const takes =
+    allowed.length === 0
+      ? "this route takes no query parameters"
+      : `this route takes ${allowed.map((a) => `\`${a}\``).join(", ")}`;
+  throw new RequestError(`unknown query parameter \`${name}\`: ${takes}`, {
+    code: "invalid_request",
+    param: name,
+    ...(allowed.length === 0 ? { hint: "remove the query string" } : {}),
+  });
 }

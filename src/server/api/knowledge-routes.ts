@@ -218,7 +218,7 @@ async function embeddingModelOf(
   try {
     return { name, model: await deps.models.embeddingModel(name) };
   } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
+    if (!NotFoundError.isInstance(error)) throw error;
     throw new RequestError(`the agent's embedding model \`${name}\` is not in this server's catalog`, {
       code: "embedding_model_not_found",
       status: 409,

@@ -22,6 +22,8 @@ interface Holdings {
   sourceId: string;
   conversationId: string;
   widgetConversationId: string;
+  /** The agent's answer in the widget conversation, which only its visitor may rate. */
+  widgetAnswerId: string;
   /** A visitor token of the tenant's chat key, for its agent: the widget conversation is this visitor's. */
   visitor: string;
   keyIds: string[];
@@ -87,6 +89,13 @@ const cases: Record<string, Case> = {
     control,
   ),
   "GET /api/visitor-sessions/current": own(() => ({ url: "/api/visitor-sessions/current" })),
+  // Keys are told to use a visitor token (400), another visitor's answer is not found (404): the victim's
+  // answer keeps no rating (the snapshot after the run compares every message, its feedback included).
+  "POST /api/visitor-sessions/current/messages/:id/feedback": own((v) => ({
+    method: "POST",
+    url: `/api/visitor-sessions/current/messages/${v.widgetAnswerId}/feedback`,
+    payload: { rating: "down" },
+  })),
   "GET /api/conversations/:id": deny(
     (v) => ({ url: `/api/conversations/${v.widgetConversationId}` }),
     control,
@@ -185,6 +194,11 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     externalUserId: visitor.externalUserId,
   });
   await store.messages.append({ conversationId: widget.id, role: "user", content: `widget chat of ${slug}` });
+  const widgetAnswer = await store.messages.append({
+    conversationId: widget.id,
+    role: "assistant",
+    content: `widget answer of ${slug}`,
+  });
   const apiKeys = await store.apiKeys.list(tenantId);
   return {
     keys,
@@ -193,6 +207,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     sourceId,
     conversationId: conversation.id,
     widgetConversationId: widget.id,
+    widgetAnswerId: widgetAnswer.id,
     visitor: visitor.token,
     keyIds: apiKeys.map((k) => k.id),
     markers: [
@@ -207,6 +222,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
       widget.id,
       `private question of ${slug}`,
       `widget chat of ${slug}`,
+      `widget answer of ${slug}`,
       keys.admin,
       keys.chat,
       visitor.token,
@@ -284,6 +300,14 @@ describe("tenant isolation", () => {
       const own = await server.call(victim.visitor, { url: "/api/visitor-sessions/current" });
       expect(own.statusCode).toBe(200);
       expect(own.json().conversation.id).toBe(victim.widgetConversationId);
+      // Its own visitor rates the answer no other tenant's key or visitor could.
+      const rated = await server.call(victim.visitor, {
+        method: "POST",
+        url: `/api/visitor-sessions/current/messages/${victim.widgetAnswerId}/feedback`,
+        payload: { rating: "up" },
+      });
+      expect(rated.statusCode, rated.body).toBe(200);
+      expect(rated.json()).toEqual({ id: victim.widgetAnswerId, feedback: "up" });
     }
   });
 });

@@ -86,7 +86,7 @@ export function tenantsRoutes({ store, budget }: ApiDeps): ApiRoute[] {
             return { tenant, ...created };
           });
         } catch (error) {
-          if (error instanceof StoreError && error.kind === "unique") {
+          if (StoreError.isInstance(error) && error.kind === "unique") {
             throw new RequestError(`a tenant with the slug \`${body.slug}\` exists already`, {
               code: "tenant_exists",
               status: 409,

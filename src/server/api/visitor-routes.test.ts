@@ -22,7 +22,7 @@ beforeAll(async () => {
   await seedDemoAgent(server.store, tenantId, (spec) => ({
     ...spec,
     name: "la-espiga-web",
-    widget: { enabled: true, origins: [SITE] },
+    widget: { ...spec.widget, enabled: true, origins: [SITE] },
   }));
   await server.call(server.other.admin, {
     method: "PUT",
@@ -286,5 +286,159 @@ describe("an agent's widget origins", () => {
       }),
     });
     expect(res.statusCode, res.body).toBe(400);
+  });
+});
+
+describe("what the widget is told when a session opens", () => {
+  it("offers the FAQ's first questions in the visitor's language, sources on, links to the agent's sites", async () => {
+    const open = async (agent: string, language: string) => {
+      const res = await server.call(server.other.chat, {
+        method: "POST",
+        url: "/api/visitor-sessions",
+        headers: agent === "la-espiga-web" ? { origin: SITE } : {},
+        payload: { agent, language },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().widget;
+    };
+    expect(await open("la-espiga", "es")).toEqual({
+      quickReplies: [
+        "¿Puedo reservar pan para que no se agote?",
+        "¿Tenéis wifi para clientes?",
+        "¿Se puede entrar con perro?",
+      ],
+      showSources: true,
+      linkHosts: [],
+    });
+    expect((await open("la-espiga", "en")).quickReplies).toEqual([
+      "Can I reserve bread so it doesn't sell out?",
+      "Do you have wifi?",
+      "Can I bring my dog?",
+    ]);
+    expect((await open("la-espiga-web", "en")).linkHosts).toEqual(["panaderia.example"]);
+  });
+
+  it("takes the spec's quick replies (per language, or none), its link domains and its sources switch", async () => {
+    const put = await server.call(server.other.admin, {
+      method: "PUT",
+      url: "/api/agents/florist",
+      payload: agentSpec("florist", {
+        languages: ["es", "en"],
+        widget: {
+          enabled: true,
+          quickReplies: { es: ["¿Hacéis ramos de novia?", "Horario"], en: ["Bridal bouquets?"] },
+          showSources: false,
+          linkDomains: ["floristeria.example"],
+        },
+      }),
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const open = (language: string) =>
+      server.call(server.other.chat, {
+        method: "POST",
+        url: "/api/visitor-sessions",
+        payload: { agent: "florist", language },
+      });
+    expect((await open("en")).json().widget).toEqual({
+      quickReplies: ["Bridal bouquets?"],
+      showSources: false,
+      linkHosts: ["floristeria.example"],
+    });
+    expect((await open("fr")).json().widget.quickReplies).toEqual(["¿Hacéis ramos de novia?", "Horario"]);
+    const bad = await server.call(server.other.admin, {
+      method: "PUT",
+      url: "/api/agents/florist",
+      payload: agentSpec("florist", { widget: { linkDomains: ["https://evil.example/x"] } }),
+    });
+    expect(errorOf(bad, 400).message).toMatch(/host name/);
+    await server.call(server.other.admin, {
+      method: "PUT",
+      url: "/api/agents/florist",
+      payload: agentSpec("florist", { widget: { enabled: true } }),
+    });
+  });
+});
+
+describe("answers as the customer reads them", () => {
+  it("have no citation markers or file names, and name their sources by title", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    const turn = await ask(visitor.token, "¿Hacéis envíos a Benimaclet? ¿cuánto cuesta?");
+    const stored = await server.store.messages.list(turn.json().choices[0].alambique.conversation_id);
+    expect(stored[1]!.content).toMatch(/\[S1\]/);
+    const res = await server.call(visitor.token, { url: "/api/visitor-sessions/current" });
+    const answer = res.json().messages[1];
+    expect(answer.role).toBe("assistant");
+    expect(answer.content).not.toMatch(/\[S\d|\.html|\.md\b|\.json|\.csv/);
+    expect(answer.content).toMatch(/Benimaclet/);
+    expect(answer.sources.length).toBeGreaterThan(0);
+    for (const title of answer.sources) expect(title).not.toMatch(/\.(html|md|json|csv|txt)$|[\\/]/);
+    expect(answer.feedback).toBeNull();
+  });
+});
+
+describe("POST /api/visitor-sessions/current/messages/:id/feedback", () => {
+  const rate = (token: string, id: string, payload: unknown, origin?: string) =>
+    server.call(token, {
+      method: "POST",
+      url: `/api/visitor-sessions/current/messages/${id}/feedback`,
+      headers: origin ? { origin } : {},
+      payload: payload as object,
+    });
+
+  it("stores the visitor's thumbs on an answer, shows it back, and takes it back", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    const turn = await ask(visitor.token, "¿A qué hora abrís el domingo?");
+    const { conversation_id: conversationId, message_id: answerId } = turn.json().choices[0].alambique;
+    const up = await rate(visitor.token, answerId, { rating: "up" });
+    expect(up.statusCode, up.body).toBe(200);
+    expect(up.json()).toEqual({ id: answerId, feedback: "up" });
+    expect((await server.store.messages.list(conversationId))[1]).toMatchObject({
+      id: answerId,
+      feedback: "up",
+    });
+    expect((await rate(visitor.token, answerId, { rating: "down" })).json().feedback).toBe("down");
+    const read = await server.call(visitor.token, { url: "/api/visitor-sessions/current" });
+    expect(read.json().messages[1]).toMatchObject({ id: answerId, feedback: "down" });
+    // The business reads it on the conversation, with the answer.
+    const desk = await server.call(server.other.admin, { url: `/api/conversations/${conversationId}` });
+    expect(desk.json().messages[1]).toMatchObject({ id: answerId, role: "assistant", feedback: "down" });
+    expect((await rate(visitor.token, answerId, { rating: null })).json()).toEqual({
+      id: answerId,
+      feedback: null,
+    });
+    expect((await server.store.messages.list(conversationId))[1]!.feedback).toBeUndefined();
+  });
+
+  it("rates only the agent's answers of the visitor's own conversation", async () => {
+    const ana = await server.openVisitor(server.other.chat, "la-espiga");
+    const eve = await server.openVisitor(server.other.chat, "la-espiga");
+    const anas = (await ask(ana.token, "¿Tenéis pan de centeno?")).json().choices[0].alambique;
+    await ask(eve.token, "hola");
+    const [question] = await server.store.messages.list(anas.conversation_id);
+    expect(errorOf(await rate(eve.token, anas.message_id, { rating: "down" }), 404).code).toBe("not_found");
+    expect(errorOf(await rate(ana.token, question!.id, { rating: "up" }), 404).code).toBe("not_found");
+    errorOf(await rate(ana.token, "no-such-message", { rating: "up" }), 404);
+    // A visitor with no conversation yet has nothing to rate.
+    const fresh = await server.openVisitor(server.other.chat, "la-espiga");
+    errorOf(await rate(fresh.token, anas.message_id, { rating: "up" }), 404);
+    // Malformed: a rating that is not one, extra fields; and an admin key is told to use the desk.
+    errorOf(await rate(ana.token, anas.message_id, { rating: "meh" }), 400);
+    errorOf(await rate(ana.token, anas.message_id, { rating: "up", conversationId: "x" }), 400);
+    errorOf(await rate(ana.token, anas.message_id, {}), 400);
+    errorOf(await rate(server.other.admin, anas.message_id, { rating: "up" }), 400);
+    expect((await server.store.messages.list(anas.conversation_id)).every((m) => !m.feedback)).toBe(true);
+  });
+
+  it("is refused from another site when the agent lists its origins", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga-web", { origin: SITE });
+    const turn = await server.call(visitor.token, {
+      method: "POST",
+      url: "/v1/chat/completions",
+      headers: { origin: SITE },
+      payload: { model: "agent:la-espiga-web", messages: [{ role: "user", content: "¿abrís el lunes?" }] },
+    });
+    const id = turn.json().choices[0].alambique.message_id;
+    errorOf(await rate(visitor.token, id, { rating: "up" }, "https://evil.example"), 401);
+    expect((await rate(visitor.token, id, { rating: "up" }, SITE)).statusCode).toBe(200);
   });
 });

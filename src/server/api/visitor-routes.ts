@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { phrases, pick } from "../../agents/index.js";
-import { sourceDisplayName } from "../../safety/source-display-name.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import { NotFoundError } from "../../spec/errors.js";
-import type { Message } from "../../spec/store.js";
-import { invalidVisitorToken } from "../auth/auth-errors.js";
 import { visitorExternalUserId } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
+import { asCustomerSees, customerMessageSchema } from "../visitor/customer-message.js";
+import { visitorConversation } from "../visitor/visitor-conversation.js";
 import { requestOrigin, visitorMayUse } from "../visitor/visitor-may-use.js";
+import { widgetSettings, widgetSettingsSchema } from "../visitor/widget-settings.js";
 import type { ApiDeps } from "./api-deps.js";
 import { isoTime } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
@@ -42,26 +42,36 @@ const sessionSchema = z
     expiresAt: isoTime,
     resumed: z.boolean().meta({ description: "Whether `resume` continued an earlier session" }),
     agent: z.object({ name: z.string(), title: z.string(), greeting: z.string() }),
+    widget: widgetSettingsSchema,
     conversation: conversationRef,
   })
   .meta({ id: "VisitorSession" });
 
-const customerMessageSchema = z
-  .object({
-    id: z.string(),
-    role: z.enum(["user", "assistant", "human"]).meta({
-      description: "`user`: the visitor; `assistant`: the agent; `human`: a person of the business",
-    }),
-    content: z.string(),
-    staff: z.string().nullable().meta({ description: "Who answered, for a person's message" }),
-    sources: z.array(z.string()).meta({ description: "The documents an answer cites, by file name" }),
-    createdAt: isoTime,
-  })
-  .meta({ id: "CustomerMessage" });
-
 const visitorConversationSchema = z
   .object({ conversation: conversationRef, messages: z.array(customerMessageSchema) })
   .meta({ id: "VisitorConversation" });
+
+const feedbackParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .meta({ description: "An answer's id (`message_id` of its turn, or `id` here)" }),
+});
+
+const feedbackSchema = z
+  .object({
+    rating: z
+      .enum(["up", "down"])
+      .nullable()
+      .meta({ description: "`up`: the answer helped; `down`: it did not; null takes the rating back" }),
+  })
+  .strict()
+  .meta({ id: "AnswerFeedback" });
+
+const ratedSchema = z
+  .object({ id: z.string(), feedback: z.enum(["up", "down"]).nullable() })
+  .meta({ id: "RatedAnswer" });
 
 /**
  * What a public `chat` key (a web widget's) and the visitor tokens it gives
@@ -113,6 +123,13 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
           body.language && spec.languages.includes(body.language)
             ? body.language
             : (spec.languages[0] ?? "en");
+        const widget = await widgetSettings({
+          store,
+          tenantId: auth.tenantId,
+          agentId: record.id,
+          spec,
+          language,
+        });
         return {
           token: opened.token,
           expiresAt: new Date(opened.claims.expiresAt * 1000).toISOString(),
@@ -122,6 +139,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
             title: spec.displayName ?? record.name,
             greeting: pick(spec.greeting, language, phrases.greeting),
           },
+          widget,
           conversation: conversation ? { id: conversation.id, status: conversation.status } : null,
         };
       },
@@ -135,63 +153,35 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
       response: { description: "Messages in order", schema: visitorConversationSchema },
       errors: [400],
       async handler({ auth, request }) {
-        const visitor = auth.visitor;
-        if (!visitor) {
-          throw new RequestError(
-            "this route reads a visitor's own conversation: call it with a visitor token",
-            {
-              code: "invalid_request",
-              status: 400,
-              hint: "an admin reads any conversation with GET /api/conversations/{id}",
-            },
-          );
-        }
-        const agent = await store.agents.get(auth.tenantId, visitor.agentId);
-        const origin = requestOrigin(request.headers);
-        if (!agent || !visitorMayUse(agentSpecSchema.parse(agent.spec), origin)) throw invalidVisitorToken();
-        const conversation = await store.conversations.findOpen(
-          auth.tenantId,
-          visitor.agentId,
-          visitorExternalUserId(visitor),
-        );
+        const { spec, conversation } = await visitorConversation(store, auth, request);
         if (!conversation) return { conversation: null, messages: [] };
         const messages = await store.messages.list(conversation.id);
+        const showSources = spec.widget.showSources;
         return {
           conversation: { id: conversation.id, status: conversation.status },
-          messages: messages.flatMap(asCustomerSees),
+          messages: messages.flatMap((message) => asCustomerSees(message, { showSources })),
         };
       },
     }),
+    defineApiRoute({
+      method: "POST",
+      path: "/api/visitor-sessions/current/messages/:id/feedback",
+      tag: "visitors",
+      summary: "Rate an answer of the visitor's conversation (thumbs up or down)",
+      description:
+        "Stored with the answer, for the business (`feedback` on the message). Only the agent's answers in the visitor's own open conversation may be rated; any other id answers 404.",
+      access: "visitor",
+      params: feedbackParams,
+      body: { schema: feedbackSchema },
+      response: { description: "The answer's rating now", schema: ratedSchema },
+      errors: [400, 404],
+      async handler({ auth, params, body, request }) {
+        const { conversation } = await visitorConversation(store, auth, request);
+        if (!conversation)
+          throw new NotFoundError("message", params.id, "the visitor has no open conversation");
+        const rated = await store.messages.setFeedback(conversation.id, params.id, body.rating);
+        return { id: rated.id, feedback: rated.feedback ?? null };
+      },
+    }),
   ];
-}
-
-/**
- * A stored message as its customer may read it, or nothing: system and tool
- * messages are the operator's; of the rest, only the text, who wrote it, and
- * the cited documents' file names (never their paths).
- */
-function asCustomerSees(message: Message): z.input<typeof customerMessageSchema>[] {
-  if (message.role !== "user" && message.role !== "assistant" && message.role !== "human") return [];
-  const staff =
-    message.role === "human" && typeof message.metadata.staff === "string" ? message.metadata.staff : null;
-  return [
-    {
-      id: message.id,
-      role: message.role,
-      content: message.content,
-      staff,
-      sources: message.role === "assistant" ? citedFiles(message.metadata.citations) : [],
-      createdAt: message.createdAt,
-    },
-  ];
-}
-
-function citedFiles(citations: unknown): string[] {
-  if (!Array.isArray(citations)) return [];
-  const names = new Set<string>();
-  for (const citation of citations) {
-    const uri = (citation as { uri?: unknown } | null)?.uri;
-    if (typeof uri === "string") names.add(sourceDisplayName(uri));
-  }
-  return [...names];
 }

@@ -1,5 +1,7 @@
 import type { FastifyReply } from "fastify";
-import { AlambiqueError } from "../../spec/errors.js";
+import { AlambiqueError, type ErrorCode, errorMarker, hasErrorMarker } from "../../spec/errors.js";
+
+const marker = errorMarker("LimitError");
 
 /**
  * A request refused because a limit was reached (429), or cut off because it
@@ -8,11 +10,12 @@ import { AlambiqueError } from "../../spec/errors.js";
  * honour when they retry.
  */
 export class LimitError extends AlambiqueError {
+  readonly [marker] = true;
   readonly retryAfterSeconds: number | null;
 
   constructor(
     message: string,
-    options: { code: string; status?: number; retryAfterSeconds?: number | null; hint?: string },
+    options: { code: ErrorCode; status?: number; retryAfterSeconds?: number | null; hint?: string },
   ) {
     super(message, {
       code: options.code,
@@ -21,6 +24,10 @@ export class LimitError extends AlambiqueError {
       hint: options.hint,
     });
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+
+  static override isInstance(value: unknown): value is LimitError {
+    return hasErrorMarker(value, marker);
   }
 }
 
@@ -80,7 +87,7 @@ export function requestTimedOut(ms: number): LimitError {
 
 /** Sets `Retry-After` on the reply when the error says when to come back, then throws it. */
 export function refuse(reply: FastifyReply, error: unknown): never {
-  if (error instanceof LimitError && error.retryAfterSeconds !== null) {
+  if (LimitError.isInstance(error) && error.retryAfterSeconds !== null) {
     reply.header("retry-after", String(error.retryAfterSeconds));
   }
   throw error;

@@ -146,7 +146,6 @@ describe("agents through /v1 (auth disabled: the default tenant)", () => {
   });
 
   it.each([
-    ["no user", {}, "user"],
     ["client tools", { user: "u", tools: [{ type: "function", function: { name: "t" } }] }, "tools"],
     ["a JSON response format", { user: "u", response_format: { type: "json_object" } }, "response_format"],
     ["no user message", { user: "u", messages: [{ role: "system", content: "hi" }] }, "messages"],

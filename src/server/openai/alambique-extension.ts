@@ -20,10 +20,20 @@ export interface AlambiqueChoiceExtension {
   citations?: { id: string; chunk_id: string; uri: string; location: string }[];
   /** The stored assistant message, or null when there was no reply. */
   message_id?: string | null;
+  /**
+   * The request sent no `user`: the conversation was the request's `messages`,
+   * kept as a closed conversation of its own (see `openStatelessConversation`).
+   */
+  stateless?: true;
 }
 
-export function agentExtension(turn: TurnResult): AlambiqueChoiceExtension {
+/** An agent turn's extension; `stateless` when the turn had no `user`. */
+export function agentExtension(
+  turn: TurnResult,
+  options: { stateless?: boolean } = {},
+): AlambiqueChoiceExtension {
   return {
+    ...(options.stateless ? { stateless: true as const } : {}),
     conversation_id: turn.conversationId,
     status: turn.status,
     mode: turn.mode,

@@ -44,7 +44,7 @@ describe("createChatChunkMapper", () => {
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
   });
 
-  it("streams tool-call arguments once, whether they come in pieces, whole, or both", () => {
+  it("sends each tool call whole, once, whether its arguments came in pieces or not", () => {
     const chunks = run([
       { type: "tool-input-start", id: "call_a", toolName: "lookup" },
       { type: "tool-input-delta", id: "call_a", delta: '{"id":' },
@@ -56,22 +56,27 @@ describe("createChatChunkMapper", () => {
     ]);
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     expect(deltas).toEqual([
-      { index: 0, id: "call_a", type: "function", function: { name: "lookup", arguments: "" } },
-      { index: 0, function: { arguments: '{"id":' } },
-      { index: 0, function: { arguments: '"7"}' } },
+      { index: 0, id: "call_a", type: "function", function: { name: "lookup", arguments: '{"id":"7"}' } },
       { index: 1, id: "call_b", type: "function", function: { name: "cancel", arguments: '{"id":"8"}' } },
     ]);
     // A turn with tool calls finishes as `tool_calls`, whatever the provider said.
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("tool_calls");
   });
 
-  it("sends the part of a whole tool call that its streamed pieces left out", () => {
-    const chunks = run([
-      { type: "tool-input-start", id: "c", toolName: "t" },
-      { type: "tool-input-delta", id: "c", delta: '{"a"' },
-      { type: "tool-call", toolCallId: "c", toolName: "t", input: '{"a":1}' },
+  it("never sends a call a token limit cut short, and finishes with `length`", () => {
+    const cutMidway = run([
+      { type: "tool-input-start", id: "c", toolName: "refund" },
+      { type: "tool-input-delta", id: "c", delta: '{"amount":10' },
+      { type: "finish", finishReason: { unified: "length", raw: "length" }, usage },
     ]);
-    const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((d) => d.function.arguments);
-    expect(args.join("")).toBe('{"a":1}');
+    // A remote engine may hand on the half call as a whole one, with arguments that do not parse.
+    const handedOn = run([
+      { type: "tool-call", toolCallId: "c", toolName: "refund", input: '{"amount":10' },
+      { type: "finish", finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage },
+    ]);
+    for (const chunks of [cutMidway, handedOn]) {
+      expect(chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])).toEqual([]);
+      expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("length");
+    }
   });
 });

@@ -2,11 +2,11 @@ import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { AlambiqueChoiceExtension } from "./alambique-extension.js";
 import {
   type CompletionMeta,
+  isWholeToolInput,
   mapFinishReason,
-  mapUsage,
   type OpenAIFinishReason,
-  type OpenAIUsage,
 } from "./map-chat-response.js";
+import { NO_USAGE, type OpenAIUsage, toOpenAIUsage } from "./openai-usage.js";
 
 export interface ChunkToolCallDelta {
   index: number;
@@ -54,16 +54,23 @@ export interface ChatChunkMapper {
  * OpenAI sends them: role, content / tool call deltas, a chunk with the finish
  * reason, then (when asked) one chunk with no choices and the usage.
  *
- * Tool calls get an OpenAI `index` in order of appearance. A provider may
- * stream a call's arguments (`tool-input-*`) and then send the whole call, or
- * send only the whole call; either way the client sees the id and name once
- * and the arguments exactly once.
+ * A tool call is sent whole, in one chunk (id, name, arguments), once its
+ * provider has finished it (the `tool-call` part): arguments streamed in
+ * pieces (`tool-input-*`) are held until then. A call that a token limit cut
+ * short (pieces and no `tool-call` by the finish, or arguments that are not a
+ * JSON object) is never sent, and the stream finishes with `length`: a client
+ * can neither run a half call nor mistake the answer for complete. The same
+ * rule holds without streaming (see `toChatCompletion`). Tool calls get an
+ * OpenAI `index` in the order they are sent.
  */
 export function createChatChunkMapper(
   meta: CompletionMeta,
   options: { includeUsage: boolean },
 ): ChatChunkMapper {
-  const tools = new Map<string, { index: number; sent: string }>();
+  /** Calls whose arguments are still coming, by id. */
+  const open = new Set<string>();
+  let sent = 0;
+  let cut = 0;
   const chunk = (
     delta: ChatCompletionChunk["choices"][number]["delta"],
     finishReason: OpenAIFinishReason | null = null,
@@ -75,11 +82,6 @@ export function createChatChunkMapper(
     choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
     ...(options.includeUsage ? { usage: null } : {}),
   });
-  const openTool = (id: string, name: string, args: string): ChatCompletionChunk => {
-    const index = tools.size;
-    tools.set(id, { index, sent: args });
-    return chunk({ tool_calls: [{ index, id, type: "function", function: { name, arguments: args } }] });
-  };
 
   return {
     start: () => chunk({ role: "assistant", content: "" }),
@@ -95,32 +97,24 @@ export function createChatChunkMapper(
         case "reasoning-delta":
           return part.delta === "" ? [] : [chunk({ reasoning_content: part.delta })];
         case "tool-input-start":
-          if (part.providerExecuted) return [];
-          return [openTool(part.id, part.toolName, "")];
-        case "tool-input-delta": {
-          const tool = tools.get(part.id);
-          if (tool === undefined || part.delta === "") return [];
-          tool.sent += part.delta;
-          return [chunk({ tool_calls: [{ index: tool.index, function: { arguments: part.delta } }] })];
-        }
+          if (!part.providerExecuted) open.add(part.id);
+          return [];
         case "tool-call": {
           if (part.providerExecuted) return [];
-          const tool = tools.get(part.toolCallId);
-          if (tool === undefined) return [openTool(part.toolCallId, part.toolName, part.input)];
-          // The streamed arguments are normally the whole input already; send what is missing, if anything.
-          if (!part.input.startsWith(tool.sent) || part.input === tool.sent) return [];
-          const rest = part.input.slice(tool.sent.length);
-          tool.sent = part.input;
-          return [chunk({ tool_calls: [{ index: tool.index, function: { arguments: rest } }] })];
+          open.delete(part.toolCallId);
+          if (!isWholeToolInput(part.input)) {
+            cut += 1;
+            return [];
+          }
+          const index = sent++;
+          const call = { name: part.toolName, arguments: part.input };
+          return [chunk({ tool_calls: [{ index, id: part.toolCallId, type: "function", function: call }] })];
         }
         case "finish": {
-          const last = chunk({}, mapFinishReason(part.finishReason, tools.size > 0));
+          const calls = { whole: sent, cut: cut + open.size };
+          const last = chunk({}, mapFinishReason(part.finishReason, calls));
           if (!options.includeUsage) return [last];
-          const usage: OpenAIUsage = mapUsage(part.usage) ?? {
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            total_tokens: 0,
-          };
+          const usage = toOpenAIUsage(part.usage) ?? NO_USAGE;
           return [last, { ...chunk({}), choices: [], usage }];
         }
         default:

@@ -47,7 +47,9 @@ function watch({ delayFirstPartMs = 0, failAfterParts = Number.POSITIVE_INFINITY
           if (++parts > failAfterParts) {
             controller.enqueue({
               type: "error",
-              error: new AlambiqueError("the model crashed", { code: "model_crashed" }),
+              error: new AlambiqueError("the model crashed", {
+                code: "model_crashed" as AlambiqueError["code"],
+              }),
             });
             controller.close();
             return reader.cancel();

@@ -5,11 +5,12 @@ import { estimateTokens } from "../limits/reserve-estimate.js";
 import { parseBody } from "../parse-body.js";
 import { RequestError } from "../request-error.js";
 import { callerTenant } from "./caller-tenant.js";
-import { untilAborted } from "./chat-stream.js";
 import { embeddingRequestSchema } from "./embedding-request.js";
 import type { OpenAIRoutesOptions } from "./openai-routes.js";
+import { NO_USAGE, specUsage, toOpenAIUsage } from "./openai-usage.js";
 import { recordUsage } from "./record-usage.js";
 import { resolveEmbeddingModel } from "./resolve-model.js";
+import { untilAborted } from "./until-aborted.js";
 
 /**
  * `POST /v1/embeddings`. Inputs are split into batches the model accepts
@@ -47,11 +48,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
       throw admission.failure(error);
     }
     const { embeddings, usage } = result;
-    recordUsage(options, admission, body.model, {
-      prompt_tokens: usage.tokens,
-      completion_tokens: 0,
-      total_tokens: usage.tokens,
-    });
+    const counted = toOpenAIUsage(specUsage(usage.tokens, 0)) ?? NO_USAGE;
+    recordUsage(options, admission, body.model, counted);
     const dimension = embeddings[0]?.length ?? 0;
     if (body.dimensions != null && body.dimensions !== dimension) {
       throw new RequestError(
@@ -71,7 +69,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
         index,
         embedding: base64 ? Buffer.from(new Float32Array(embedding).buffer).toString("base64") : embedding,
       })),
-      usage: { prompt_tokens: usage.tokens, total_tokens: usage.tokens },
+      // OpenAI's embeddings usage has no completion half.
+      usage: { prompt_tokens: counted.prompt_tokens, total_tokens: counted.total_tokens },
     };
   });
 }

@@ -1,9 +1,6 @@
-import type {
-  LanguageModelV3FinishReason,
-  LanguageModelV3GenerateResult,
-  LanguageModelV3Usage,
-} from "@ai-sdk/provider";
+import type { LanguageModelV3FinishReason, LanguageModelV3GenerateResult } from "@ai-sdk/provider";
 import type { AlambiqueChoiceExtension } from "./alambique-extension.js";
+import { type OpenAIUsage, toOpenAIUsage } from "./openai-usage.js";
 
 /** What identifies one completion across its chunks: the same in every chunk of a stream. */
 export interface CompletionMeta {
@@ -21,12 +18,6 @@ export interface OpenAIToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
-}
-
-export interface OpenAIUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
 }
 
 export interface ChatCompletion {
@@ -54,14 +45,16 @@ export interface ChatCompletion {
 /**
  * The spec's unified finish reason → OpenAI's. A turn that produced tool calls
  * reports `tool_calls` whatever the provider said, since that is what tells an
- * OpenAI client to run them. `error` and `other` have no OpenAI counterpart and
- * read as `stop`.
+ * OpenAI client to run them — unless a call was cut short (see
+ * `isWholeToolInput`): then `length`, and the half call is not sent at all.
+ * `error` and `other` have no OpenAI counterpart and read as `stop`.
  */
 export function mapFinishReason(
   reason: LanguageModelV3FinishReason,
-  hasToolCalls: boolean,
+  calls: { whole: number; cut: number },
 ): OpenAIFinishReason {
-  if (hasToolCalls) return "tool_calls";
+  if (calls.cut > 0) return "length";
+  if (calls.whole > 0) return "tool_calls";
   switch (reason.unified) {
     case "length":
       return "length";
@@ -74,14 +67,21 @@ export function mapFinishReason(
   }
 }
 
-/** Undefined when the provider counted nothing; a missing half of the count reads as 0. */
-export function mapUsage(usage: LanguageModelV3Usage | undefined): OpenAIUsage | undefined {
-  const prompt = usage?.inputTokens.total;
-  const completion = usage?.outputTokens.total;
-  if (prompt === undefined && completion === undefined) return undefined;
-  const p = prompt ?? 0;
-  const c = completion ?? 0;
-  return { prompt_tokens: p, completion_tokens: c, total_tokens: p + c };
+/**
+ * Whether a tool call's arguments are whole: a JSON object. A token limit (or
+ * the end of the context) can stop a model half-way through them; such a call
+ * is reported as cut, never passed on, so that no client runs a tool on
+ * arguments the model did not finish (closing the JSON would invent them: a
+ * `100` cut to `10` still parses). The embedded provider drops those calls
+ * itself; a remote engine may hand them on.
+ */
+export function isWholeToolInput(input: string): boolean {
+  try {
+    const value: unknown = JSON.parse(input);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** A `doGenerate` result → a non-streaming chat completion. */
@@ -92,10 +92,15 @@ export function toChatCompletion(
   let text = "";
   let reasoning = "";
   const toolCalls: OpenAIToolCall[] = [];
+  let cut = 0;
   for (const part of result.content) {
     if (part.type === "text") text += part.text;
     else if (part.type === "reasoning") reasoning += part.text;
     else if (part.type === "tool-call" && !part.providerExecuted) {
+      if (!isWholeToolInput(part.input)) {
+        cut += 1;
+        continue;
+      }
       toolCalls.push({
         id: part.toolCallId,
         type: "function",
@@ -103,7 +108,7 @@ export function toChatCompletion(
       });
     }
   }
-  const usage = mapUsage(result.usage);
+  const usage = toOpenAIUsage(result.usage);
   return {
     id: meta.id,
     object: "chat.completion",
@@ -120,7 +125,7 @@ export function toChatCompletion(
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
         },
-        finish_reason: mapFinishReason(result.finishReason, toolCalls.length > 0),
+        finish_reason: mapFinishReason(result.finishReason, { whole: toolCalls.length, cut }),
         logprobs: null,
       },
     ],

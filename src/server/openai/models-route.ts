@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { AgentRecord, ModelRecord } from "../../spec/store.js";
 import { RequestError } from "../request-error.js";
-import { AGENT_MODEL_PREFIX } from "./agent-completion.js";
+import { AGENT_MODEL_PREFIX } from "./agent-model.js";
 import { callerTenant } from "./caller-tenant.js";
 import type { OpenAIRoutesOptions } from "./openai-routes.js";
 

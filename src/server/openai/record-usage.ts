@@ -1,6 +1,6 @@
 import type { Admission } from "../limits/admit-generation.js";
 import type { ServerMetrics } from "../ops/server-metrics.js";
-import type { OpenAIUsage } from "./map-chat-response.js";
+import type { OpenAIUsage } from "./openai-usage.js";
 
 /**
  * Counts what a response used: against the tenant's daily budget, in place

@@ -99,7 +99,7 @@ async function resolve<T>(
     if (version !== undefined) cache.set(key, { version, model });
     return model;
   } catch (error) {
-    if (error instanceof NotFoundError) throw modelNotFound(name, error);
+    if (NotFoundError.isInstance(error)) throw modelNotFound(name, error);
     throw error;
   }
 }

@@ -22,7 +22,7 @@ export const v1Operations: readonly OperationDoc[] = [
     tag,
     summary: "Chat completion (OpenAI-compatible), plain or streamed",
     description:
-      "As OpenAI's: `stream: true` answers with server-sent events (`chat.completion.chunk`, then `[DONE]`); tools, `tool_choice` and `response_format` (JSON schema) are honoured. A visitor token may call only its own agent (`agent:<name>`), in its own conversation; catalog models need an admin key.",
+      "As OpenAI's: `stream: true` answers with server-sent events (`chat.completion.chunk`, then `[DONE]`); tools, `tool_choice` and `response_format` (JSON schema) are honoured. A tool call is sent whole; one that `max_tokens` cuts short is not sent, and the answer finishes with `length`. `model: \"agent:<name>\"` runs an agent's turn: with `user` (or the `x-alambique-user` header) in that customer's stored conversation, without one statelessly, on the `messages` sent (`alambique.stateless`). A visitor token may call only its own agent, in its own conversation; catalog models need an admin key.",
     access: "visitor",
     body: { schema: chatCompletionRequestSchema.meta({ id: "ChatCompletionRequest" }) },
     response: { description: "A `chat.completion` object, or an SSE stream of `chat.completion.chunk`" },

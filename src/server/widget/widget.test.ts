@@ -1,136 +1,192 @@
-import { existsSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemoAgent } from "../../agents/demo-agent.fixture.js";
-import { type ApiServer, startApiServer } from "../api/api-server.fixture.js";
+import {
+  ask,
+  chromiumPath,
+  conversationOf,
+  openWidget,
+  screenshotDir,
+  startWidgetSite,
+  type WidgetSite,
+} from "./widget-site.fixture.js";
 
 /**
- * The chat widget in a real browser (Chromium, headless): a business's page on
- * one origin loads `/widget.js` from the server on another, a visitor opens
- * it and asks, and the demo agent's answer streams in over CORS, SSE and the
- * `chat` key. CI installs Chromium and requires it (.ci/run); elsewhere the
- * test runs when a browser is found (CHROMIUM_PATH, or the usual paths) and
- * says so otherwise.
+ * The chat widget in a real browser (Chromium, headless), as a shop's visitor
+ * uses it: a business's page on one origin loads `/widget.js` from the server
+ * on another; the visitor is greeted, offered quick replies, waits behind a
+ * typing indicator, reads formatted answers with their source's title, rates
+ * them, reloads and finds the conversation, and is told when a person takes
+ * over and when the assistant is back. The demo agent answers in retrieval
+ * mode (no model), over CORS, SSE and the `chat` key.
  */
-const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (path) => path !== undefined && existsSync(path),
-);
-if (!chromiumPath && process.env.ALAMBIQUE_REQUIRE_BROWSER)
-  throw new Error(
-    "ALAMBIQUE_REQUIRE_BROWSER is set but no Chromium was found: install chromium or set CHROMIUM_PATH",
-  );
-if (!chromiumPath)
-  console.warn("widget.test.ts: no Chromium found (set CHROMIUM_PATH); the browser test is skipped");
-
 describe.skipIf(!chromiumPath)("the chat widget in Chromium", () => {
-  let api: ApiServer;
-  let apiUrl: string;
-  let site: Server;
-  let siteUrl: string;
-  let browser: Browser;
-
+  let site: WidgetSite;
   beforeAll(async () => {
-    // The business's own site: a page with the widget's one script tag, `key` from the query.
-    site = createServer((req, res) => {
-      const key = new URL(req.url ?? "/", "http://x").searchParams.get("key") ?? "";
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><html lang="es"><head><title>La Espiga</title></head><body>
-        <h1>Panadería La Espiga</h1>
-        <script src="${apiUrl}/widget.js" data-agent="la-espiga" data-key="${key}" data-title="La Espiga" data-poll-ms="200" async></script>
-      </body></html>`);
+    site = await startWidgetSite((spec) => spec);
+  }, 60_000);
+  afterAll(() => site?.close());
+
+  it("greets, offers quick replies, types while waiting, and answers as formatted text with its source's title", async () => {
+    const { page, context, errors } = await site.visit({ data: { "data-title": "La Espiga" } });
+    // The answer takes a moment (a real model would): the typing indicator shows meanwhile.
+    let releaseAnswer: () => void = () => {};
+    const answerHeld = new Promise<void>((resolve) => {
+      releaseAnswer = resolve;
     });
-    await new Promise<void>((done) => site.listen(0, "127.0.0.1", done));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    api = await startApiServer({ corsOrigins: [siteUrl] });
-    await seedDemoAgent(api.store, api.other.tenant.id);
-    apiUrl = (await api.app.listen({ port: 0, host: "127.0.0.1" })).replace("localhost", "127.0.0.1");
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: ["--no-sandbox"] });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await new Promise((done) => site?.close(done));
-  });
+    await page.route("**/v1/chat/completions", async (route) => {
+      await answerHeld;
+      await route.continue();
+    });
+    await openWidget(page);
+    expect(await page.locator("header h2").textContent()).toBe("La Espiga");
+    expect(await page.locator(".greeting").textContent()).toContain("¡Hola! Soy Lucía");
+    expect(await page.locator(".chips button").allTextContents()).toEqual([
+      "¿Puedo reservar pan para que no se agote?",
+      "¿Tenéis wifi para clientes?",
+      "¿Se puede entrar con perro?",
+    ]);
 
-  async function ask(page: Page, question: string, answers: number): Promise<void> {
-    await page.locator("textarea").fill(question);
+    await page.locator("textarea").fill("¿Hacéis envíos a Benimaclet? ¿cuánto cuesta?");
     await page.locator("textarea").press("Enter");
-    await expect.poll(() => page.locator(".assistant").count(), { timeout: 15_000 }).toBe(answers);
-    await expect.poll(() => page.locator("button.send").isDisabled(), { timeout: 15_000 }).toBe(false);
-  }
+    await expect.poll(() => page.locator(".typing").isVisible()).toBe(true);
+    expect(await page.locator(".typing .sr-only").textContent()).toBe("Escribiendo…");
+    expect(await page.locator(".chips").count()).toBe(0); // gone once the visitor writes
+    expect(await page.locator("button.send").isDisabled()).toBe(true);
+    releaseAnswer();
+    await expect.poll(() => page.locator(".assistant:not(.typing)").count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator(".typing").count()).toBe(0);
 
-  it("answers a visitor from the agent's documents, in one conversation of its own visitor session", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${siteUrl}/?key=${api.other.chat}`);
-    await page.locator(".launcher").click();
-    await expect.poll(() => page.locator(".panel").isVisible()).toBe(true);
-    expect(await page.locator("header").textContent()).toBe("La Espiga");
-
-    await ask(page, "¿Hacéis envíos a Benimaclet? ¿cuánto cuesta?", 1);
-    const answer = await page.locator(".assistant").first().textContent();
-    expect(answer).toContain("Según nuestros documentos");
-    expect(answer).toMatch(/Benimaclet|envío/i);
-    await ask(page, "¿A qué hora abrís el domingo?", 2);
+    const answer = page.locator(".assistant").first();
+    await expect.poll(() => answer.locator(".rate").count(), { timeout: 10_000 }).toBe(1);
+    const text = (await answer.locator(".body").textContent()) ?? "";
+    expect(text).toMatch(/Benimaclet/);
+    // No citation markers, no file names: the document's title instead (tables and the like: widget-render.test.ts).
+    expect(text).not.toMatch(/\[S\d\]|\.html|\.md\b/);
+    expect(await answer.locator(".sources").textContent()).toMatch(/^Fuente: [^./\\]+$/);
+    await page.screenshot({ path: `${screenshotDir}desktop-answer.png` });
     expect(errors).toEqual([]);
+    await context.close();
 
-    const conversations = await api.store.conversations.list(api.other.tenant.id);
-    expect(conversations).toHaveLength(1);
-    expect(conversations[0]!.externalUserId).toMatch(new RegExp(`^key:${api.other.chatKeyId}:visitor:`));
-    const messages = await api.store.messages.list(conversations[0]!.id);
-    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
-    // The page holds a visitor token, never a way to read other conversations.
-    const token = await page.evaluate('localStorage.getItem("alambique:session:la-espiga")');
-    expect(token).toMatch(/^alv_/);
-
-    // A reload finds the same conversation, its history shown again.
-    await page.reload();
-    await page.locator(".launcher").click();
-    await expect.poll(() => page.locator(".assistant").count(), { timeout: 15_000 }).toBe(2);
-    expect(await page.locator(".user").count()).toBe(2);
-    await ask(page, "gracias, ¿y los sábados?", 3);
-    expect(await api.store.conversations.list(api.other.tenant.id)).toHaveLength(1);
-    expect(errors).toEqual([]);
-    await page.close();
+    // Another visitor picks a quick reply: it is sent as their message.
+    const stranger = await site.visit();
+    await openWidget(stranger.page);
+    await stranger.page.locator(".chips button", { hasText: "wifi" }).click();
+    await expect.poll(() => stranger.page.locator(".assistant .rate").count(), { timeout: 15_000 }).toBe(1);
+    expect(await stranger.page.locator(".user").textContent()).toBe("¿Tenéis wifi para clientes?");
+    expect(await stranger.page.locator(".assistant .body").textContent()).toContain("LaEspiga-Clientes");
+    expect(stranger.errors).toEqual([]);
+    await stranger.context.close();
   }, 60_000);
 
-  it("after a handoff, shows the person's replies as they are written", async () => {
-    // Another visitor: the widget's id for each is kept in the browser profile's storage.
-    const context = await browser.newContext();
-    const visitor = await context.newPage();
-    await visitor.goto(`${siteUrl}/?key=${api.other.chat}`);
-    await visitor.locator(".launcher").click();
-    await ask(visitor, "quiero hablar con una persona, por favor", 1);
-    const [waiting] = await api.store.conversations.list(api.other.tenant.id, { status: "waiting_human" });
-    expect(waiting).toBeDefined();
-    // A person answers from the desk (the REST API, with the tenant's admin key).
-    const reply = await api.call(api.other.admin, {
+  it("stores thumbs up/down with the answer, and finds the conversation and its ratings after a reload", async () => {
+    const { page, context, errors } = await site.visit();
+    await openWidget(page);
+    await ask(page, "¿A qué hora abrís el domingo?", 1);
+    await ask(page, "¿Tenéis pan de centeno?", 2);
+    const conversation = await conversationOf(site, page);
+    const answers = async () =>
+      (await site.api.store.messages.list(conversation.id)).filter((m) => m.role === "assistant");
+
+    const first = page.locator(".assistant").first();
+    await first.getByRole("button", { name: "Me ha ayudado", exact: true }).click();
+    await expect.poll(async () => (await answers())[0]!.feedback).toBe("up");
+    expect(
+      await first.getByRole("button", { name: "Me ha ayudado", exact: true }).getAttribute("aria-pressed"),
+    ).toBe("true");
+    const second = page.locator(".assistant").nth(1);
+    await second.getByRole("button", { name: "No me ha ayudado", exact: true }).click();
+    await expect.poll(async () => (await answers())[1]!.feedback).toBe("down");
+    // Pressed again, a rating is taken back.
+    await first.getByRole("button", { name: "Me ha ayudado", exact: true }).click();
+    await expect.poll(async () => (await answers())[0]!.feedback).toBeUndefined();
+    await first.getByRole("button", { name: "No me ha ayudado", exact: true }).click();
+    await expect.poll(async () => (await answers())[0]!.feedback).toBe("down");
+
+    // A reload: the same conversation, read back from the server, ratings included, no quick replies.
+    await page.reload();
+    await openWidget(page);
+    await expect.poll(() => page.locator(".assistant").count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator(".user").allTextContents()).toEqual([
+      "¿A qué hora abrís el domingo?",
+      "¿Tenéis pan de centeno?",
+    ]);
+    expect(await page.locator(".chips").count()).toBe(0);
+    expect(await page.locator(".log > *").first().getAttribute("class")).toBe("message greeting");
+    const pressed = await page
+      .locator('.rate button[aria-pressed="true"]')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label")));
+    expect(pressed).toEqual(["No me ha ayudado", "No me ha ayudado"]);
+    expect(await page.locator(".assistant .body").first().textContent()).not.toMatch(/\[S\d\]|\.md\b/);
+    await ask(page, "gracias, ¿y los sábados?", 3);
+    expect((await conversationOf(site, page)).id).toBe(conversation.id);
+    expect(await page.locator(".user").count()).toBe(3); // the new message shown once
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("says a person will answer after a handoff, shows their replies, and says when the assistant is back", async () => {
+    const { page, context, errors } = await site.visit({ data: { "data-poll-ms": "200" } });
+    await openWidget(page);
+    expect(await page.locator(".status").isVisible()).toBe(false);
+    await ask(page, "quiero hablar con una persona, por favor", 1);
+    await expect.poll(() => page.locator(".status").isVisible()).toBe(true);
+    expect(await page.locator(".status").textContent()).toBe(
+      "Una persona del equipo te responderá aquí. Puedes seguir escribiendo.",
+    );
+    const conversation = await conversationOf(site, page);
+    expect(conversation.status).toBe("waiting_human");
+    const reply = await site.api.call(site.api.other.admin, {
       method: "POST",
-      url: `/api/conversations/${waiting!.id}/reply`,
+      url: `/api/conversations/${conversation.id}/reply`,
       payload: { text: "¡Hola! Soy Marta, ¿en qué te ayudo?", staff: "Marta" },
     });
     expect(reply.statusCode, reply.body).toBe(201);
+    await expect.poll(() => page.locator(".human").textContent(), { timeout: 10_000 }).toContain("Soy Marta");
+    expect(await page.locator(".human .staff").textContent()).toBe("Marta");
     await expect
-      .poll(() => visitor.locator(".human").textContent(), { timeout: 10_000 })
-      .toContain("Soy Marta");
-    expect(await visitor.locator(".human .staff").textContent()).toBe("Marta");
+      .poll(() => page.locator(".status").textContent())
+      .toBe("Te está atendiendo una persona del equipo.");
+    await page.screenshot({ path: `${screenshotDir}desktop-handoff.png` });
+
+    const back = await site.api.call(site.api.other.admin, {
+      method: "POST",
+      url: `/api/conversations/${conversation.id}/hand-back`,
+    });
+    expect(back.statusCode, back.body).toBeLessThan(300);
+    await expect
+      .poll(() => page.locator(".note").textContent(), { timeout: 10_000 })
+      .toBe("Vuelves a hablar con el asistente.");
+    expect(await page.locator(".status").isVisible()).toBe(false);
+    await ask(page, "¿A qué hora abrís el domingo?", 2);
+
+    // After a reload the note is still after the person's reply, and nothing is shown twice.
+    await page.reload();
+    await openWidget(page);
+    await expect.poll(() => page.locator(".assistant").count(), { timeout: 15_000 }).toBe(2);
+    const kinds = await page.locator(".log > *").evaluateAll((items) => items.map((i) => i.className));
+    expect(kinds).toEqual([
+      "message greeting",
+      "message user",
+      "message assistant",
+      "message human",
+      "note",
+      "message user",
+      "message assistant",
+    ]);
+    expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
 
   it("tells the visitor when the key is refused, and the page goes on", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${siteUrl}/?key=alq_revoked_or_wrong`);
+    const { page, context } = await site.visit({ key: "alq_revoked_or_wrong" });
     await page.locator(".launcher").click();
-    await page.locator("textarea").fill("hola");
-    await page.locator("textarea").press("Enter");
     await expect
       .poll(() => page.locator(".error").first().textContent(), { timeout: 15_000 })
       .toMatch(/No se pudo enviar/);
+    await page.locator("textarea").fill("hola");
+    await page.locator("textarea").press("Enter");
+    await expect.poll(() => page.locator(".error").count(), { timeout: 15_000 }).toBe(2);
     expect(await page.locator(".assistant").count()).toBe(0);
     expect(await page.locator("h1").textContent()).toBe("Panadería La Espiga");
-    await page.close();
+    await context.close();
   }, 60_000);
 });

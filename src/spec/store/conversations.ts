@@ -25,6 +25,9 @@ export interface Conversation {
 
 export type MessageRole = "system" | "user" | "assistant" | "tool" | "human";
 
+/** What a customer said of an answer: thumbs up or down. */
+export type MessageFeedback = "up" | "down";
+
 export interface Message {
   id: string;
   conversationId: string;
@@ -34,6 +37,8 @@ export interface Message {
   content: string;
   /** Citations, tool calls and results, usage, latency. */
   metadata: Record<string, JsonValue>;
+  /** The customer's rating of an assistant message; absent until they give one (or after they take it back). */
+  feedback?: MessageFeedback;
   createdAt: string;
 }
 
@@ -66,4 +71,11 @@ export interface MessagesRepository {
   }): Promise<Message>;
   /** In `seq` order; `afterSeq` for paging. */
   list(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<Message[]>;
+  /**
+   * Records the customer's rating of an answer (null takes it back) and
+   * returns the message. Only an `assistant` message of that conversation may
+   * be rated: NotFoundError for any other id, role or conversation, so that a
+   * caller scoped to one conversation cannot touch another's messages.
+   */
+  setFeedback(conversationId: string, messageId: string, feedback: MessageFeedback | null): Promise<Message>;
 }

@@ -78,6 +78,37 @@ export function describeDurability(kit: StoreTestKit): void {
     });
   });
 
+  describe("a full disk", () => {
+    it("fails a write with the kind `full` (507, retryable), keeps what was written, and reads on", async () => {
+      const url = await kit.url();
+      const seeding = await kit.open(url);
+      const { conversation } = await seedConversation(seeding);
+      const kept = await seeding.messages.append({
+        conversationId: conversation.id,
+        role: "user",
+        content: "hola",
+      });
+      // A cap below the database's size stops it where it is: any write that needs one page more fails.
+      const store = await kit.open(url, { maxSizeBytes: 1 });
+      const page = "x".repeat(16 * 1024);
+      let error: unknown;
+      for (let i = 0; i < 100 && error === undefined; i++) {
+        error = await store.messages
+          .append({ conversationId: conversation.id, role: "user", content: page })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+      }
+      expect(StoreError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({ kind: "full", code: "store_full", status: 507, retryable: true });
+      expect((error as StoreError).cause, "the driver's error is kept").toBeDefined();
+      expect((error as StoreError).hint).toMatch(/free/i);
+      expect((await store.messages.list(conversation.id))[0]).toEqual(kept);
+      expect((await store.health()).ok).toBe(true);
+    });
+  });
+
   describe("processes", () => {
     it("keeps every acknowledged write when the writer is killed mid-write", async () => {
       const url = await kit.url();

@@ -365,6 +365,78 @@ CREATE TABLE server_secrets (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 6,
+    name: "customer feedback on answers",
+    sql: `
+ALTER TABLE messages ADD COLUMN feedback TEXT CHECK (feedback IN ('up', 'down'));
+`,
+  },
+  {
+    version: 7,
+    name: "evaluation scorecards and promotions",
+    sql: `
+-- One row per finished task of an evaluation job (a replayed turn), written
+-- once: a resumed worker skips the keys already here.
+CREATE TABLE eval_results (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL CHECK (length(key) > 0),
+  ordinal INTEGER NOT NULL CHECK (ordinal >= 0),
+  result TEXT NOT NULL CHECK (json_valid(result) AND json_type(result) = 'object'),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (job_id, key)
+) STRICT;
+CREATE INDEX eval_results_by_ordinal ON eval_results (job_id, ordinal);
+
+-- Scorecards, numbered per (agent, candidate), with the inputs they were made
+-- from. A scorecard never changes: only job_id and dataset_id may become NULL
+-- when what they name is removed.
+CREATE TABLE eval_scorecards (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  job_id TEXT REFERENCES jobs (id) ON DELETE SET NULL,
+  candidate TEXT NOT NULL CHECK (length(candidate) > 0),
+  reference TEXT NOT NULL CHECK (length(reference) > 0),
+  judge TEXT NOT NULL CHECK (length(judge) > 0),
+  dataset_id TEXT REFERENCES datasets (id) ON DELETE SET NULL,
+  dataset_hash TEXT NOT NULL CHECK (length(dataset_hash) > 0),
+  seed INTEGER NOT NULL,
+  gate_passed INTEGER NOT NULL CHECK (gate_passed IN (0, 1)),
+  scorecard TEXT NOT NULL CHECK (json_valid(scorecard) AND json_type(scorecard) = 'object'),
+  created_at TEXT NOT NULL,
+  UNIQUE (agent_id, candidate, version),
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE TRIGGER eval_scorecards_immutable BEFORE UPDATE OF id, tenant_id, agent_id, version, candidate,
+  reference, judge, dataset_hash, seed, gate_passed, scorecard, created_at ON eval_scorecards
+BEGIN
+  SELECT RAISE(ABORT, 'a scorecard never changes');
+END;
+
+-- An agent's model history: every promotion and rollback, in order.
+CREATE TABLE agent_promotions (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  action TEXT NOT NULL CHECK (action IN ('promote', 'rollback')),
+  model TEXT CHECK (length(model) > 0),
+  previous_model TEXT CHECK (length(previous_model) > 0),
+  scorecard_id TEXT REFERENCES eval_scorecards (id) ON DELETE SET NULL,
+  forced INTEGER NOT NULL CHECK (forced IN (0, 1)),
+  why TEXT,
+  actor TEXT NOT NULL CHECK (length(actor) > 0),
+  reverts_id TEXT REFERENCES agent_promotions (id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (agent_id, seq),
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,8 +1,9 @@
 /**
  * Turns better-sqlite3's `SqliteError` into a `StoreError` whose `kind` a
- * caller can branch on, keeping the driver error as `cause`. Errors that are
- * not from SQLite (a `TypeError` for a bad bind value, our own errors) are
- * returned unchanged.
+ * caller can branch on, keeping the driver error as `cause`; so does a file
+ * system error that says the disk is full (ENOSPC, kind `full`, as SQLite's
+ * SQLITE_FULL). Other errors (a `TypeError` for a bad bind value, our own
+ * errors) are returned unchanged.
  */
 import Database from "better-sqlite3";
 import { StoreError, type StoreErrorKind } from "../../spec/errors.js";
@@ -14,6 +15,12 @@ export interface SqliteErrorContext {
 }
 
 export function normalizeSqliteError(error: unknown, context: SqliteErrorContext): unknown {
+  if (isNoSpace(error)) {
+    return new StoreError("full", `cannot write ${context.file}: the disk is full (${error.message})`, {
+      hint: fullHint(context.file),
+      cause: error,
+    });
+  }
   if (!(error instanceof Database.SqliteError)) return error;
   const { kind, message, hint } = describe(error.code, error.message, context);
   return new StoreError(kind, message, { hint, cause: error });
@@ -84,11 +91,17 @@ function describe(
       hint: `Stop Alambique, keep a copy of ${file}, then restore a backup or try \`sqlite3 ${file} .recover\`.`,
     };
   }
+  if (code === "SQLITE_FULL") {
+    return {
+      kind: "full",
+      message: `cannot write ${file}: ${driverMessage} (${code})`,
+      hint: fullHint(file),
+    };
+  }
   if (
     code.startsWith("SQLITE_CANTOPEN") ||
     code.startsWith("SQLITE_READONLY") ||
     code.startsWith("SQLITE_IOERR") ||
-    code === "SQLITE_FULL" ||
     code === "SQLITE_PERM"
   ) {
     return {
@@ -98,4 +111,13 @@ function describe(
     };
   }
   return { kind: "unknown", message: `SQLite error on ${file}: ${driverMessage} (${code})` };
+}
+
+/** A Node file system error for a full disk (better-sqlite3's own errors carry SQLite's codes instead). */
+function isNoSpace(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === "ENOSPC";
+}
+
+function fullHint(file: string): string {
+  return `Free space on the disk that holds ${file} (or raise the database's size cap), then retry: what was written before is kept.`;
 }

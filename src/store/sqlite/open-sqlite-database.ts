@@ -7,7 +7,7 @@
  * database; the file is left untouched), `newer_schema` (written by a newer
  * Alambique; untouched), `locked` (another process held the write lock past
  * the busy timeout while we had to migrate), `unavailable` (cannot create or
- * open the file).
+ * open the file), `full` (no room on the disk to create it).
  */
 import { closeSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
@@ -16,7 +16,7 @@ import * as sqliteVec from "sqlite-vec";
 import { StoreError } from "../../spec/errors.js";
 import { applyMigrations, assertSchemaUsable } from "./apply-migrations.js";
 import type { Migration } from "./migrations.js";
-import { normalizeSqliteError } from "./normalize-sqlite-error.js";
+import { normalizeSqliteError, type SqliteErrorContext } from "./normalize-sqlite-error.js";
 
 export interface OpenSqliteDatabaseOptions {
   /** How long a statement waits for another connection's write lock before failing, in ms. */
@@ -36,7 +36,7 @@ const sqliteHeader = Buffer.from("SQLite format 3\0", "latin1");
 /** `file` is a path or `:memory:`. */
 export function openSqliteDatabase(file: string, options: OpenSqliteDatabaseOptions): OpenedSqliteDatabase {
   const context = { file, busyTimeoutMs: options.busyTimeoutMs };
-  if (file !== ":memory:") prepareFile(file);
+  if (file !== ":memory:") prepareFile(file, context);
   let db: Database.Database | undefined;
   try {
     // `timeout` is SQLite's busy_timeout for this connection.
@@ -57,10 +57,12 @@ export function openSqliteDatabase(file: string, options: OpenSqliteDatabaseOpti
 }
 
 /** Creates the parent folder, then checks the file (see `assertSqliteFile`). */
-function prepareFile(file: string): void {
+function prepareFile(file: string, context: SqliteErrorContext): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
+    const normalized = normalizeSqliteError(error, context);
+    if (StoreError.isInstance(normalized)) throw normalized;
     throw new StoreError("unavailable", `cannot create the folder for ${file}`, {
       hint: `Check that ${dirname(file)} can be created by this user, or choose another data folder.`,
       cause: error,

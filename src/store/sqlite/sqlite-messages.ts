@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
+import { NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
-import type { Message, MessageRole } from "../../spec/store.js";
+import type { Message, MessageFeedback, MessageRole } from "../../spec/store.js";
 import { newId } from "../ids.js";
 import { fromJsonText, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -12,6 +13,7 @@ interface MessageRow {
   role: MessageRole;
   content: string;
   metadata: string;
+  feedback: MessageFeedback | null;
   created_at: string;
 }
 
@@ -30,6 +32,9 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
   const page = db.prepare<[string, number, number], MessageRow>(
     "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
   );
+  const rate = db.prepare<[MessageFeedback | null, string, string], MessageRow>(
+    `UPDATE messages SET feedback = ? WHERE id = ? AND conversation_id = ? AND role = 'assistant' RETURNING *`,
+  );
   const append = db.transaction((input: Parameters<SyncRepositories["messages"]["append"]>[0]): Message => {
     const now = nowIso();
     const metadata = toJsonText(input.metadata ?? {}, "metadata");
@@ -44,6 +49,11 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
     // LIMIT -1 is SQLite for "no limit".
     list: (conversationId, options = {}) =>
       page.all(conversationId, options.afterSeq ?? 0, options.limit ?? -1).map(toMessage),
+    setFeedback: (conversationId, messageId, feedback) => {
+      const row = rate.get(feedback, messageId, conversationId);
+      if (!row) throw new NotFoundError("message", messageId, "only the conversation's answers may be rated");
+      return toMessage(row);
+    },
   };
 }
 
@@ -55,6 +65,7 @@ function toMessage(row: MessageRow): Message {
     role: row.role,
     content: row.content,
     metadata: fromJsonText<Record<string, JsonValue>>(row.metadata),
+    ...(row.feedback ? { feedback: row.feedback } : {}),
     createdAt: row.created_at,
   };
 }

@@ -3,10 +3,12 @@ import { createSqliteAgents } from "./sqlite-agents.js";
 import { createSqliteApiKeys } from "./sqlite-api-keys.js";
 import { createSqliteConversations } from "./sqlite-conversations.js";
 import { createSqliteDatasets } from "./sqlite-datasets.js";
+import { createSqliteEvaluations } from "./sqlite-evaluations.js";
 import { createSqliteJobs } from "./sqlite-jobs.js";
 import { createSqliteKnowledge } from "./sqlite-knowledge.js";
 import { createSqliteMessages } from "./sqlite-messages.js";
 import { createSqliteModels } from "./sqlite-models.js";
+import { createSqlitePromotions } from "./sqlite-promotions.js";
 import { createSqliteSecrets } from "./sqlite-secrets.js";
 import { createSqliteSynth } from "./sqlite-synth.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
@@ -30,5 +32,7 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     secrets: createSqliteSecrets(db),
     synth: createSqliteSynth(db),
     datasets: createSqliteDatasets(db),
+    evaluations: createSqliteEvaluations(db),
+    promotions: createSqlitePromotions(db),
   };
 }

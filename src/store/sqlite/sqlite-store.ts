@@ -84,6 +84,8 @@ class SqliteStore implements Store {
   readonly secrets: StoreRepositories["secrets"];
   readonly synth: StoreRepositories["synth"];
   readonly datasets: StoreRepositories["datasets"];
+  readonly evaluations: StoreRepositories["evaluations"];
+  readonly promotions: StoreRepositories["promotions"];
 
   readonly #db: Database;
   readonly #context: SqliteErrorContext;
@@ -113,6 +115,8 @@ class SqliteStore implements Store {
     this.secrets = repositories.secrets;
     this.synth = repositories.synth;
     this.datasets = repositories.datasets;
+    this.evaluations = repositories.evaluations;
+    this.promotions = repositories.promotions;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

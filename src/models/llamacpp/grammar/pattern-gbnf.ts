@@ -1,3 +1,4 @@
+import { errorMarker, hasErrorMarker } from "../../../spec/errors.js";
 import { MAX_PATTERN_LENGTH } from "../../json-schema/safe-pattern.js";
 import {
   ALL,
@@ -60,7 +61,7 @@ export function patternGbnf(pattern: string): PatternGbnf {
     // and a model cannot wander for ever before the match). Unanchored at the end, anything may follow.
     return { ok: true, gbnf: anchoredEnd ? `(${body.gbnf})` : `(${body.gbnf}) char*` };
   } catch (error) {
-    if (error instanceof Unsupported) return { ok: false, reason: error.message };
+    if (Unsupported.isInstance(error)) return { ok: false, reason: error.message };
     throw error;
   }
 }
@@ -79,7 +80,16 @@ export const MAX_AMBIGUOUS_JOINS = 8;
 /** Groups nested in one another. */
 const MAX_NESTING = 32;
 
-class Unsupported extends Error {}
+const unsupportedMarker = errorMarker("UnsupportedPattern");
+
+/** A part of the pattern the grammar cannot express; caught in `patternGbnf`, never seen outside this module. */
+class Unsupported extends Error {
+  readonly [unsupportedMarker] = true;
+
+  static isInstance(value: unknown): value is Unsupported {
+    return hasErrorMarker(value, unsupportedMarker);
+  }
+}
 
 const FEATURES = "(backreferences, lookaround, \\b, unicode classes, flags are not supported)";
 

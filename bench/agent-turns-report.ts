@@ -1,0 +1,149 @@
+import { cpus, loadavg } from "node:os";
+import type { MemoryResult } from "./agent-turns-memory.js";
+import type { ServerSide } from "./agent-turns-server.js";
+import { formatTable } from "./lib/format-table.js";
+import { formatSpread, loadAverage, spread } from "./lib/spread.js";
+
+/** Issue 15's targets, judged at concurrency 8 on the medians over rounds. */
+const TARGET_CPU_MS = 0.5;
+const TARGET_RATIO = 0.3;
+const TARGET_P99_MS = 20;
+/** "Flat": RSS grows by at most this much per 1,000 conversations over the second half of the run. */
+const FLAT_MIB_PER_1000 = 1;
+/** The memory target speaks of this many conversations: fewer are reported, not judged. */
+const JUDGED_CONVERSATIONS = 10_000;
+
+/** One measured window of bench/agent-turns.ts. */
+export interface TurnsRun {
+  side: ServerSide | "inprocess";
+  concurrency: number;
+  /** Rounds count from 0; the forged model's windows (and their Fastify pairs) are round `rounds`. */
+  round: number;
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  cpuPerTurn: number;
+}
+
+/**
+ * Prints bench/agent-turns.ts's table (medians over rounds with their range,
+ * ratios to the bare Fastify window of the same round and concurrency), the
+ * memory figures and the verdicts. Returns whether a judged target failed.
+ */
+export function reportTurns(input: {
+  runs: TurnsRun[];
+  memory: MemoryResult | undefined;
+  rounds: number;
+  conversations: number;
+  command: string;
+}): boolean {
+  const { runs, memory, rounds, conversations, command } = input;
+  const concurrencies = [...new Set(runs.map((r) => r.concurrency))].sort((a, b) => a - b);
+  /** The bare Fastify window of the same round and concurrency as `run`. */
+  const fastifyOf = (run: TurnsRun) =>
+    runs.find((r) => r.side === "fastify" && r.round === run.round && r.concurrency === run.concurrency);
+  const throughputRatio = (run: TurnsRun) =>
+    run.turnsPerSecond / (fastifyOf(run)?.turnsPerSecond ?? Number.NaN);
+  const cpuRatio = (run: TurnsRun) => run.cpuPerTurn / (fastifyOf(run)?.cpuPerTurn ?? Number.NaN);
+
+  const table: string[][] = [
+    [
+      "side",
+      "c",
+      "turns/s",
+      "× Fastify",
+      "p50 ms",
+      "p99 ms",
+      "server CPU ms/turn",
+      "CPU ÷ Fastify's",
+      "rounds",
+    ],
+  ];
+  const names = {
+    fastify: "bare Fastify hello world",
+    retrieval: "agent:la-espiga retrieval mode",
+    model: "agent:la-espiga forged model",
+    inprocess: "AgentRuntime.turn in-process",
+  };
+  for (const side of ["fastify", "retrieval", "model", "inprocess"] as const) {
+    for (const c of concurrencies) {
+      // Fastify's row is its rounds; the windows paired with the forged model's only serve those ratios.
+      const of = runs.filter(
+        (r) => r.side === side && r.concurrency === c && (side !== "fastify" || r.round < rounds),
+      );
+      if (of.length === 0) continue;
+      const paired = side !== "fastify";
+      table.push([
+        names[side],
+        String(c),
+        formatSpread(spread(of.map((r) => r.turnsPerSecond)), 0),
+        paired ? formatSpread(spread(of.map(throughputRatio)), 3) : "",
+        formatSpread(spread(of.map((r) => r.p50)), 2),
+        formatSpread(spread(of.map((r) => r.p99)), 2),
+        formatSpread(spread(of.map((r) => r.cpuPerTurn)), 3),
+        paired ? formatSpread(spread(of.map(cpuRatio)), 1) : "",
+        String(of.length),
+      ]);
+    }
+  }
+  console.log(`\n${formatTable(table, [0])}`);
+  console.log(
+    "(each cell: the median over rounds, then the rounds' range. × Fastify: turns/s over the bare server's req/s,\n" +
+      "CPU ÷ Fastify's: CPU per turn over the bare server's CPU per request; both the median of per-round ratios.\n" +
+      "On a loaded machine every CPU figure inflates; the ratio to Fastify's moves less.)",
+  );
+
+  if (memory) {
+    console.log(
+      `\nper 1,000 conversations: RSS +${memory.rssMiBPer1000.toFixed(2)} MiB (second half +${memory.rssMiBPer1000SecondHalf.toFixed(2)}), ` +
+        `heap after GC +${memory.heapMiBPer1000.toFixed(2)} MiB; database (file + WAL + shm) ${memory.dbBytesPerTurn.toFixed(0)} bytes per turn ` +
+        `(the main file alone ${memory.dbFileBytesPerTurn.toFixed(0)}: the WAL is reused after each checkpoint); ` +
+        `server CPU ${memory.cpuMsPerTurn.toFixed(3)} ms per turn over the phase`,
+    );
+  }
+  const at8 = runs.filter((r) => r.side === "retrieval" && r.concurrency === 8);
+  const verdicts: { ok: boolean; judged?: boolean; line: string }[] = [];
+  if (at8.length > 0) {
+    const cpu = spread(at8.map((r) => r.cpuPerTurn));
+    const ratio = spread(at8.map(throughputRatio));
+    const p99 = spread(at8.map((r) => r.p99));
+    verdicts.push(
+      {
+        ok: cpu.median <= TARGET_CPU_MS,
+        line:
+          `server CPU per retrieval turn at c=8 ${formatSpread(cpu, 3)} ms (target ≤ ${TARGET_CPU_MS}; ` +
+          `${(cpu.median / TARGET_CPU_MS).toFixed(1)}× the target; ${formatSpread(spread(at8.map(cpuRatio)), 1)}× a bare Fastify request's)`,
+      },
+      {
+        ok: ratio.median >= TARGET_RATIO,
+        line: `turns/s at c=8 over bare Fastify ${formatSpread(ratio, 3)} (target ≥ ${TARGET_RATIO})`,
+      },
+      {
+        ok: p99.median <= TARGET_P99_MS,
+        line: `p99 at c=8 ${formatSpread(p99, 2)} ms (target ≤ ${TARGET_P99_MS})`,
+      },
+    );
+  } else console.log("\n(concurrency 8 not measured: the targets are judged there)");
+  if (memory) {
+    const flat = memory.rssMiBPer1000SecondHalf <= FLAT_MIB_PER_1000;
+    verdicts.push({
+      ok: flat,
+      judged: conversations >= JUDGED_CONVERSATIONS,
+      line:
+        `memory over ${conversations} conversations: RSS ${memory.rssMiBPer1000SecondHalf.toFixed(2)} MiB per 1,000 over the second half ` +
+        `(target flat, ≤ ${FLAT_MIB_PER_1000} MiB per 1,000, over ${JUDGED_CONVERSATIONS} conversations` +
+        `${conversations < JUDGED_CONVERSATIONS ? `: judged only with --conversations ${JUDGED_CONVERSATIONS}; here it would ${flat ? "pass" : "fail"}` : ""})`,
+    });
+  }
+  console.log(`\nload average after: ${loadAverage()}`);
+  if (Math.max(...loadavg()) > cpus().length) {
+    console.log(
+      "(the load average is above the core count: other work shared the cores; rerun on a quiet machine)",
+    );
+  }
+  console.log("");
+  for (const v of verdicts)
+    console.log(`${v.judged === false ? "NOT JUDGED" : v.ok ? "PASS" : "FAIL"}: ${v.line}`);
+  console.log(`\nreproduce: ${command}`);
+  return verdicts.some((v) => !v.ok && v.judged !== false);
+}

@@ -1,0 +1,77 @@
+import { arch, availableParallelism, platform } from "node:os";
+import type { JsonValue } from "../../spec/json.js";
+import type { Dataset, ModelRecord, NewModel } from "../../spec/store.js";
+import { type StudentProvenance, studentProvenanceSchema } from "../../spec/students.js";
+import type { ValidationSplit } from "./student-data.js";
+import type { StudentCheckpoint, StudentJobPayload } from "./student-job-payload.js";
+
+export const ENGINE_VERSION = "llama.cpp via node-llama-cpp 3.22.1";
+
+/**
+ * The catalog record of a finished student: its file, the base's architecture
+ * and context, the licence it inherits (the base's; the teacher's conditions
+ * are in `metadata.student.license`), and its provenance, validated.
+ */
+export function studentRecord(input: {
+  jobId: string;
+  payload: StudentJobPayload;
+  checkpoint: StudentCheckpoint;
+  dataset: Dataset;
+  base: ModelRecord | undefined;
+  split: { validationSplit: ValidationSplit; rows: { train: number; validation: number } };
+  sha256: string;
+}): NewModel {
+  const { payload, checkpoint: ck, dataset, base } = input;
+  const last = ck.epochs.at(-1);
+  const provenance: StudentProvenance = studentProvenanceSchema.parse({
+    base: { name: payload.base.name, file: payload.base.path, licenseId: base?.licenseId ?? null },
+    dataset: {
+      name: dataset.name,
+      version: dataset.version,
+      sha256: dataset.card.contentHash || null,
+      teacher: dataset.card.teacher,
+      judge: dataset.card.judge,
+      validationSplit: input.split.validationSplit,
+      rows: input.split.rows,
+      tokens: ck.tokens,
+      unmaskable: ck.unmaskable,
+    },
+    engine: "builtin",
+    engineVersion: ENGINE_VERSION,
+    hyperparameters: payload.hyperparameters,
+    metrics: {
+      validationLoss: last?.validationLoss ?? ck.baseValidationLoss ?? 0,
+      baseValidationLoss: ck.baseValidationLoss ?? 0,
+      baseAssistantValidationLoss: ck.baseAssistantValidationLoss,
+      trainLoss: last?.trainLoss ?? 0,
+      epochs: ck.epochs,
+    },
+    license: payload.license,
+    job: { id: input.jobId, sessions: Math.max(1, ck.sessions) },
+    sha256: input.sha256,
+    durationSeconds: ck.elapsedMs / 1000,
+    machine: { platform: platform(), arch: arch(), cpus: availableParallelism() },
+    trainedAt: new Date().toISOString(),
+  } satisfies StudentProvenance);
+  return {
+    name: payload.name,
+    source: `gguf:${payload.out}`,
+    architecture: base?.architecture ?? null,
+    parameterCount: ck.parameters || null,
+    quantization: "F32",
+    contextLength: base?.contextLength ?? null,
+    // Inherited: a fine-tune is a derivative of its base and carries the base's licence.
+    licenseId: payload.license.id,
+    licenseUrl: payload.license.url,
+    weightsOpenness: "open",
+    dataOpenness: base?.dataOpenness ?? null,
+    codeOpenness: base?.codeOpenness ?? null,
+    outputsMayTrain: base?.outputsMayTrain ?? null,
+    metadata: {
+      student: provenance as unknown as JsonValue,
+      ...(payload.license.conditions.length > 0
+        ? { licenseConditions: payload.license.conditions.join("; ") }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { lexiconWords, relatedWords, rewritePhrases } from "./business-lexicon.js";
+import { editDistance, sameStart, typoAllowance } from "./edit-distance.js";
+import { foldText } from "./fold-text.js";
+import { contentTerms, termVariants, wordMatchesTerm } from "./query-terms.js";
+
+/** How much a related word (a translation, a synonym, a typo's correction) counts against the word itself. */
+export const RELATED_STRENGTH = 0.9;
+
+/**
+ * One thing a question asks about: its topic words (two words of one meaning,
+ * "hora" and "abren", are one concept, counted once), their forms, and the
+ * words that stand for them.
+ */
+export interface PlannedTerm {
+  /** The folded topic words as asked; matched with their variants (see `wordMatchesTerm`). */
+  words: string[];
+  variants: string[][];
+  /** The lexicon's words for it (searched for), most telling first. */
+  heads: string[];
+  /** Folded words that stand for it with `RELATED_STRENGTH`: the lexicon's, their forms, spelling fixes. */
+  related: Set<string>;
+}
+
+export interface QueryPlan {
+  terms: PlannedTerm[];
+}
+
+/**
+ * What a search looks for in a question: its topic words (`contentTerms`,
+ * after `rewritePhrases`: "how much" is `price`),
+ * each with its other forms and the words the bilingual lexicon relates to it
+ * (`relatedWords`, with their plural and verb forms), a misspelt word also
+ * with the lexicon words it is one or two typos from. Topic words that share a
+ * lexicon group become one term.
+ */
+export function planQuery(query: string, maxWords = 32): QueryPlan {
+  const terms: PlannedTerm[] = [];
+  for (const word of contentTerms(rewritePhrases(foldText(query))).slice(0, maxWords)) {
+    const heads = lexiconHeads(word);
+    const related = new Set<string>();
+    for (const head of heads) {
+      related.add(head);
+      for (const form of termVariants(head)) related.add(form);
+    }
+    const same = terms.find((t) => t.words.some((w) => related.has(w) || w === word));
+    if (same) {
+      same.words.push(word);
+      same.variants.push(termVariants(word));
+      for (const head of heads) if (!same.heads.includes(head)) same.heads.push(head);
+      for (const r of related) same.related.add(r);
+      continue;
+    }
+    terms.push({ words: [word], variants: [termVariants(word)], heads: [...heads], related });
+  }
+  return { terms };
+}
+
+/** The words the lexicon relates to `word`: its own group's, or those of lexicon words one or two typos away. */
+function lexiconHeads(word: string): Set<string> {
+  const heads = new Set(relatedWords(word));
+  const allowed = typoAllowance(word.length);
+  if (heads.size === 0 && allowed > 0 && !/\d/.test(word)) {
+    for (const known of lexiconWords) {
+      if (
+        sameStart(known, word) &&
+        !known.startsWith(word) &&
+        !word.startsWith(known) &&
+        editDistance(word, known, allowed) <= allowed
+      ) {
+        heads.add(known);
+        for (const other of relatedWords(known)) heads.add(other);
+      }
+    }
+  }
+  return heads;
+}
+
+/**
+ * How strongly a set of folded words holds `term`: 1 when one of them is the
+ * word as asked (or a form of it), `RELATED_STRENGTH` when one stands for
+ * it, else 0.
+ */
+export function termStrength(term: PlannedTerm, present: ReadonlySet<string>): number {
+  for (let i = 0; i < term.words.length; i++) {
+    const word = term.words[i]!;
+    const variants = term.variants[i] ?? [];
+    if (present.has(word)) return 1;
+    for (const candidate of present) if (wordMatchesTerm(candidate, word, variants)) return 1;
+  }
+  for (const candidate of present) if (term.related.has(candidate)) return RELATED_STRENGTH;
+  return 0;
+}
+
+/**
+ * The words a BM25 search of the plan reads, most telling first: every topic
+ * word, then in turns each term's next lexicon word and next variant. The
+ * store reads the first 32.
+ */
+export function planSearchWords(plan: QueryPlan): string[] {
+  const all = new Set<string>(plan.terms.flatMap((t) => t.words));
+  const queues = plan.terms.map((t) => {
+    const variants = t.variants.flat();
+    const related = t.heads.filter((w) => !variants.includes(w) && !t.words.includes(w));
+    const out: string[] = [];
+    for (let i = 0; i < Math.max(variants.length, related.length); i++) {
+      if (related[i] !== undefined) out.push(related[i]!);
+      if (variants[i] !== undefined) out.push(variants[i]!);
+    }
+    return out;
+  });
+  for (let i = 0; queues.some((q) => i < q.length); i++) {
+    for (const queue of queues) if (queue[i] !== undefined) all.add(queue[i]!);
+  }
+  return [...all];
+}

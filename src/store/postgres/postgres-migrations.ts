@@ -1,0 +1,25 @@
+/**
+ * The PostgreSQL schema as forward-only, numbered migrations (1, 2, 3… with
+ * no gaps). Never edit one that has shipped: add the next. Each is recorded
+ * in `alambique_migrations`; the highest recorded version is the schema version,
+ * so an older Alambique refuses a newer database before touching it.
+ */
+import { v1Core } from "./migrations/v1-core.js";
+import { v2Knowledge } from "./migrations/v2-knowledge.js";
+import { v3Distill, v4SizeCap } from "./migrations/v3-distill.js";
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const postgresMigrations: readonly PostgresMigration[] = [
+  { version: 1, name: "tenants, agents, conversations, jobs, tickets, usage, secrets", sql: v1Core },
+  { version: 2, name: "knowledge index with text search and vectors", sql: v2Knowledge },
+  { version: 3, name: "synthetic data, datasets, evaluations and promotions", sql: v3Distill },
+  { version: 4, name: "size cap for capped connections", sql: v4SizeCap },
+];
+
+/** The schema version this code writes and understands. */
+export const latestPostgresSchemaVersion: number = postgresMigrations.at(-1)?.version ?? 0;
