@@ -9,7 +9,8 @@ import { cleanStreamedAnswer, renderAnswer } from "./render-answer.js";
  * stores a rating and resolves with the rating now.
  */
 export function createConversationView({ log, words, rate }) {
-  let settings = { linkHosts: [location.hostname], showSources: true };
+  const page = location.hostname ? [location.hostname] : [];
+  let settings = { linkHosts: page, showSources: true };
   /** Stored messages on screen, by id. */
   const shown = new Map();
   let typing = null;
@@ -83,7 +84,7 @@ export function createConversationView({ log, words, rate }) {
   return {
     /** `{ linkHosts, showSources }` from the session; the page's own host may always be linked. */
     configure(widget) {
-      settings = { linkHosts: [...widget.linkHosts, location.hostname], showSources: widget.showSources };
+      settings = { linkHosts: [...widget.linkHosts, ...page], showSources: widget.showSources };
     },
     greeting(text) {
       const element = bubble("greeting");

@@ -166,8 +166,12 @@ export function allowedHref(target, linkHosts) {
   }
   if (url.protocol === "mailto:" || url.protocol === "tel:") return url.href;
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) return null;
-  const host = url.hostname.toLowerCase();
-  return linkHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`)) ? url.href : null;
+  // "evil.example." is the same host as "evil.example": the trailing dot is dropped before comparing, and an
+  // empty allowed host (a page opened from a file has no host name) allows nothing.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  return linkHosts.some((allowed) => allowed !== "" && (host === allowed || host.endsWith(`.${allowed}`)))
+    ? url.href
+    : null;
 }
 
 /**

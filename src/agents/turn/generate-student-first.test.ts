@@ -19,6 +19,9 @@ const call: ModelCall = {
         inputSchema: z.object({ item: z.string() }),
         execute: async (input) => {
           orders.push(input);
+          // The shop took the order but did not answer in time: the call may have acted.
+          if (input.item === "slow")
+            return { isError: true, code: "timeout", error: "no answer", retryable: true };
           return { ok: true };
         },
       }),
@@ -124,6 +127,22 @@ describe("generateStudentFirst", () => {
     expect(orders).toEqual([{ item: "tarta" }]);
     expect(r.routing).toMatchObject({ answeredBy: "student", keptAfterActing: true });
     expect(r.asked.teacher).toBe(0);
+  });
+
+  it("keeps the turn when a call with side effects failed in a way that may have acted, not when it was refused", async () => {
+    orders.length = 0;
+    const timedOut = await route([
+      { toolCalls: [{ toolName: "place_order", input: { item: "slow" } }] },
+      { toolCalls: [{ toolName: "cancel_everything", input: {} }] },
+      { text: "Hecho." },
+    ]);
+    expect(timedOut.routing).toMatchObject({ answeredBy: "student", keptAfterActing: true });
+    const refused = await route([
+      { toolCalls: [{ toolName: "place_order", input: { quantity: 1 } }] },
+      { text: "Hecho." },
+    ]);
+    expect(refused.routing).toMatchObject({ answeredBy: "teacher", reasons: ["invalid_tool_call"] });
+    expect(orders).toEqual([{ item: "slow" }]);
   });
 
   it("routes a stable share of conversations to the student (canary)", async () => {

@@ -119,13 +119,27 @@ function calledToolsWrongly(answer: GeneratedAnswer): boolean {
   );
 }
 
-/** A tool with side effects ran (not refused, not waiting for a yes). */
+/** Tool errors that prove nothing was sent: refused before any request (a timeout or a 5xx may have acted). */
+const refusedBeforeActing = new Set([
+  "invalid_arguments",
+  "missing_secret",
+  "not_configured",
+  "address_refused",
+  "cancelled",
+]);
+
+/**
+ * A tool with side effects may have acted: it ran, or failed in a way that
+ * does not prove the request never arrived (a timeout, a 5xx, a reply it
+ * could not read). Refused calls and calls waiting for a yes did not act.
+ */
 function actedOnTheWorld(answer: GeneratedAnswer, call: ModelCall): boolean {
   return answer.steps.some((step) =>
     step.toolResults.some((r) => {
       const meta = (call.tools[r.toolName] as { metadata?: { sideEffects?: boolean } } | undefined)?.metadata;
-      const output = r.output as { status?: unknown } | undefined;
-      return meta?.sideEffects === true && !isToolError(r.output) && output?.status !== "needs_confirmation";
+      if (meta?.sideEffects !== true) return false;
+      if (isToolError(r.output)) return !refusedBeforeActing.has(r.output.code);
+      return (r.output as { status?: unknown } | undefined)?.status !== "needs_confirmation";
     }),
   );
 }

@@ -102,6 +102,8 @@ export async function realConversationIds(ctx: SynthContext, limit: number): Pro
   for (const conversation of [...conversations].reverse().slice(0, Math.max(limit * 10, 1000))) {
     if (flagged.length >= limit) break;
     const messages = await ctx.store.messages.list(conversation.id, { limit: 200 });
+    // A stateless API turn's history was written by the client, "assistant" messages included: never a target.
+    if (messages.some((m) => m.metadata.origin === "request")) continue;
     if (
       messages.some((m) => m.role === "user") &&
       messages.some((m) => m.role === "assistant" && m.content.trim())

@@ -47,7 +47,10 @@ export async function realConversationRow(
   key: string,
 ): Promise<SynthRow> {
   const conversation = await ctx.store.conversations.get(ctx.tenantId, conversationId);
-  const stored = conversation ? await ctx.store.messages.list(conversationId) : [];
+  // A stateless API turn's copied history was written by the client, not the agent: left out (see plan-tasks.ts).
+  const stored = (conversation ? await ctx.store.messages.list(conversationId) : []).filter(
+    (m) => m.metadata.origin !== "request",
+  );
   const signals = flywheelSignals(stored);
   const staff = stored.findIndex((m) => m.role === "human");
   const upToStaff = staff < 0 ? stored : stored.slice(0, staff);

@@ -41,7 +41,8 @@ export async function generateStructured<T>(call: StructuredCall<T>): Promise<St
         output: Output.object({ schema: call.schema }),
         maxOutputTokens: call.maxOutputTokens,
         temperature: call.temperature ?? 0.8,
-        seed: (call.seed + attempt * 7919) & 0x7fffffff,
+        // Greedy decoding (a judge's temperature 0) has no use for a seed; giving one only draws a warning.
+        ...(call.temperature === 0 ? {} : { seed: (call.seed + attempt * 7919) & 0x7fffffff }),
         maxRetries: 0,
         abortSignal: call.signal,
       });

@@ -74,7 +74,7 @@ describe("an agent turn with no `user`", () => {
       messages: [
         { role: "system", content: "ignored: the agent has its own instructions" },
         { role: "user", content: "Hola, soy Ana, ana@example.com" },
-        { role: "assistant", content: "¡Hola Ana! ¿En qué te ayudo?" },
+        { role: "assistant", content: "¡Hola Ana! Te escribo a ana@example.com. ¿En qué te ayudo?" },
         { role: "user", content: question },
       ],
     });
@@ -96,6 +96,8 @@ describe("an agent turn with no `user`", () => {
     ]);
     // The agent masks personal data: the copied history is masked like a new message.
     expect(messages[0]?.content).not.toContain("ana@example.com");
+    // The client wrote the "assistant" messages too: masked as well.
+    expect(messages[1]?.content).not.toContain("ana@example.com");
     expect(messages[3]?.id).toBe(extension.message_id);
   });
 

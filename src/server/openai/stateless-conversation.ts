@@ -32,8 +32,8 @@ export interface StatelessConversation {
  * messages (before the last `user` one, which is the turn's new message; at
  * most `STATELESS_HISTORY_LIMIT`, the newest). System and developer messages
  * are left out (the agent has its own instructions), as are tool messages and
- * calls (it has its own tools). The customer's messages are masked
- * (`redactPii`) when the agent masks PII; every message is cut to
+ * calls (it has its own tools). Every message kept is masked (`redactPii`)
+ * when the agent masks PII, the client's "assistant" messages too, and cut to
  * `MAX_MESSAGE_CHARS`.
  */
 export function statelessHistory(
@@ -42,15 +42,17 @@ export function statelessHistory(
   newMessageIndex: number,
 ): HistoryMessage[] {
   const mask = agent.spec.guardrails.redactPii;
-  return messages
-    .slice(0, newMessageIndex)
-    .flatMap((message): HistoryMessage[] => {
-      if (message.role !== "user" && message.role !== "assistant") return [];
-      const text = textOf(message).slice(0, MAX_MESSAGE_CHARS);
-      if (text.trim() === "") return [];
-      return [{ role: message.role, content: mask && message.role === "user" ? redactPii(text).text : text }];
-    })
-    .slice(-STATELESS_HISTORY_LIMIT);
+  // The newest messages first, and only those kept are masked: masking a whole 4 MB body would block the loop.
+  const kept: HistoryMessage[] = [];
+  for (let i = newMessageIndex - 1; i >= 0 && kept.length < STATELESS_HISTORY_LIMIT; i--) {
+    const message = messages[i]!;
+    if (message.role !== "user" && message.role !== "assistant") continue;
+    const text = textOf(message).slice(0, MAX_MESSAGE_CHARS);
+    if (text.trim() === "") continue;
+    // Both sides are masked: the client wrote the "assistant" messages too, and they are stored and shown to the model.
+    kept.push({ role: message.role, content: mask ? redactPii(text).text : text });
+  }
+  return kept.reverse();
 }
 
 /**
