@@ -131,7 +131,9 @@ describe("a training job killed with SIGKILL mid-epoch and resumed in another pr
     expect(existsSync(status.checkpoint)).toBe(true);
     expect((await d.cli("students", "show", "paused-student")).code).toBe(1);
 
-    const resumed = await d.cli("students", "resume", jobId.slice(0, 8), "--json");
+    // A prefix, as a person types one: ids are UUIDv7, so their first 8 characters are the minute the job was
+    // made (the other jobs of this file share them); the first 18 reach the random part.
+    const resumed = await d.cli("students", "resume", jobId.slice(0, 18), "--json");
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resuming after epoch ${status.epoch} of 3`));
     const shown = JSON.parse(resumed.stdout);
