@@ -84,12 +84,14 @@ describe("the flywheel", () => {
       teacher: ctx.teacherName,
     });
     const texts = rewritten.messages.map((m) => [m.role, m.content]);
-    expect(texts.slice(0, 4)).toEqual([
-      ["system", expect.any(String)],
+    // A kept row starts with the system prompt; a dropped one (the forged teacher's nonsense may fail its
+    // citations) keeps what was recorded. Either way the earlier turns come first, as they were.
+    expect(texts.filter(([role]) => role !== "system").slice(0, 3)).toEqual([
       ["user", "¿abrís el domingo?"],
       ["assistant", "Sí, de 8 a 14."],
       ["user", "¿y hacéis envíos a Benimaclet?"],
     ]);
+    if (rewritten.dropped === null) expect(texts[0]).toEqual(["system", expect.any(String)]);
     expect(texts.map(([, content]) => content)).not.toContain("No sé.");
     if (rewritten.dropped === null) expect(rewritten.messages.at(-1)!.role).toBe("assistant");
     else expect(["invalid_output", "low_groundedness"]).toContain(rewritten.dropped);
