@@ -8,26 +8,21 @@ import {
   type StudentCheckpoint,
   studentJobPayloadSchema,
 } from "../../distill/training/student-job-payload.js";
-import { NotFoundError, UsageError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
+import { findJob } from "../find-job.js";
 import { formatTable } from "../format-table.js";
 import { eta, runStudentForCli } from "./run-student-for-cli.js";
 
-export async function findStudentJob(store: Store, tenantId: string, idOrPrefix: string): Promise<Job> {
-  const exact = await store.jobs.get(idOrPrefix);
-  if (exact && exact.kind === STUDENT_JOB_KIND && exact.tenantId === tenantId) return exact;
-  const matches =
-    idOrPrefix.length >= 6
-      ? (await store.jobs.list({ kind: STUDENT_JOB_KIND, tenantId })).filter((job) =>
-          job.id.startsWith(idOrPrefix),
-        )
-      : [];
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1)
-    throw new UsageError(`${idOrPrefix} names ${matches.length} jobs`, "give more of the job id");
-  throw new NotFoundError("training job", idOrPrefix, "`alambique students status` lists the jobs");
+export function findStudentJob(store: Store, tenantId: string, idOrPrefix: string): Promise<Job> {
+  return findJob(store, {
+    tenantId,
+    kind: STUDENT_JOB_KIND,
+    idOrPrefix,
+    what: "training job",
+    listCommand: "alambique students status",
+  });
 }
 
 /** One job as `students status --json` prints it; scripts rely on these keys. */

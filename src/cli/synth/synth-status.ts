@@ -10,28 +10,22 @@ import {
   synthJobPayloadSchema,
 } from "../../distill/pipeline/synth-job-payload.js";
 import { buildSynthReport } from "../../distill/pipeline/synth-report.js";
-import { NotFoundError, UsageError } from "../../spec/errors.js";
 import type { Job, ModelRecord, Store } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import type { CliContext } from "../cli-context.js";
+import { findJob } from "../find-job.js";
 import { formatTable } from "../format-table.js";
 import { formatDuration, formatSynthReport, formatUsd } from "./format-synth-report.js";
 import { runSynthForCli, synthModelRegistry } from "./run-synth-for-cli.js";
 
-export async function findSynthJob(store: Store, tenantId: string, idOrPrefix: string): Promise<Job> {
-  const exact = await store.jobs.get(idOrPrefix);
-  if (exact && exact.kind === SYNTH_JOB_KIND && exact.tenantId === tenantId) return exact;
-  const matches =
-    idOrPrefix.length >= 6
-      ? (await store.jobs.list({ kind: SYNTH_JOB_KIND, tenantId })).filter((job) =>
-          job.id.startsWith(idOrPrefix),
-        )
-      : [];
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new UsageError(`${idOrPrefix} names ${matches.length} jobs`, "give more of the job id");
-  }
-  throw new NotFoundError("synthetic-data job", idOrPrefix, "`alambique synth status` lists the jobs");
+export function findSynthJob(store: Store, tenantId: string, idOrPrefix: string): Promise<Job> {
+  return findJob(store, {
+    tenantId,
+    kind: SYNTH_JOB_KIND,
+    idOrPrefix,
+    what: "synthetic-data job",
+    listCommand: "alambique synth status",
+  });
 }
 
 export async function printSynthStatus(

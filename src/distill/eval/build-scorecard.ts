@@ -16,7 +16,7 @@ import { verdict } from "../judge/judge-thresholds.js";
 import { applyEvalGate } from "./apply-eval-gate.js";
 import { calibrateRouting } from "./calibrate-routing.js";
 import type { EvalJobPayload } from "./eval-job-payload.js";
-import type { AnswerScore, EvalTaskResult } from "./eval-task-result.js";
+import { type AnswerScore, answerRubric, type EvalTaskResult } from "./eval-task-result.js";
 
 export interface ScorecardInputs {
   payload: EvalJobPayload;
@@ -110,15 +110,11 @@ function modelScores(
   record: ModelRecord | null,
 ): ModelScores {
   const judged = answers.filter((a) => a.rubric !== null);
-  const perAnswer = (a: AnswerScore) =>
-    a.rubric
-      ? (a.rubric.groundedness + a.rubric.helpfulness + a.rubric.policy + a.rubric.languageMatch) / 4
-      : 1;
   const counted = candidate ? answers : judged;
   const criterion = (key: "groundedness" | "helpfulness" | "policy" | "languageMatch") =>
     mean(judged.map((a) => a.rubric![key]));
   const histogram = [0, 0, 0, 0, 0];
-  for (const a of judged) histogram[Math.min(4, Math.max(0, Math.round(perAnswer(a)) - 1))]! += 1;
+  for (const a of judged) histogram[Math.min(4, Math.max(0, Math.round(answerRubric(a)) - 1))]! += 1;
 
   const withExpected = answers.filter((a) => a.tools.rightTool !== null);
   const passes = (a: AnswerScore) =>
@@ -141,7 +137,7 @@ function modelScores(
     answers: answers.length,
     failed: answers.length - ok.length,
     rubric: {
-      mean: mean(counted.map(perAnswer)),
+      mean: mean(counted.map(answerRubric)),
       known: judged.length,
       unknown: answers.length - judged.length,
       criteria: {

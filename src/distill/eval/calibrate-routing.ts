@@ -1,11 +1,5 @@
 import type { RoutingCalibration } from "../../spec/evaluation.js";
-import type { AnswerScore, EvalTaskResult } from "./eval-task-result.js";
-
-/** An answer's rubric as one number, 1..5 (the scorecard's per-answer mean); an unknown verdict counts as 1. */
-function rubricOf(answer: AnswerScore): number {
-  const r = answer.rubric;
-  return r ? (r.groundedness + r.helpfulness + r.policy + r.languageMatch) / 4 : 1;
-}
+import { answerRubric, type EvalTaskResult } from "./eval-task-result.js";
 
 /**
  * The student-first routing threshold this evaluation supports, RouteLLM's
@@ -25,8 +19,8 @@ export function calibrateRouting(
     .filter((r) => typeof r.candidate.tokenConfidence === "number" && r.reference.rubric !== null)
     .map((r) => ({
       confidence: r.candidate.tokenConfidence as number,
-      candidate: rubricOf(r.candidate),
-      reference: rubricOf(r.reference),
+      candidate: answerRubric(r.candidate),
+      reference: answerRubric(r.reference),
     }))
     .sort((a, b) => a.confidence - b.confidence);
   const n = turns.length;

@@ -58,3 +58,12 @@ export const evalTaskResultSchema = z
   })
   .strict();
 export type EvalTaskResult = z.infer<typeof evalTaskResultSchema>;
+
+/**
+ * An answer's rubric as one number, 1..5: the mean of its four criteria. An
+ * unknown verdict counts as 1, the lowest (an unknown never helps).
+ */
+export function answerRubric(answer: AnswerScore): number {
+  const r = answer.rubric;
+  return r ? (r.groundedness + r.helpfulness + r.policy + r.languageMatch) / 4 : 1;
+}
