@@ -4,15 +4,16 @@ import * as library from "./index.js";
 
 describe("the package's library entry", () => {
   it("exports the runtime, server, store and CLI entry points", () => {
-    for (const name of [
-      "AgentRuntime",
-      "loadAgentFile",
-      "main",
-      "createLlamaCpp",
-      "ModelRegistry",
-      "createServer",
-    ]) {
-      expect(typeof library[name as keyof typeof library], name).toBe("function");
+    const { AgentRuntime, loadAgentFile, main, createLlamaCpp, ModelRegistry, createServer } = library;
+    for (const [name, value] of Object.entries({
+      AgentRuntime,
+      loadAgentFile,
+      main,
+      createLlamaCpp,
+      ModelRegistry,
+      createServer,
+    })) {
+      expect(typeof value, name).toBe("function");
     }
     expect(library.agentSpecSchema.safeParse({}).success).toBe(false);
   });
