@@ -18,6 +18,13 @@
  *    Forged models' token probabilities mean nothing, so this run escalates on
  *    retrieval confidence and repeats only (`minTokenConfidence: 0`); with a
  *    real student, the threshold comes from its scorecard.
+ * 3. Shadow mode's cost. The same turns a third time, routed with
+ *    `shadow: { sample: 1 }`: every turn the student answered is answered
+ *    again by the teacher, silently, while the next turn runs (one shadow at a
+ *    time, as the runtime does). Printed: the teacher time the shadows took
+ *    against the routed turns' own (the extra compute), how many disagreed,
+ *    and the customers' time with shadows on (a shadow runs beside whichever
+ *    turn comes next, of any side: read it as interference, not as a ratio).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -30,12 +37,13 @@ import { createCitationNumbering } from "../src/agents/tools/citation-numbering.
 import { generateAnswer } from "../src/agents/turn/generate-answer.js";
 import { generateStudentFirst } from "../src/agents/turn/generate-student-first.js";
 import type { ModelCall } from "../src/agents/turn/prepare-model-call.js";
+import { ShadowQueue } from "../src/agents/turn/shadow-queue.js";
 import { createRetriever } from "../src/knowledge/create-retriever.js";
 import { forgeModel } from "../src/models/forge/forge-model.js";
 import { createLlamaCpp } from "../src/models/llamacpp/create-llamacpp-provider.js";
 import { agentSpecSchema } from "../src/spec/agent.js";
 import type { LanguageModelV3 } from "../src/spec/models.js";
-import { routingSchema } from "../src/spec/routing.js";
+import { routingSchema, type ShadowRecord } from "../src/spec/routing.js";
 import { openStore } from "../src/store/index.js";
 import { median, percentile } from "./lib/stats.js";
 
@@ -165,30 +173,44 @@ try {
     const c = Math.floor(i / 3);
     return i % 3 === 0 ? easy[c % easy.length]! : hard[c % hard.length]!;
   });
+  const shadows = new ShadowQueue({ concurrency: 1, waiting: 8 });
+  const shadowedSpec = agentSpecSchema.parse({
+    ...spec,
+    routing: { ...spec.routing, shadow: { sample: 1 } },
+  });
   const deps = (routed: boolean): TurnDeps => ({
     store,
     retriever: createRetriever({ store }),
     model: routed ? models.student : models.teacher,
-    ...(routed ? { teacher: models.teacher } : {}),
+    ...(routed ? { teacher: models.teacher, shadows } : {}),
     contextTokens: 4096,
     now: () => new Date("2026-12-02T10:30:00Z"),
     tools: async () => ({}),
   });
-  const time = { routed: 0, teacher: 0 };
+  const time = { routed: 0, teacher: 0, shadowed: 0 };
   let byStudent = 0;
   const reasons = new Map<string, number>();
+  const shadowed: { conversationId: string; messageId: string }[] = [];
+  const sides = ["routed", "teacher", "shadowed"] as const;
   for (const [i, message] of mix.entries()) {
-    for (const side of i % 2 === 0 ? (["routed", "teacher"] as const) : (["teacher", "routed"] as const)) {
+    for (const side of [...sides.slice(i % 3), ...sides.slice(0, i % 3)]) {
       const started = performance.now();
-      const result = await runAgentTurn(deps(side === "routed"), {
+      const result = await runAgentTurn(deps(side !== "teacher"), {
         agent: {
           ...agent,
-          spec: side === "routed" ? spec : { ...spec, routing: undefined, model: "teacher" },
+          spec:
+            side === "routed"
+              ? spec
+              : side === "shadowed"
+                ? shadowedSpec
+                : { ...spec, routing: undefined, model: "teacher" },
         },
         externalUserId: `${side}-${Math.floor(i / 3)}`,
         message,
       });
       time[side] += performance.now() - started;
+      if (side === "shadowed" && result.messageId)
+        shadowed.push({ conversationId: result.conversationId, messageId: result.messageId });
       if (side === "routed") {
         const last = (await store.messages.list(result.conversationId)).at(-1);
         const record = last?.metadata.routing as { answeredBy?: string; reasons?: string[] } | undefined;
@@ -207,7 +229,24 @@ try {
   console.log(
     `   time routed ${(time.routed / 1000).toFixed(2)} s, always-teacher ${(time.teacher / 1000).toFixed(2)} s`,
   );
-  console.log(`   routed / always-teacher: ${(time.routed / time.teacher).toFixed(2)}×`);
+  console.log(`   routed / always-teacher: ${(time.routed / time.teacher).toFixed(2)}×\n`);
+  const drained = performance.now();
+  await shadows.idle();
+  const drainMs = performance.now() - drained;
+  const records: ShadowRecord[] = [];
+  for (const { conversationId, messageId } of shadowed) {
+    const stored = (await store.messages.list(conversationId)).find((m) => m.id === messageId);
+    const record = stored?.metadata.shadow as ShadowRecord | undefined;
+    if (record) records.push(record);
+  }
+  const teacherMs = records.reduce((sum, r) => sum + r.latencyMs, 0);
+  console.log("3. shadow mode (sample 1, one shadow at a time, after each answer is recorded)");
+  console.log(
+    `   shadowed turns ${records.length}, disagreed ${records.filter((r) => r.disagrees).length}; teacher time in shadows ${(teacherMs / 1000).toFixed(2)} s = ${(teacherMs / time.routed).toFixed(2)}× the routed turns' own time (the extra compute at sample 1: scale it by the sample)`,
+  );
+  console.log(
+    `   customers' time with shadows ${(time.shadowed / 1000).toFixed(2)} s, routed without ${(time.routed / 1000).toFixed(2)} s (a turn returns before its shadow starts; a shadow slows whichever turn runs beside it on a shared CPU), ${(drainMs / 1000).toFixed(2)} s left to drain after the last turn`,
+  );
   await store.close();
   await provider.dispose();
 } finally {

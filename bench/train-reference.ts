@@ -4,12 +4,17 @@
  * ships (`node_modules/node-llama-cpp/llama/gitRelease.bundle`: the same
  * commit as the libraries our trainer calls), with the compiler flags for
  * this CPU. Never shipped: it lives in `os.tmpdir()/alambique-bench/`.
+ *
+ * When the remote-engine tests' llama.cpp build of the same commit is there
+ * (`.ci/build-llama-server.sh`: shared libraries, `-march=native`, OpenMP),
+ * only `examples/training/finetune.cpp` is compiled and linked against its
+ * libraries: seconds instead of a whole build on a shared 2-core machine.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { availableParallelism, homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const bundle = fileURLToPath(
@@ -22,6 +27,8 @@ export function llamaFinetune(log: (line: string) => void): string {
   const root = join(tmpdir(), "alambique-bench", `llama.cpp-${hash}`);
   const binary = join(root, "build", "bin", "llama-finetune");
   if (existsSync(binary)) return binary;
+  const linked = againstSharedBuild(root, log);
+  if (linked) return linked;
   log(`building llama-finetune from node-llama-cpp's bundled llama.cpp into ${root} (once; several minutes)`);
   if (!existsSync(join(root, "src"))) execFileSync("git", ["clone", "--quiet", bundle, join(root, "src")]);
   const run = (args: string[]) => execFileSync("cmake", args, { stdio: ["ignore", "ignore", "inherit"] });
@@ -30,5 +37,42 @@ export function llamaFinetune(log: (line: string) => void): string {
     ...["-DLLAMA_CURL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_SERVER=OFF", "-DBUILD_SHARED_LIBS=OFF"],
   ]);
   run(["--build", join(root, "build"), "--target", "llama-finetune", "-j", String(availableParallelism())]);
+  return binary;
+}
+
+/** llama-finetune linked against the `.ci/build-llama-server.sh` build of the bundle's commit; undefined when there is none. */
+function againstSharedBuild(root: string, log: (line: string) => void): string | undefined {
+  const heads = execFileSync("git", ["bundle", "list-heads", bundle], { encoding: "utf8" });
+  const commit = /^([0-9a-f]{40}) HEAD$/m.exec(heads)?.[1];
+  const cache =
+    process.env.ALAMBIQUE_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "alambique");
+  const source = join(cache, "llama-server", commit ?? "none");
+  const libs = join(source, "build", "bin");
+  if (!commit || !["libllama.so", "libllama-common.so"].every((f) => existsSync(join(libs, f))))
+    return undefined;
+  const binary = join(root, "shared", "llama-finetune");
+  if (existsSync(binary)) return binary;
+  log(`compiling llama-finetune against the llama.cpp ${commit.slice(0, 12)} libraries in ${libs}`);
+  mkdirSync(dirname(binary), { recursive: true });
+  execFileSync(
+    "c++",
+    [
+      ...["-O3", "-DNDEBUG", "-march=native", "-fopenmp", "-std=gnu++17"],
+      ...["include", "common", "ggml/include", "vendor"].map((dir) => `-I${join(source, dir)}`),
+      join(source, "examples", "training", "finetune.cpp"),
+      ...[
+        "-o",
+        binary,
+        `-L${libs}`,
+        "-lllama-common",
+        "-lllama",
+        "-lggml",
+        "-lggml-base",
+        `-Wl,-rpath,${libs}`,
+      ],
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   return binary;
 }

@@ -4,7 +4,7 @@
  * run, on the same model, tokens, windows, context, threads and epochs.
  *
  *   npx tsx bench/train.ts [--preset tiny,small] [--threads 1,2] [--runs 2] [--max-windows 48]
- *                          [--reference PATH/TO/llama-finetune]
+ *                          [--reference PATH/TO/llama-finetune | --no-reference]
  *
  * Each side runs as a fresh process twice, for 1 and for 3 epochs; the time
  * of an epoch is the difference divided by 2, which leaves out what both pay
@@ -15,10 +15,11 @@
  * Memory: peak RSS of each process, per parameter. The models are forged F32
  * tiny and small; the text is the demo bakery's knowledge (real text).
  * Without --reference, llama-finetune is built from node-llama-cpp's bundled
- * llama.cpp (once).
+ * llama.cpp (once). `--no-reference` measures our side alone (the ratios are
+ * "-"): for a machine where llama-finetune cannot be built in time.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     "max-windows": { type: "string", default: "48" },
     reference: { type: "string" },
+    "no-reference": { type: "boolean", default: false },
     ctx: { type: "string", default: "256" },
   },
 });
@@ -48,7 +50,18 @@ const nCtx = Number(values.ctx);
 const maxWindows = Number(values["max-windows"]);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const reference = values.reference ?? llamaFinetune(log);
+const reference = values["no-reference"] ? null : (values.reference ?? llamaFinetune(log));
+/** The machine's load as /proc/loadavg has it (1, 5, 15 minutes; running/threads): others may share the CPUs. */
+const machineLoad = () => {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").trim();
+  } catch {
+    return loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ");
+  }
+};
+const loadAtStart = machineLoad();
 const work = join(tmpdir(), "alambique-bench", "train");
 const knowledge = fileURLToPath(new URL("../data/demo/knowledge/", import.meta.url));
 const fullText = readdirSync(knowledge)
@@ -100,7 +113,9 @@ for (const preset of presets) {
     let windows = { ours: 0, ref: 0 };
     for (let run = 0; run < runs; run++) {
       // Interleaved, so that a change in the machine's load falls on all sides alike.
-      const r = await perEpoch((e) => runReference(reference, w, e));
+      const r = reference
+        ? await perEpoch((e) => runReference(reference, w, e))
+        : { seconds: Number.NaN, cpu: Number.NaN, rss: Number.NaN, windows: referenceWindows(w).train };
       const o = await perEpoch((e) => runOurs(w, e, false));
       const m = await perEpoch((e) => runOurs(w, e, true));
       ref.push(r.seconds);
@@ -124,16 +139,16 @@ for (const preset of presets) {
       preset,
       String(threads),
       String(referenceWindows(w).train),
-      rate(ours).toFixed(0),
-      rate(ref).toFixed(0),
-      (rate(ours) / rate(ref)).toFixed(3),
-      rate(masked).toFixed(0),
-      (rate(masked) / rate(ref)).toFixed(3),
-      rate(cpu.ours).toFixed(0),
-      rate(cpu.ref).toFixed(0),
-      (rate(cpu.ours) / rate(cpu.ref)).toFixed(3),
-      (rss.ours / parameters).toFixed(0),
-      (rss.ref / parameters).toFixed(0),
+      fixed(rate(ours), 0),
+      fixed(rate(ref), 0),
+      fixed(rate(ours) / rate(ref), 3),
+      fixed(rate(masked), 0),
+      fixed(rate(masked) / rate(ref), 3),
+      fixed(rate(cpu.ours), 0),
+      fixed(rate(cpu.ref), 0),
+      fixed(rate(cpu.ours) / rate(cpu.ref), 3),
+      fixed(rss.ours / parameters, 0),
+      fixed(rss.ref / parameters, 0),
     ]);
   }
 }
@@ -142,12 +157,15 @@ console.log(formatTable(rows));
 console.log(
   `\nn_ctx ${nCtx}, AdamW lr 3e-4, validation split 0.05; epoch time = (3-epoch run − 1-epoch run) / 2, median of ${runs} run(s); ` +
     "tok/CPU-s: per second of the process's CPU time (user + system), which a loaded machine blurs less than wall time; " +
-    `load average at the end ${loadavg()
-      .map((n) => n.toFixed(2))
-      .join(" ")}.\nB/param: peak RSS of the process / parameters ` +
+    `${availableParallelism()} CPUs, load (/proc/loadavg) at the start ${loadAtStart}, at the end ${machineLoad()}.\nB/param: peak RSS of the process / parameters ` +
     "(ours includes Node's own ~50 MB).\nReproduce: npx tsx bench/train.ts " +
     process.argv.slice(2).join(" "),
 );
+
+/** `value` with `digits` decimals; "-" for a side not measured (NaN). */
+function fixed(value: number, digits: number): string {
+  return Number.isNaN(value) ? "-" : value.toFixed(digits);
+}
 
 /** The longest prefix of `text` (whole lines) whose tokens (BOS + text) are at most `limit`. */
 async function fitText(

@@ -5,16 +5,20 @@ import { NotFoundError } from "../spec/errors.js";
 import type { Retriever } from "../spec/knowledge.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Conversation, Store } from "../spec/store.js";
+import type { TurnLock } from "../spec/turn-lock.js";
 import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
 import { AgentSpecCache } from "./agent-spec-cache.js";
 import type { LoadedAgent } from "./loaded-agent.js";
+import { StudentWatch, type StudentWatchLog } from "./student-watch.js";
 import { buildAgentTools } from "./tools/build-agent-tools.js";
 import type { CitationNumbering } from "./tools/citation-numbering.js";
 import { createConfirmationGate, type PendingConfirmation } from "./tools/confirmation.js";
 import { McpConnections } from "./tools/mcp-connections.js";
+import { McpHealth, type McpServerStatus } from "./tools/mcp-health.js";
 import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
 import { envSecrets } from "./tools/tool-context.js";
 import { runAgentTurn } from "./turn/run-agent-turn.js";
+import { ShadowQueue } from "./turn/shadow-queue.js";
 import { DEFAULT_CONTEXT_TOKENS } from "./turn/turn-budget.js";
 import type { TurnInput, TurnResult } from "./turn/turn-types.js";
 
@@ -28,6 +32,20 @@ export interface AgentRuntimeOptions {
   dryRun?: boolean;
   /** An agent's MCP sessions close after this long without a turn (they reopen on the next). Default 10 min. */
   mcpIdleMs?: number;
+  /** Serialises one customer's turns across processes too (replicas on one PostgreSQL; see `TurnLock`). */
+  turnLock?: TurnLock;
+  /** Where a routed agent's student going missing, or coming back, is said (once each). */
+  log?: StudentWatchLog;
+  /** How often a routed agent's student file is looked at again, in ms (see `StudentWatch`). Default 5 s. */
+  studentRecheckMs?: number;
+  /** Routing's shadow answers: how many run at once, how many more may wait. Default 1 and 8. */
+  shadows?: { concurrency: number; waiting: number };
+  /**
+   * Told when an MCP server of an agent starts failing (did not start, did not list its tools in time,
+   * lacks a tool its spec names) or recovers: once per change, not every turn. `alambique chat` prints it.
+   * The problem is also logged (`log.warn`) and kept in `mcpHealth` for `/readyz`.
+   */
+  onMcpStatus?: (agent: string, status: McpServerStatus) => void;
 }
 
 export interface AgentTurnInput {
@@ -79,8 +97,20 @@ export class AgentRuntime {
   private readonly secrets: (name: string) => string | undefined;
   private readonly mcpIdleMs: number;
   private sweeper: NodeJS.Timeout | undefined;
+  /** Routed agents' students: whether their file is there and loads (see `StudentWatch`). */
+  private readonly students: StudentWatch;
+  /** The teacher's silent answers of routing's shadow mode, off the customers' turns. */
+  readonly shadows: ShadowQueue;
+  /** The MCP servers failing now, as the last turn of each agent found them (shown by `/readyz`). */
+  readonly mcpHealth = new McpHealth();
 
   constructor(private readonly options: AgentRuntimeOptions) {
+    this.students = new StudentWatch({
+      models: options.models,
+      log: options.log,
+      ...(options.studentRecheckMs !== undefined ? { recheckMs: options.studentRecheckMs } : {}),
+    });
+    this.shadows = new ShadowQueue(options.shadows);
     this.now = options.now ?? (() => new Date());
     this.secrets = options.secrets ?? envSecrets();
     this.mcpIdleMs = options.mcpIdleMs ?? 10 * 60_000;
@@ -114,7 +144,8 @@ export class AgentRuntime {
     const previous = this.customers.get(key) ?? Promise.resolve();
     const run = previous.then(() => {
       input.signal?.throwIfAborted();
-      return this.serve(agent, input);
+      const lock = this.options.turnLock;
+      return lock ? lock.hold(key, () => this.serve(agent, input)) : this.serve(agent, input);
     });
     const settled = run.then(
       () => undefined,
@@ -132,11 +163,21 @@ export class AgentRuntime {
     const { store, models } = this.options;
     const spec = agent.spec;
     const retriever = await this.retriever(spec);
-    const model = spec.model ? await models.languageModel(spec.model) : undefined;
-    // Student-first routing: the teacher the student escalates to (the spec requires both models).
+    // Student-first routing: the teacher the student escalates to (the spec requires both models), and
+    // whether the student is there at all: missing, it is not resolved and the teacher answers.
     const teacher =
       spec.routing && spec.fallbackModel ? await models.languageModel(spec.fallbackModel) : undefined;
-    const record = spec.model ? await store.models.get(spec.model) : undefined;
+    const studentHealth = teacher && spec.model ? await this.students.health(agent, spec.model) : undefined;
+    const model = studentHealth?.unavailable
+      ? teacher
+      : spec.model
+        ? await models.languageModel(spec.model)
+        : undefined;
+    // The model that answers first: its context bounds the prompt (the teacher's, while the student is missing).
+    const first = studentHealth?.unavailable ? spec.fallbackModel : spec.model;
+    const record = first ? await store.models.get(first) : undefined;
+    // What the engine holds (a remote engine reports it; a catalog --context-size wins), else the catalog's.
+    const contextTokens = first ? await models.contextTokens?.(first) : undefined;
     const turn: TurnInput = {
       agent,
       externalUserId: input.externalUserId,
@@ -154,8 +195,8 @@ export class AgentRuntime {
           store,
           retriever,
           model,
-          ...(teacher ? { teacher } : {}),
-          contextTokens: record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
+          ...(teacher ? { teacher, studentHealth, shadows: this.shadows } : {}),
+          contextTokens: contextTokens ?? record?.contextLength ?? DEFAULT_CONTEXT_TOKENS,
           now: this.now,
           tools: async (conversation, cite, pending) => {
             const network = await this.networkOf(agent.tenantId);
@@ -187,9 +228,15 @@ export class AgentRuntime {
     }
   }
 
+  /** Routed agents whose student failed to load or answer lately, one public line each (for `/readyz`). */
+  studentProblems(): string[] {
+    return this.students.problems();
+  }
+
   /** Closes the MCP sessions of an agent that was removed or replaced (after the turns using them end). */
   async forget(agentId: string): Promise<void> {
     this.specs.delete(agentId);
+    this.mcpHealth.forget(agentId);
     const entry = this.mcp.get(agentId);
     this.mcp.delete(agentId);
     if (!entry) return;
@@ -204,6 +251,7 @@ export class AgentRuntime {
 
   /** Closes every MCP session. */
   async dispose(): Promise<void> {
+    this.shadows.close();
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     const all = [...this.mcp.values()];
@@ -290,8 +338,17 @@ export class AgentRuntime {
         cite,
       },
       connections,
+      { onMcpStatus: (status) => this.mcpStatus(agent, status) },
     );
     return tools;
+  }
+
+  private mcpStatus(agent: LoadedAgent, status: McpServerStatus): void {
+    if (!this.mcpHealth.record(agent, status)) return;
+    const fields = { agent: agent.name, mcpServer: status.server, problem: status.problem ?? null };
+    if (status.problem) this.options.log?.warn(fields, status.message ?? "MCP server problem");
+    else this.options.log?.info(fields, `the MCP server ${status.server} lists its tools again`);
+    this.options.onMcpStatus?.(agent.name, status);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StaffReplyRelay } from "../spec/channel.js";
 import { NotFoundError, ValidationError } from "../spec/errors.js";
 import type { Conversation, Message, Store } from "../spec/store.js";
 
@@ -8,7 +9,11 @@ import type { Conversation, Message, Store } from "../spec/store.js";
  * and the agent sees it in its history when it resumes.
  */
 export class ConversationDesk {
-  constructor(private readonly store: Store) {}
+  /** `relay`: a conversation from a channel gets the reply on it (refused first when it cannot be delivered). */
+  constructor(
+    private readonly store: Store,
+    private readonly relay?: StaffReplyRelay,
+  ) {}
 
   /** Conversations waiting for a person, oldest first. */
   queue(tenantId: string, agentId?: string): Promise<Conversation[]> {
@@ -28,11 +33,14 @@ export class ConversationDesk {
     }
     if (text.trim() === "")
       throw new ValidationError("the reply is empty", [{ path: ["text"], message: "empty" }]);
-    return this.store.transaction(async (tx) => {
+    await this.relay?.beforeReply(conversation);
+    const message = await this.store.transaction(async (tx) => {
       if (conversation.status !== "human")
         await tx.conversations.setStatus(tenantId, conversationId, "human");
       return tx.messages.append({ conversationId, role: "human", content: text, metadata: { staff } });
     });
+    await this.relay?.afterReply(conversation, message);
+    return message;
   }
 
   /** The agent answers again from the next customer message. */

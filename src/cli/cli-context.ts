@@ -31,6 +31,8 @@ export class CliContext {
   private log: Logger | undefined;
   private opened: Promise<Store> | undefined;
   private readonly cleanups: (() => Promise<void>)[] = [];
+  /** Overrides `store.migrateOnStart` (a command's `--no-migrate`). */
+  migrateOnOpen: boolean | undefined;
 
   constructor(
     readonly globals: GlobalOptions,
@@ -53,6 +55,7 @@ export class CliContext {
     this.opened ??= import("../store/index.js").then(({ openStore }) =>
       openStore(this.config.storeUrl, {
         busyTimeoutMs: this.config.store.busyTimeoutMs,
+        migrate: this.migrateOnOpen ?? this.config.store.migrateOnStart,
         logger: this.logger,
       }),
     );

@@ -61,6 +61,14 @@ describe("alambique demo (the main job)", () => {
     });
     expect(session.status).toBe(201);
     expect((await fetch(`${base}/widget.js`)).status).toBe(200);
+    // The owner's console, and a sign-in link whose admin key (in the fragment) is this tenant's.
+    expect(output).toContain(`The owner's console:  ${base}/console/`);
+    const signIn = new RegExp(`${base}/console/#key=(alq_[\\w-]+)`).exec(output)?.[1];
+    expect(signIn).toBeDefined();
+    expect(
+      (await fetch(`${base}/api/tenant`, { headers: { authorization: `Bearer ${signIn}` } })).status,
+    ).toBe(200);
+    expect((await fetch(`${base}/console/`)).headers.get("content-type")).toMatch(/^text\/(html|plain)/);
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
   }, 120_000);

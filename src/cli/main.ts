@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { AlambiqueError, UsageError } from "../spec/errors.js";
+import { registerChannels } from "./channels/register-channels.js";
 import { CliContext, type GlobalOptions, type Output, processOutput } from "./cli-context.js";
 import { registerAgents } from "./commands/agents.js";
 import { registerChat } from "./commands/chat.js";
 import { registerConversations } from "./commands/conversations.js";
 import { registerDatasets } from "./commands/datasets.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerDistill } from "./commands/distill.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEval } from "./commands/eval.js";
 import { registerKeys } from "./commands/keys.js";
@@ -16,6 +18,8 @@ import { registerServe } from "./commands/serve.js";
 import { registerStudents } from "./commands/students.js";
 import { registerSynth } from "./commands/synth.js";
 import { packageVersion } from "./package-version.js";
+import { registerStoreCommands } from "./store/register-store-commands.js";
+import { registerWorker } from "./worker/register-worker.js";
 
 /** Exit codes: 0 success, 1 the command failed, 2 it was called wrongly. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -61,10 +65,14 @@ export function buildProgram(context: CliContext): Command {
   registerConversations(program, context);
   registerKnowledge(program, context);
   registerKeys(program, context);
+  registerChannels(program, context);
   registerSynth(program, context);
   registerDatasets(program, context);
   registerStudents(program, context);
   registerEval(program, context);
+  registerDistill(program, context);
+  registerStoreCommands(program, context);
+  registerWorker(program, context);
   return program;
 }
 

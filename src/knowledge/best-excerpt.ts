@@ -19,10 +19,14 @@ const MIN_GAIN = 0.15;
  * sentence that introduces it (the requirements of a procedure); all in the
  * passage's order. A short passage, or one
  * where no unit holds any of the question (it matched on its heading), is
- * read from its start. Undefined for an empty passage.
+ * read from its start. Undefined for an empty passage. `passage` is the
+ * chunk's text, or its units already cut (`readChunk(chunk).units()`).
  */
-export function bestExcerpt(text: string, weighed: TermWeights): string | undefined {
-  const units = passageUnits(text);
+export function bestExcerpt(
+  passage: string | readonly PassageUnit[],
+  weighed: TermWeights,
+): string | undefined {
+  const units = typeof passage === "string" ? passageUnits(passage) : passage;
   if (units.length === 0) return undefined;
   const total = weighed.weights.reduce((sum, w) => sum + w, 0) || 1;
   const strengths = units.map((u) => weighed.plan.terms.map((term) => termStrength(term, u.words)));
@@ -73,7 +77,7 @@ export function bestExcerpt(text: string, weighed: TermWeights): string | undefi
 }
 
 /** The first units that fit in `max` characters (always at least one). */
-function upTo(units: PassageUnit[], max: number): PassageUnit[] {
+function upTo(units: readonly PassageUnit[], max: number): PassageUnit[] {
   const out: PassageUnit[] = [];
   let used = 0;
   for (const unit of units) {

@@ -4,18 +4,17 @@ import type { ChunkHit, RetrievedHit, Retriever, SearchMode } from "../spec/know
 import type { EmbeddingModelV3 } from "../spec/models.js";
 import type { StoreRepositories } from "../spec/store.js";
 import { bestExcerpt } from "./best-excerpt.js";
-import { words } from "./fold-text.js";
 import { planQuery, planSearchWords } from "./query-plan.js";
-import { contentTerms, termVariants } from "./query-terms.js";
-import { rankByCoverage } from "./rank-by-coverage.js";
-import { reciprocalRankFusion } from "./reciprocal-rank-fusion.js";
-import { chunkWords, ownHeading, weighTerms, weightedCoverage } from "./weigh-terms.js";
+import { termVariants } from "./query-terms.js";
+import { rankByCoverage, semanticRanks } from "./rank-by-coverage.js";
+import { readChunk } from "./read-chunk.js";
+import { weighTerms, weightedCoverage } from "./weigh-terms.js";
 
 export interface RetrieverOptions {
   store: Pick<StoreRepositories, "knowledge">;
   /** The agent's embedding model (the one its chunks were embedded with). Without it: BM25 only. */
   embed?: EmbeddingModelV3;
-  /** Hits taken from each ranking: for BM25 alone (re-ranked) 8 × limit, at least 40; for fusion 4 × limit, at least 20. */
+  /** Hits taken from each search, at least: BM25 8 × limit and 40, vector 4 × limit and 20. */
   candidates?: number;
 }
 
@@ -39,14 +38,23 @@ const maxEmbeddedQueryChars = 2000;
  *   holds (`rankByCoverage`), so a passage with every telling word beats an
  *   FAQ that shares a common one. `score` is then that re-ranking's.
  * - `vector`: nearest chunks to the query's embedding; needs `embed`.
- * - `hybrid`: reciprocal rank fusion (k = 60) of both; without `embed` it is
- *   `bm25` alone. The default mode is `hybrid` with `embed`, else `bm25`.
+ * - `hybrid`: both searches, their candidates re-ranked together the same
+ *   way (the lexicon, rarity-weighted coverage, headings, best excerpt), the
+ *   vector ranking adding to a chunk's score the less of the question the
+ *   best candidate holds (`SEMANTIC_WEIGHT` in rank-by-coverage.ts): with
+ *   every word of the question in some chunk it only breaks ties, so a
+ *   nearest neighbour never overrides strong lexical evidence; with no word
+ *   of the question anywhere it orders alone. Without `embed` it is `bm25`.
+ *   The default mode is `hybrid` with `embed`, else `bm25`.
  *
- * `score` is the mode's own (the re-ranked BM25 score, cosine similarity,
- * or the fused RRF score of the store's BM25 and vector rankings); `confidence` is comparable across modes (see `RetrievedHit`):
+ * `score` is the mode's own (the re-ranking's, or the cosine similarity for
+ * `vector`). `confidence` is comparable across modes (see `RetrievedHit`):
  * the rarity-weighted share of the question's terms the chunk holds, a
- * translation counting 0.85 and a word no candidate holds weighing most (see
- * `weighTerms`), or the cosine similarity when higher. `excerpt` is the
+ * translation counting 0.9 and a word no candidate holds weighing most (see
+ * `weighTerms`); for `vector` alone, the cosine similarity when higher. Not in
+ * hybrid: a cosine is not a probability, and each model has its own scale (a
+ * random-weight model gives 0.23–0.32 to anything, multilingual-e5 mostly 0.7–1.0),
+ * so an answer needs the words. `excerpt` is the
  * passage's best few sentences or rows for the query (`bestExcerpt`; not for
  * CSV rows and JSON entries, which are read whole).
  * Throws ValidationError for a limit outside 1..100 or `vector` without a model.
@@ -72,20 +80,17 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       }
       // A pasted page is searched by its beginning: bounded work, and the embedding model's context.
       const plan = planQuery(query.slice(0, maxQueryChars), maxQueryTerms);
-      // BM25 alone is re-ranked by coverage, from a wider pool; hybrid fuses the store's own BM25 ranking.
-      const reranking = chosen === "bm25" || !embed;
-      const candidates = Math.max(
-        options.candidates ?? 0,
-        reranking ? Math.max(limit * 8, 40) : limit * 4,
-        20,
-      );
-      const searchWords = reranking
-        ? planSearchWords(plan).slice(0, maxQueryTerms).join(" ")
-        : bm25Query(contentTerms(query.slice(0, maxQueryChars)).slice(0, maxQueryTerms));
+      const searchWords = planSearchWords(plan).slice(0, maxQueryTerms).join(" ");
+      const hybrid = chosen === "hybrid" && embed !== undefined;
       const lexical =
         chosen === "vector" || searchWords === ""
           ? []
-          : await store.knowledge.searchText(tenantId, agentId, searchWords, candidates);
+          : await store.knowledge.searchText(
+              tenantId,
+              agentId,
+              searchWords,
+              Math.max(options.candidates ?? 0, limit * 8, 40),
+            );
       const semantic =
         chosen === "bm25" || !embed || query.trim() === ""
           ? []
@@ -93,37 +98,45 @@ export function createRetriever(options: RetrieverOptions): Retriever {
               tenantId,
               agentId,
               await embedQuery(embed, query.slice(0, maxEmbeddedQueryChars)),
-              candidates,
+              Math.max(options.candidates ?? 0, limit * 4, 20),
             );
-      const pool = new Map([...lexical, ...semantic].map((hit) => [hit.chunk.id, chunkWords(hit.chunk)]));
-      const weighed = weighTerms(plan, [...pool.values()]);
+      // Hybrid re-ranks both searches' candidates together; one found only by its vector has no BM25 score.
+      const found = new Set(lexical.map((hit) => hit.chunk.id));
+      const candidates = hybrid
+        ? [
+            ...lexical,
+            ...semantic.filter((hit) => !found.has(hit.chunk.id)).map((hit) => ({ ...hit, score: 0 })),
+          ]
+        : chosen === "vector"
+          ? semantic
+          : lexical;
+      // Words are weighed over what the words found: neighbours of a random or off-topic vector must not
+      // lend a missing word a typo's correction, nor change how rare a word is.
+      const weighed = weighTerms(
+        plan,
+        (chosen === "vector" ? semantic : lexical).map((hit) => readChunk(hit.chunk).words),
+      );
       const similarity = new Map(semantic.map((hit) => [hit.chunk.id, hit.score]));
+      const coverage = (hit: ChunkHit) => {
+        const { words, heading } = readChunk(hit.chunk);
+        return weightedCoverage(weighed, words, heading);
+      };
+      // Vector search alone has only the cosine to go by; hybrid and BM25 answer as surely as the words say.
       const confidence = (hit: ChunkHit) =>
         Math.min(
           1,
-          Math.max(
-            weightedCoverage(
-              weighed,
-              pool.get(hit.chunk.id) ?? chunkWords(hit.chunk),
-              new Set(words(ownHeading(hit.chunk.title))),
-            ),
-            similarity.get(hit.chunk.id) ?? 0,
-          ),
+          chosen === "vector" ? Math.max(coverage(hit), similarity.get(hit.chunk.id) ?? 0) : coverage(hit),
         );
 
-      let ranked: ChunkHit[];
-      if (reranking) {
-        ranked = rankByCoverage(lexical, weighed).map(({ hit, rank }) => ({ ...hit, score: rank }));
-      } else if (chosen === "vector") ranked = semantic;
-      else {
-        ranked = reciprocalRankFusion([lexical, semantic], (hit) => hit.chunk.id).map(({ item, score }) => ({
-          ...item,
-          score,
-        }));
-      }
+      const ranked: ChunkHit[] =
+        chosen === "vector"
+          ? semantic
+          : rankByCoverage(candidates, weighed, hybrid ? semanticRanks(semantic) : undefined).map(
+              ({ hit, rank }) => ({ ...hit, score: rank }),
+            );
       return ranked.slice(0, limit).map((hit): RetrievedHit => {
         const readWhole = hit.source.kind === "csv" || hit.source.kind === "json";
-        const excerpt = readWhole ? undefined : bestExcerpt(hit.chunk.text, weighed);
+        const excerpt = readWhole ? undefined : bestExcerpt(readChunk(hit.chunk).units(), weighed);
         return { ...hit, confidence: confidence(hit), ...(excerpt === undefined ? {} : { excerpt }) };
       });
     },

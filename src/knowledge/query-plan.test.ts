@@ -1,8 +1,13 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bestExcerpt } from "./best-excerpt.js";
+import { retrievalCases } from "./demo-retrieval.fixture.js";
 import { editDistance } from "./edit-distance.js";
+import { words } from "./fold-text.js";
 import { passageUnits } from "./passage-units.js";
 import { planQuery, planSearchWords, RELATED_STRENGTH, termStrength } from "./query-plan.js";
+import { wordMatchesTerm } from "./query-terms.js";
 import { ABSENT_WEIGHT, weighTerms, weightedCoverage } from "./weigh-terms.js";
 
 const set = (text: string) => new Set(text.split(" "));
@@ -108,5 +113,31 @@ describe("editDistance", () => {
     expect(editDistance("horario", "orario", 1)).toBe(1);
     expect(editDistance("glutne", "gluten", 1)).toBe(1);
     expect(editDistance("entradas", "entregas", 1)).toBe(2);
+  });
+});
+
+describe("termStrength", () => {
+  it("matches a chunk's words through its prefix index exactly as a word-by-word scan would", () => {
+    const folder = join(import.meta.dirname, "../../data/demo/knowledge");
+    const chunks = readdirSync(folder).map(
+      (name) => new Set(words(readFileSync(join(folder, name), "utf8"))),
+    );
+    const scan = (term: ReturnType<typeof planQuery>["terms"][number], present: ReadonlySet<string>) => {
+      for (const [i, word] of term.words.entries()) {
+        for (const candidate of present) if (wordMatchesTerm(candidate, word, term.variants[i])) return 1;
+      }
+      for (const candidate of present) if (term.related.has(candidate)) return RELATED_STRENGTH;
+      return 0;
+    };
+    let compared = 0;
+    for (const { query } of retrievalCases) {
+      for (const term of planQuery(query).terms) {
+        for (const present of chunks) {
+          expect(termStrength(term, present), `${query}: ${term.words.join("/")}`).toBe(scan(term, present));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 });

@@ -81,14 +81,51 @@ function lexiconHeads(word: string): Set<string> {
  * it, else 0.
  */
 export function termStrength(term: PlannedTerm, present: ReadonlySet<string>): number {
+  let byPrefix: ReadonlyMap<string, readonly string[]> | undefined;
   for (let i = 0; i < term.words.length; i++) {
     const word = term.words[i]!;
     const variants = term.variants[i] ?? [];
     if (present.has(word)) return 1;
-    for (const candidate of present) if (wordMatchesTerm(candidate, word, variants)) return 1;
+    for (const variant of variants) if (present.has(variant)) return 1;
+    // Beyond its forms, only a word sharing its first four letters can stand for it (`wordMatchesTerm`).
+    if (word.length < PREFIX) continue;
+    byPrefix ??= prefixIndex(present);
+    for (const candidate of byPrefix.get(word.slice(0, PREFIX)) ?? []) {
+      if (wordMatchesTerm(candidate, word, variants)) return 1;
+    }
   }
-  for (const candidate of present) if (term.related.has(candidate)) return RELATED_STRENGTH;
+  if (term.related.size < present.size) {
+    for (const related of term.related) if (present.has(related)) return RELATED_STRENGTH;
+  } else {
+    for (const candidate of present) if (term.related.has(candidate)) return RELATED_STRENGTH;
+  }
   return 0;
+}
+
+/** The shortest shared beginning `wordMatchesTerm` accepts. */
+const PREFIX = 4;
+const prefixIndexes = new WeakMap<ReadonlySet<string>, { size: number; index: Map<string, string[]> }>();
+
+/**
+ * The words of `present` of four letters or more by their first four: made
+ * once per set and kept while the set lives (a chunk's words are kept by
+ * `readChunk`, so once per chunk), so matching a term reads a handful of words
+ * instead of all of a chunk's hundreds. A set must not change once matched
+ * against; one whose size changed is indexed again.
+ */
+function prefixIndex(present: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
+  const kept = prefixIndexes.get(present);
+  if (kept !== undefined && kept.size === present.size) return kept.index;
+  const index = new Map<string, string[]>();
+  for (const word of present) {
+    if (word.length < PREFIX) continue;
+    const start = word.slice(0, PREFIX);
+    const bucket = index.get(start);
+    if (bucket) bucket.push(word);
+    else index.set(start, [word]);
+  }
+  prefixIndexes.set(present, { size: present.size, index });
+  return index;
 }
 
 /**

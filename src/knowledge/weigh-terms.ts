@@ -44,7 +44,7 @@ export function chunkWords(chunk: Pick<Chunk, "title" | "text">): Set<string> {
  * pool's words one or two typos from it, with the same first letter, as related words (mutating the plan:
  * "glutn" → "gluten"); still absent, it weighs as `ABSENT_WEIGHT` says.
  */
-export function weighTerms(plan: QueryPlan, pool: readonly Set<string>[]): TermWeights {
+export function weighTerms(plan: QueryPlan, pool: readonly ReadonlySet<string>[]): TermWeights {
   const n = pool.length;
   const frequencies = plan.terms.map((term) => pool.filter((set) => termStrength(term, set) > 0).length);
   plan.terms.forEach((term, i) => {

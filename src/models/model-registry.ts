@@ -61,6 +61,17 @@ export class ModelRegistry implements ModelResolver {
     return this.embeddedProvider(record).embeddingModel(await this.localPath(record));
   }
 
+  async contextTokens(nameOrPath: string): Promise<number | undefined> {
+    const record = await this.find(nameOrPath);
+    const given = numberOr(record.metadata.contextSize, undefined);
+    if (given !== undefined) return given;
+    if (parseModelSource(record.source).kind === "url") {
+      const reported = (await this.remoteProvider(record).engineInfo(remoteId(record))).contextTokens;
+      if (reported !== undefined) return reported;
+    }
+    return record.contextLength ?? undefined;
+  }
+
   async list(): Promise<ModelRecord[]> {
     const declared = Object.entries(this.options.declared ?? {}).map(([name, m]) =>
       declaredRecord(name, m, this.cwd),

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from "pino";
 import type { AgentRuntime } from "../agents/agent-runtime.js";
 import { ConversationDesk } from "../agents/conversation-desk.js";
+import { ChannelHub, type ChannelHubOptions } from "../channels/channel-hub.js";
 import type { IngestLimitsInput } from "../knowledge/ingest-limits.js";
 import { defaultMaxFileBytes } from "../knowledge/ingest-sources.js";
 import type { ModelResolver } from "../spec/models.js";
@@ -12,6 +13,10 @@ import type { Store } from "../spec/store.js";
 import { apiPlugin } from "./api/api-routes.js";
 import { defaultAccess } from "./auth/default-access.js";
 import { type AuthMode, installAuth } from "./auth/install-auth.js";
+import { admitChannelTurn } from "./channels/admit-channel-turn.js";
+import { channelCustomerAnswer } from "./channels/channel-customer-answer.js";
+import { channelWebhookRoutes } from "./channels/channel-webhook-routes.js";
+import { consolePlugin } from "./console/console-plugin.js";
 import { InflightRequests } from "./inflight-requests.js";
 import { installCors } from "./install-cors.js";
 import { installJsonBodyParser } from "./json-body.js";
@@ -60,6 +65,8 @@ export interface ServerOptions {
   trustProxy?: boolean | string[];
   /** How long visitor tokens (what a widget's chat key gives each visitor) last and resume. */
   visitorSessions?: VisitorSessionOptions;
+  /** Channels (WhatsApp, Telegram): the secrets key (default `ALAMBIQUE_SECRET_KEY`), queue polling, send retries. Served with `agents`. */
+  channels?: Omit<ChannelHubOptions, "store" | "agents" | "customerAnswer">;
 }
 
 /**
@@ -137,10 +144,13 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     queues: limits.queues,
     models: options.models,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.agents ? { mcpProblems: () => options.agents!.mcpHealth.problems() } : {}),
+    ...(options.agents ? { studentProblems: () => options.agents!.studentProblems() } : {}),
     drainMs: options.drainMs ?? 10_000,
   });
   app.register(rateLimitPlugin, { limits });
   registerWidgetRoute(app);
+  app.register(consolePlugin); // the owner's console: web/console/dist at /console
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toOpenAIError(error, request.id);
@@ -177,13 +187,31 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     { prefix: "/v1" },
   );
   if (options.auth !== "disabled") {
+    // Channels need agents to answer: their webhooks, queues' worker and the desk's relay come with them.
+    const hub = options.agents
+      ? new ChannelHub({
+          ...options.channels,
+          store: options.store,
+          agents: options.agents,
+          customerAnswer: channelCustomerAnswer,
+          admit: admitChannelTurn(limits),
+          onError: (error, where) => app.log.error({ err: error, where }, "channel work failed; will retry"),
+        })
+      : undefined;
+    if (hub) {
+      app.register(channelWebhookRoutes, { hub });
+      app.addHook("onReady", async () => hub.worker.start());
+      app.addHook("onClose", () => hub.worker.stop());
+    }
     app.register(apiPlugin, {
       store: options.store,
       models: options.models,
-      desk: new ConversationDesk(options.store),
+      desk: new ConversationDesk(options.store, hub?.relay),
+      ...(hub ? { channels: hub } : {}),
       visitors: visitors!,
       ...(options.agents ? { agents: options.agents } : {}),
       budget: limits.budget,
+      streams,
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
       maxUploadBytes: options.maxUploadBytes ?? options.knowledgeLimits?.fileBytes ?? defaultMaxFileBytes,
       ...(options.knowledgeLimits ? { ingestLimits: options.knowledgeLimits } : {}),

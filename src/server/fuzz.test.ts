@@ -302,6 +302,12 @@ function liveHeap(dir: string): number {
   return process.memoryUsage().heapUsed;
 }
 
+/**
+ * Routes whose answer to an authorised GET is a stream that stays open until the client leaves (app.inject
+ * would wait for its end forever); they have their own tests (conversation-events-route.test.ts).
+ */
+const endlessStreams = new Set(["GET /api/conversation-events"]);
+
 describe("fuzzing every route", () => {
   let dir: string;
   let store: Store;
@@ -329,7 +335,9 @@ describe("fuzzing every route", () => {
       limits: { requestsPerMinute: 0 },
     });
     app.addHook("onRoute", (route) => {
-      for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+      for (const method of [route.method].flat()) {
+        if (!endlessStreams.has(`${method} ${route.url}`)) routes.push({ method, url: route.url });
+      }
     });
     await app.ready();
     const opened = await app.inject({

@@ -145,15 +145,30 @@ export const configSchema = z
         /** A SQLite path (relative to dataDir) or `postgres://…`. Defaults to `<dataDir>/alambique.db`. */
         url: z.string().min(1).optional(),
         busyTimeoutMs: z.int().positive().default(5000),
+        /** Apply pending schema migrations when a command opens the store. False: refuse until `alambique migrate`. */
+        migrateOnStart: z.boolean().default(true),
       })
       .strict()
-      .default({ busyTimeoutMs: 5000 }),
+      .default({ busyTimeoutMs: 5000, migrateOnStart: true }),
     /** Ingesting documents into agents' knowledge. */
     knowledge: z.object({ limits: knowledgeLimitsConfigSchema.optional() }).strict().optional(),
     /** Models declared in the file, by catalog name. */
     models: z.record(z.string().regex(/^[a-zA-Z0-9][\w.:-]*$/), modelSourceConfigSchema).default({}),
     /** The catalog name used when a command or agent names none. */
     defaultModel: z.string().min(1).optional(),
+    /** `students train --engine command`: the trainer sidecar (README, "Students"). */
+    training: z
+      .object({
+        /**
+         * The trainer's argv, run without a shell: `{job}` in an argument becomes the job folder (also in
+         * `ALAMBIQUE_TRAINING_JOB`), e.g. `[ssh, gpu-box, ./train.sh, "{job}"]`.
+         */
+        command: z.array(z.string().min(1)).min(1).optional(),
+        /** Seconds without a new progress line before the command is killed. Default 600. */
+        progressTimeoutSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     log: z
       .object({
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

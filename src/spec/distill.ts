@@ -54,9 +54,10 @@ export const rowProvenanceSchema = z
      * For `real` rows: why the conversation is worth learning from (the
      * flywheel): the student escalated to the teacher in it, a person took it
      * over, or the customer gave an answer a thumbs down (that answer is then
-     * replaced by the teacher's).
+     * replaced by the teacher's), or the teacher's shadow answer disagreed
+     * with the student's (it replaces the student's).
      */
-    signals: z.array(z.enum(["escalation", "takeover", "thumbs_down"])).optional(),
+    signals: z.array(z.enum(["escalation", "takeover", "thumbs_down", "shadow_disagreement"])).optional(),
   })
   .strict();
 export type RowProvenance = z.infer<typeof rowProvenanceSchema>;

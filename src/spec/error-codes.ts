@@ -49,6 +49,10 @@ export const errorCodes = {
   port_not_allowed: { status: 403, meaning: "`serve` or `demo` may not listen on that port (below 1024)." },
   invalid_cursor: { status: 400, meaning: "`after` is not a cursor from this list." },
   conversation_closed: { status: 409, meaning: "The conversation is closed." },
+  spec_changed: {
+    status: 412,
+    meaning: "The agent was changed (or created) by someone else since it was read (`If-Match`).",
+  },
   tenant_exists: { status: 409, meaning: "A tenant with this slug exists already." },
   last_admin_key: { status: 409, meaning: "Revoking this key would leave the tenant without an admin key." },
   invalid_yaml: { status: 400, meaning: "The YAML body cannot be parsed." },
@@ -115,6 +119,10 @@ export const errorCodes = {
   engine_rejected_request: { status: 400, meaning: "The engine refused the request as invalid." },
   engine_busy: { status: 429, meaning: "The engine is rate-limiting requests." },
   engine_failed: { status: 502, meaning: "The engine answered with an error." },
+  tool_call_missing: {
+    status: 502,
+    meaning: "A tool call was required, but the engine answered without a valid one.",
+  },
   engine_api_key_missing: {
     status: 500,
     meaning: "The variable that should hold the engine's key is not set.",
@@ -156,6 +164,20 @@ export const errorCodes = {
   },
   training_engine_failed: { status: 500, meaning: "The training process died or reported an error." },
   training_cancelled: { status: 499, meaning: "Training was cancelled." },
+  training_command_not_configured: {
+    status: 400,
+    meaning: "`--engine command` needs `training.command` in alambique.yaml.",
+  },
+  training_command_failed: {
+    status: 502,
+    meaning: "The trainer sidecar could not start or exited non-zero.",
+  },
+  training_command_timeout: { status: 504, meaning: "The trainer sidecar reported no progress in time." },
+  training_command_no_output: {
+    status: 502,
+    meaning: "The trainer sidecar left no GGUF that loads with a chat template.",
+  },
+  training_quantize_failed: { status: 500, meaning: "llama.cpp could not quantize the student." },
   student_in_use: { status: 409, meaning: "An agent answers with the student: it cannot be removed." },
 
   // Evaluating a student and promoting it (`eval`, `students promote|rollback`).
@@ -166,6 +188,24 @@ export const errorCodes = {
   no_scorecard: { status: 409, meaning: "The student has no scorecard on the agent to promote it with." },
   gate_not_met: { status: 409, meaning: "The student's latest scorecard does not meet the agent's gate." },
   nothing_to_roll_back: { status: 409, meaning: "The agent has no promotion left to undo." },
+
+  // Channels (WhatsApp, Telegram): webhooks, sends, credentials.
+  channel_signature_invalid: {
+    status: 401,
+    meaning: "A channel webhook's signature or secret token is missing or wrong.",
+  },
+  channel_window_closed: {
+    status: 409,
+    meaning: "WhatsApp's 24-hour window since the customer's last message is closed.",
+  },
+  channel_send_failed: {
+    status: 502,
+    meaning: "The channel's provider refused or failed to take a message.",
+  },
+  secret_key_missing: {
+    status: 503,
+    meaning: "Channel secrets cannot be stored or read: `ALAMBIQUE_SECRET_KEY` is not set or wrong.",
+  },
 
   // Storage (`StoreError`: `store_` and its kind), the same for every store.
   store_unique: { status: 409, meaning: "Another row has the same key." },
@@ -182,6 +222,16 @@ export const errorCodes = {
   store_unavailable: { status: 503, meaning: "The database cannot be opened, read or written." },
   store_full: { status: 507, meaning: "The disk (or the database's size cap) is full." },
   store_unknown: { status: 500, meaning: "Any other storage failure." },
+  migration_pending: {
+    status: 503,
+    meaning: "The database's schema is older than this Alambique, and migrating on start is off.",
+  },
+  copy_destination_not_empty: { status: 409, meaning: "The store to copy into already holds data." },
+  copy_mismatch: { status: 500, meaning: "A copied table's count or checksum differs from its source." },
+  conversation_busy: {
+    status: 409,
+    meaning: "Another replica is still answering this customer's previous message.",
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -18,4 +18,11 @@ export interface ModelResolver {
   embeddingModel(nameOrPath: string): Promise<EmbeddingModelV3>;
   /** The catalog, as `GET /v1/models` and `alambique models list` show it. */
   list(): Promise<ModelRecord[]>;
+  /**
+   * Tokens one request to the model may hold, prompt and reply together: a
+   * context size the catalog was given wins, then what a remote engine
+   * reports, then the GGUF's own; undefined when nothing says (callers assume
+   * `DEFAULT_CONTEXT_TOKENS`). Optional: resolvers that cannot tell omit it.
+   */
+  contextTokens?(nameOrPath: string): Promise<number | undefined>;
 }

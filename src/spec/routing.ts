@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+const canarySchema = z.object({ share: z.number().min(0).max(1) }).strict();
+
 /**
  * Student-first routing: the agent's `model` (the student) answers, and the
  * turn hands the customer's message to its `fallbackModel` (the teacher)
@@ -29,8 +31,36 @@ export const routingSchema = z
         invalidToolCall: true,
         repeatedQuestion: true,
       }),
-    /** Share of conversations (0..1, by conversation) the student answers first; the others go to the teacher. */
-    canary: z.number().min(0).max(1).default(1),
+    /**
+     * The share (0..1) of conversations the student answers first, chosen by
+     * a hash of the conversation's id (a conversation never changes side);
+     * the others are the teacher's alone. A bare number is the share.
+     */
+    canary: z
+      .union([
+        z
+          .number()
+          .min(0)
+          .max(1)
+          .transform((share) => ({ share })),
+        canarySchema,
+      ])
+      .default({ share: 1 }),
+    /**
+     * On this share (0..1) of the turns the student answered, the teacher
+     * also answers, silently, after the student's answer is recorded: never
+     * shown, its tools with side effects never run. How far the two agree is
+     * recorded with the turn (`metadata.shadow`), and a disagreement makes the
+     * teacher's answer a target of the next dataset (the flywheel).
+     */
+    shadow: z
+      .object({
+        sample: z.number().min(0).max(1),
+        /** Word agreement (F1, 0..1) under which the two answers disagree. */
+        minAgreement: z.number().min(0).max(1).default(0.5),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -43,7 +73,9 @@ export type RoutingReason =
   | "repeated_question"
   | "token_confidence"
   | "invalid_tool_call"
-  | "empty_answer";
+  | "empty_answer"
+  /** The student's model file is missing or does not load: the teacher answers every turn until it is back. */
+  | "student_unavailable";
 
 /** What a routed turn records in its message's `metadata.routing`. */
 export interface RoutingRecord {
@@ -55,4 +87,27 @@ export interface RoutingRecord {
   retrievalConfidence: number;
   /** The student wanted to escalate, but it had already acted (a tool with side effects ran): it keeps the turn. */
   keptAfterActing: boolean;
+  /** The conversation's side of the canary: the student first, or the teacher alone. */
+  arm: "student_first" | "teacher_only";
+  /**
+   * Whether the teacher shadows this turn: `queued` (its silent answer is
+   * recorded in `metadata.shadow` when done), `busy` (sampled, but too many
+   * shadow answers were waiting). Absent when the turn was not sampled.
+   */
+  shadow?: "queued" | "busy";
+}
+
+/** The teacher's silent answer to a turn the student answered (`metadata.shadow`). */
+export interface ShadowRecord {
+  /** `failed`: the teacher gave no answer (its error in `error`); nothing was compared. */
+  status: "compared" | "failed";
+  /** Word agreement of the two answers' texts (F1 over their words, 0..1); null when failed. */
+  agreement: number | null;
+  /** Both called the same tools, in order, with JSON-equal arguments (or neither called any). */
+  sameToolCalls: boolean | null;
+  /** Agreement under `minAgreement`, or different tool calls: the teacher's answer is a flywheel target. */
+  disagrees: boolean;
+  teacher: { text: string; toolCalls: { name: string; input: unknown }[] };
+  latencyMs: number;
+  error?: string;
 }

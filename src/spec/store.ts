@@ -22,6 +22,7 @@
  * repository (or pair of them); this file puts them together.
  */
 
+import type { ChannelsRepository } from "./store/channels-repository.js";
 import type { ConversationsRepository, MessagesRepository } from "./store/conversations.js";
 import type { DatasetsRepository } from "./store/datasets.js";
 import type { EvaluationsRepository, PromotionsRepository } from "./store/evaluations-repository.js";
@@ -34,6 +35,7 @@ import type { ApiKeysRepository, TenantsRepository } from "./store/tenants.js";
 import type { TicketsRepository } from "./store/tickets-repository.js";
 import type { UsageRepository } from "./store/usage-repository.js";
 
+export type * from "./store/channels-repository.js";
 export type * from "./store/conversations.js";
 export type * from "./store/datasets.js";
 export type * from "./store/evaluations-repository.js";
@@ -63,6 +65,7 @@ export interface StoreRepositories {
   tickets: TicketsRepository;
   usage: UsageRepository;
   secrets: SecretsRepository;
+  channels: ChannelsRepository;
 }
 
 export interface StoreHealth {

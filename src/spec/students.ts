@@ -87,17 +87,32 @@ export const studentProvenanceSchema = z
         unmaskable: z.int().min(0),
       })
       .strict(),
-    engine: z.literal("builtin"),
+    /** `builtin`: llama.cpp's trainer here; `command`: the operator's trainer sidecar (`training.command`). */
+    engine: z.enum(["builtin", "command"]),
     engineVersion: z.string(),
+    /** The sidecar's argv as configured (placeholders unexpanded); absent for the built-in engine. */
+    command: z.array(z.string()).optional(),
+    /** Present when the trained GGUF was quantized (`--quantize`) before it entered the catalog. */
+    quantization: z
+      .object({
+        type: z.enum(["q8_0", "q4_k_m"]),
+        /** Bytes of the GGUF before and after. */
+        bytesBefore: z.int().min(0),
+        bytesAfter: z.int().min(0),
+        /** SHA-256 of the unquantized GGUF. */
+        sourceSha256: z.string(),
+      })
+      .strict()
+      .optional(),
     hyperparameters: trainingHyperparametersSchema,
     metrics: z
       .object({
-        /** After the last epoch. */
-        validationLoss: z.number(),
-        /** The base model's, on the same validation windows, before any training. */
-        baseValidationLoss: z.number(),
+        /** After the last epoch; null when a sidecar reported none. */
+        validationLoss: z.number().nullable(),
+        /** The base model's, on the same validation windows, before any training; null when a sidecar reported none. */
+        baseValidationLoss: z.number().nullable(),
         baseAssistantValidationLoss: z.number().nullable(),
-        trainLoss: z.number(),
+        trainLoss: z.number().nullable(),
         epochs: z.array(epochMetricsSchema),
       })
       .strict(),
@@ -156,7 +171,17 @@ export type TrainingErrorReason =
   | "engine_mismatch"
   /** The training process died or reported an error. */
   | "engine_failed"
-  | "cancelled";
+  | "cancelled"
+  /** `--engine command` without `training.command` in alambique.yaml. */
+  | "command_not_configured"
+  /** The trainer sidecar could not start, or exited non-zero. */
+  | "command_failed"
+  /** The trainer sidecar reported no progress within its timeout, and was killed. */
+  | "command_timeout"
+  /** The trainer sidecar succeeded but left no GGUF that loads with a chat template. */
+  | "command_no_output"
+  /** llama.cpp could not quantize the trained GGUF. */
+  | "quantize_failed";
 
 const trainingMarker = errorMarker("TrainingError");
 

@@ -1,6 +1,5 @@
 import { statSync } from "node:fs";
 import Database from "better-sqlite3";
-import { StoreError } from "../spec/errors.js";
 import { parseStoreUrl } from "./open-store.js";
 import { assertSchemaUsable, readSchemaVersion } from "./sqlite/apply-migrations.js";
 import { latestSchemaVersion } from "./sqlite/migrations.js";
@@ -43,9 +42,17 @@ export const AUTO_FULL_MAX_BYTES = 64 * 1024 * 1024;
 export async function inspectStore(url: string, options: InspectStoreOptions = {}): Promise<StoreInspection> {
   const target = parseStoreUrl(url);
   if (target.kind === "postgres") {
-    throw new StoreError("unavailable", "the PostgreSQL store is not implemented yet", {
-      hint: "Use SQLite for now: unset DATABASE_URL.",
-    });
+    // PostgreSQL checks its own pages; doctor shows the server and extensions (check-postgres-store.ts).
+    const { inspectPostgresStore } = await import("./postgres/inspect-postgres-store.js");
+    const found = await inspectPostgresStore(target.url);
+    return {
+      exists: true,
+      engine: `postgres ${found.serverVersion}`,
+      schemaVersion: found.schemaVersion,
+      latestSchemaVersion: found.latestSchemaVersion,
+      checked: "quick",
+      problems: [],
+    };
   }
   const empty = {
     engine: "sqlite",

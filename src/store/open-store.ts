@@ -36,11 +36,21 @@ export interface OpenStoreOptions {
    * quotas, and for testing what fills the disk. Default: no cap.
    */
   maxSizeBytes?: number;
+  /**
+   * Apply pending migrations on open (default true). False: a store with
+   * pending migrations is refused (`migration_pending`) and left untouched;
+   * `alambique migrate` applies them (config `store.migrateOnStart`).
+   */
+  migrate?: boolean;
   logger?: StoreLogger;
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseStoreUrl(url);
+  if (options.migrate === false) {
+    const { readSchemaStatus, assertNoPendingMigrations } = await import("./schema-status.js");
+    assertNoPendingMigrations(await readSchemaStatus(url));
+  }
   if (target.kind === "postgres") {
     const poolSize = options.poolSize ?? (Number(process.env.ALAMBIQUE_PG_POOL_SIZE) || undefined);
     return openPostgresStore({
@@ -92,7 +102,7 @@ export function parseStoreUrl(url: string): StoreTarget {
   }
   throw new ConfigError(`unsupported store URL scheme "${scheme}:"`, {
     location: "store URL",
-    hint: "Use a file path, sqlite:PATH, :memory:, or (later) postgres://USER@HOST/DB.",
+    hint: "Use a file path, sqlite:PATH, :memory:, or postgres://USER@HOST/DB.",
   });
 }
 

@@ -10,6 +10,7 @@
  * `conformance/*.conformance.ts`, one area each.
  */
 import { describe } from "vitest";
+import { describeChannels } from "./conformance/channels.conformance.js";
 import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
 import { describeDatasets } from "./conformance/datasets.conformance.js";
 import { describeDurability } from "./conformance/durability.conformance.js";
@@ -17,7 +18,10 @@ import { describeEvaluations } from "./conformance/evaluations.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
-import { describeMessageFeedback } from "./conformance/message-feedback.conformance.js";
+import {
+  describeMessageAnnotations,
+  describeMessageFeedback,
+} from "./conformance/message-feedback.conformance.js";
 import { describeModelsAndAgents } from "./conformance/models-and-agents.conformance.js";
 import { describeSecrets } from "./conformance/secrets.conformance.js";
 import { createStoreTestKit } from "./conformance/store-test-kit.conformance.js";
@@ -34,12 +38,14 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeModelsAndAgents(kit);
     describeConversationsAndMessages(kit);
     describeMessageFeedback(kit);
+    describeMessageAnnotations(kit);
     describeJobs(kit);
     describeKnowledge(kit);
     describeKnowledgeVectors(kit);
     describeTickets(kit);
     describeUsage(kit);
     describeSecrets(kit);
+    describeChannels(kit);
     describeSynthRows(kit);
     describeDatasets(kit);
     describeEvaluations(kit);

@@ -53,6 +53,14 @@ export interface CaseResult {
   handoff: boolean;
 }
 
+/**
+ * How the agent retrieves: `lexical` with no embedding model (BM25 re-ranked,
+ * the lexicon); `hybrid` with `embeddingModel` set to the GGUF at
+ * `embeddingModel` (the knowledge embedded with it at ingestion, as
+ * `knowledge add` does): vector and full-text search fused.
+ */
+export type RetrievalMode = { kind: "lexical" } | { kind: "hybrid"; embeddingModel: string };
+
 /** Wednesday 2 December 2026, 10:30 in Madrid: every business is open. */
 export const EVAL_NOW = new Date("2026-12-02T09:30:00Z");
 
@@ -62,15 +70,19 @@ export const EVAL_NOW = new Date("2026-12-02T09:30:00Z");
  * knowledge ingested as `alambique knowledge add` would, one conversation per
  * case (its `before` messages first). Judges what the customer reads.
  */
-export async function evaluateBusiness(business: EvalBusiness): Promise<CaseResult[]> {
+export async function evaluateBusiness(
+  business: EvalBusiness,
+  mode: RetrievalMode = { kind: "lexical" },
+): Promise<CaseResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "alq-answers-"));
   const store = await openStore(join(dir, "alambique.db"));
-  const models = new ModelRegistry({ store });
+  const models = new ModelRegistry({ store, llamacpp: { threads: 1, gpu: false } });
   const runtime = new AgentRuntime({ store, models, now: () => EVAL_NOW });
   try {
     const tenantId = (await store.tenants.create({ slug: "answers", name: "Answers" })).id;
     const loaded = loadAgentFile(business.agentFile);
-    const spec = loaded.spec;
+    const spec: AgentSpec =
+      mode.kind === "hybrid" ? { ...loaded.spec, embeddingModel: mode.embeddingModel } : loaded.spec;
     const agent = await store.agents.create({
       tenantId,
       name: spec.name,
@@ -82,6 +94,12 @@ export async function evaluateBusiness(business: EvalBusiness): Promise<CaseResu
       agentId: agent.id,
       paths: loaded.knowledgePaths,
       baseDir: dirname(business.agentFile),
+      ...(mode.kind === "hybrid"
+        ? {
+            embed: await models.embeddingModel(mode.embeddingModel),
+            embeddingModelName: mode.embeddingModel,
+          }
+        : {}),
     });
     const results: CaseResult[] = [];
     for (const [i, item] of business.cases.entries()) {

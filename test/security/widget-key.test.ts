@@ -38,6 +38,10 @@ describe("finding 2: the public key cannot reach other visitors' conversations",
     const read = await server.call(chat, { url: `/api/conversations/${victimConversation}` });
     expect(read.statusCode).toBe(403);
     expect(read.body).not.toContain("Ferrer");
+    // Nor follow the tenant's conversations as they change (the console's inbox stream).
+    const events = await server.call(chat, { url: "/api/conversation-events?wait=0" });
+    expect(events.statusCode).toBe(403);
+    expect(events.body).not.toContain(victimConversation);
   });
 
   it("cannot read or write another visitor's conversation with a session of its own", async () => {
@@ -45,7 +49,12 @@ describe("finding 2: the public key cannot reach other visitors' conversations",
     const mine = await server.call(attacker.token, { url: "/api/visitor-sessions/current" });
     expect(mine.statusCode).toBe(200);
     expect(mine.body).not.toContain("Ferrer");
-    for (const url of ["/api/conversations", `/api/conversations/${victimConversation}`]) {
+    for (const url of [
+      "/api/conversations",
+      `/api/conversations/${victimConversation}`,
+      "/api/conversation-events?wait=0",
+      "/api/models",
+    ]) {
       const res = await server.call(attacker.token, { url });
       expect(res.statusCode).toBe(403);
       expect(res.body).not.toContain("Ferrer");
@@ -229,5 +238,86 @@ describe("finding 9 (review): visitors from one address cannot lock a site's wid
     const statuses: number[] = [];
     for (let i = 1; i <= 6; i++) statuses.push((await open(`2001:db8:1:2::${i.toString(16)}`)).statusCode);
     expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+  });
+});
+
+describe("issue 18: the public key reaches no channel configuration", () => {
+  it("cannot list, add, test or remove an agent's channels, with the key or a visitor token", async () => {
+    const agent = (await server.store.agents.getByName(server.other.tenant.id, "la-espiga"))!;
+    const channel = await server.store.channels.create({
+      tenantId: server.other.tenant.id,
+      agentId: agent.id,
+      kind: "telegram",
+      settings: {},
+      sealedSecrets: Buffer.from("sealed-bot-token"),
+    });
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, visitor.token]) {
+      for (const request of [
+        { method: "GET" as const, url: "/api/agents/la-espiga/channels" },
+        {
+          method: "POST" as const,
+          url: "/api/agents/la-espiga/channels",
+          payload: { kind: "telegram", secrets: { botToken: "123456:attacker-token-abcdefghijklmnop" } },
+        },
+        { method: "POST" as const, url: `/api/agents/la-espiga/channels/${channel.id}/test` },
+        { method: "DELETE" as const, url: `/api/agents/la-espiga/channels/${channel.id}` },
+      ]) {
+        const res = await server.call(key, request);
+        expect(res.statusCode, `${request.method} ${request.url}: ${res.body}`).toBe(403);
+        expect(res.body).not.toContain(channel.id);
+      }
+    }
+    expect(await server.store.channels.list(server.other.tenant.id)).toEqual([channel]);
+  });
+});
+
+describe("issue 12: a flood of thumbs down cannot steer what the agent learns", () => {
+  it("keeps every rating but lets at most the day's cap per visitor and per address teach, unannounced", async () => {
+    const rated: { conversationId: string; id: string; status: number; body: string }[] = [];
+    for (let v = 0; v < 6; v++) {
+      const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+      const agent = (await server.store.agents.getByName(server.other.tenant.id, "la-espiga"))!;
+      const conversation = await server.store.conversations.create({
+        tenantId: server.other.tenant.id,
+        agentId: agent.id,
+        externalUserId: visitor.externalUserId,
+      });
+      for (let a = 0; a < 5; a++) {
+        await server.store.messages.append({
+          conversationId: conversation.id,
+          role: "user",
+          content: `q${a}`,
+        });
+        const answer = await server.store.messages.append({
+          conversationId: conversation.id,
+          role: "assistant",
+          content: `a${a}`,
+        });
+        const res = await server.call(visitor.token, {
+          method: "POST",
+          url: `/api/visitor-sessions/current/messages/${answer.id}/feedback`,
+          payload: { rating: "down" },
+        });
+        rated.push({
+          conversationId: conversation.id,
+          id: answer.id,
+          status: res.statusCode,
+          body: res.body,
+        });
+      }
+    }
+    // Every answer is rated, and every answer to the flood looks the same: nothing tells it about the cap.
+    expect(
+      rated.every((r) => r.status === 200 && r.body === JSON.stringify({ id: r.id, feedback: "down" })),
+    ).toBe(true);
+    const stored = await Promise.all(
+      rated.map(
+        async (r) => (await server.store.messages.list(r.conversationId)).find((m) => m.id === r.id)!,
+      ),
+    );
+    expect(stored.every((m) => m.feedback === "down")).toBe(true);
+    // Thirty thumbs down from one address: twenty may teach, the rest are set aside.
+    expect(stored.filter((m) => m.metadata.feedbackCapped !== true)).toHaveLength(20);
   });
 });

@@ -23,6 +23,7 @@ import { checkAgentTools } from "./check-agent-tools.js";
 import { createTicketTool } from "./create-ticket-tool.js";
 import { handoffToHumanTool } from "./handoff-to-human-tool.js";
 import type { McpConnections } from "./mcp-connections.js";
+import type { McpServerStatus } from "./mcp-health.js";
 import { createMcpTools } from "./mcp-tools.js";
 import { searchKnowledgeTool } from "./search-knowledge-tool.js";
 import type { ToolContext } from "./tool-context.js";
@@ -31,6 +32,8 @@ import { createWebhookTool } from "./webhook-tool.js";
 export interface BuildAgentToolsOptions {
   /** Told why tools are left out of this turn. Default: nothing. */
   onWarning?: (message: string) => void;
+  /** Told how each MCP server's listing went, problem or not (see `McpHealth`). Default: nothing. */
+  onMcpStatus?: (status: McpServerStatus) => void;
   /** How long to wait for each MCP server's tool list, in ms. Default 10 000. */
   mcpListTimeoutMs?: number;
 }
@@ -67,7 +70,9 @@ export async function buildAgentTools(
 
   const listTimeoutMs = options.mcpListTimeoutMs ?? 10_000;
   const listed = await Promise.all(
-    servers.map((server) => listServer(server, context, mcp, listTimeoutMs, warn)),
+    servers.map((server) =>
+      listServer(server, context, mcp, listTimeoutMs, warn, options.onMcpStatus ?? (() => undefined)),
+    ),
   );
   const toolSet: ToolSet = {};
   for (const agentTool of [...tools, ...listed.flat()]) {
@@ -105,6 +110,7 @@ async function listServer(
   mcp: McpConnections,
   timeoutMs: number,
   warn: (message: string) => void,
+  status: (status: McpServerStatus) => void,
 ): Promise<AgentTool[]> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
@@ -115,16 +121,28 @@ async function listServer(
     const result = await Promise.race([listing, timedOut]);
     if (result === "timeout") {
       listing.catch(() => undefined);
-      warn(
-        `the MCP server ${server.name} did not list its tools within ${timeoutMs} ms; its tools are left out of this turn`,
-      );
+      const message = `the MCP server ${server.name} did not list its tools within ${timeoutMs} ms; its tools are left out of this turn`;
+      warn(message);
+      status({ server: server.name, problem: "list_timeout", message });
       return [];
     }
     for (const warning of result.warnings) warn(warning);
+    status(
+      result.missing.length > 0
+        ? {
+            server: server.name,
+            problem: "missing_tool",
+            missingTools: result.missing,
+            message: result.warnings.join("; "),
+          }
+        : { server: server.name },
+    );
     return result.tools;
   } catch (error) {
-    const message = AlambiqueError.isInstance(error) ? error.describe() : String(error);
-    warn(`the tools of the MCP server ${server.name} are left out of this turn: ${message}`);
+    const detail = AlambiqueError.isInstance(error) ? error.describe() : String(error);
+    const message = `the tools of the MCP server ${server.name} are left out of this turn: ${detail}`;
+    warn(message);
+    status({ server: server.name, problem: "unavailable", message });
     return [];
   } finally {
     clearTimeout(timer);

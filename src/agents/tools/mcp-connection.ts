@@ -17,7 +17,10 @@
  * tools have side effects.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type CallToolResult,
   ErrorCode,
@@ -58,6 +61,7 @@ export class McpConnection {
 
   private readonly clientInfo: { name: string; version: string };
   private readonly connectTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
   private readonly fetcher: typeof fetch | undefined;
 
   /**
@@ -71,11 +75,13 @@ export class McpConnection {
     options: {
       clientInfo?: { name: string; version: string };
       connectTimeoutMs?: number;
+      closeTimeoutMs?: number;
       fetch?: typeof fetch;
     } = {},
   ) {
     this.clientInfo = options.clientInfo ?? { name: "alambique", version: "1" };
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
     this.fetcher = options.fetch;
   }
 
@@ -203,13 +209,30 @@ export class McpConnection {
     }
   }
 
-  /** Ends the session (stdio: the child process is stopped). Idempotent; later calls fail. */
+  /**
+   * Ends the session: stdio stops the child process; HTTP asks the server to
+   * end its session (`DELETE` with the session id, as the streamable HTTP
+   * transport specifies; waited for at most `closeTimeoutMs`, default 2 000,
+   * so that a stuck server cannot hold up a shutdown), then closes the
+   * stream. Idempotent; later calls fail.
+   */
   async close(): Promise<void> {
     this.closed = true;
     // A connect in progress (a server that hangs on start) is cut short, not awaited.
     await this.starting?.close().catch(() => undefined);
     const live = this.live ?? (await this.connecting?.catch(() => undefined));
     this.live = undefined;
+    const transport = live?.client.transport;
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        transport.terminateSession().catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, this.closeTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     await live?.client.close().catch(() => undefined);
   }
 
@@ -232,6 +255,9 @@ export class McpConnection {
       },
       this.fetcher,
     );
+    // No client capabilities, on purpose (README, "MCP servers"): sampling would let a server prompt the
+    // agent's model with text of its own choosing, elicitation would let it question the customer past the
+    // agent's guardrails, and roots would hand it the operator's file paths. Servers see none of them.
     const client = new Client(this.clientInfo, {
       capabilities: {},
       jsonSchemaValidator: safeJsonSchemaValidator,

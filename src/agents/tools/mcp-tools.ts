@@ -20,18 +20,20 @@ import { toolError } from "./tool-result.js";
 /**
  * Lists the server's tools (connecting if needed) and wraps them. Throws
  * `AlambiqueError` when the server cannot be reached; `warnings` tell about
- * tools named in `spec.tools` that the server does not offer.
+ * tools named in `spec.tools` that the server does not offer (`missing`).
  */
 export async function createMcpTools(
   spec: McpToolSpec,
   connection: McpConnection,
   context: ToolContext,
-): Promise<{ tools: AgentTool[]; warnings: string[] }> {
+): Promise<{ tools: AgentTool[]; warnings: string[]; missing: string[] }> {
   const listed = await connection.listTools(context.secrets);
   const warnings: string[] = [];
+  const missing: string[] = [];
   const wanted = spec.tools === undefined ? undefined : new Set(spec.tools);
   for (const name of wanted ?? []) {
     if (!listed.some((tool) => tool.name === name)) {
+      missing.push(name);
       warnings.push(
         `the MCP server ${spec.name} has no tool "${name}" (it offers: ${listed.map((tool) => tool.name).join(", ") || "none"})`,
       );
@@ -57,7 +59,7 @@ export async function createMcpTools(
       },
     });
   }
-  return { tools, warnings };
+  return { tools, warnings, missing };
 }
 
 export function mcpToolName(server: string, tool: string): string {

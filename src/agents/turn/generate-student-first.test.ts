@@ -83,6 +83,7 @@ describe("generateStudentFirst", () => {
       tokenConfidence: null,
       retrievalConfidence: 0.9,
       keptAfterActing: false,
+      arm: "student_first",
     });
     expect(r.shown).toEqual(["Cuesta 18 euros."]);
     expect(r.asked).toEqual({ student: 1, teacher: 0 });
@@ -147,7 +148,13 @@ describe("generateStudentFirst", () => {
 
   it("routes a stable share of conversations to the student (canary)", async () => {
     const none = await route([{ text: "x" }], { routing: { canary: 0 } });
-    expect(none.routing.reasons).toEqual(["canary"]);
+    expect(none.routing).toMatchObject({ answeredBy: "teacher", reasons: ["canary"], arm: "teacher_only" });
+    expect(none.asked).toEqual({ student: 0, teacher: 1 });
+    const object = await route([{ text: "x" }], { routing: { canary: { share: 0 } } });
+    expect(object.routing).toMatchObject({ reasons: ["canary"], arm: "teacher_only" });
+    expect(routingSchema.parse({ canary: 0.3 }).canary).toEqual({ share: 0.3 });
+    expect(routingSchema.safeParse({ canary: { share: 1.5 } }).success).toBe(false);
+    expect(routingSchema.safeParse({ canary: { share: 0.5, extra: 1 } }).success).toBe(false);
     const ids = Array.from({ length: 2000 }, (_, i) => `conversation-${i}`);
     const share = ids.filter((id) => inCanary(id, 0.25)).length / ids.length;
     expect(share).toBeGreaterThan(0.22);
@@ -155,6 +162,43 @@ describe("generateStudentFirst", () => {
     const first = ids.map((id) => inCanary(id, 0.25));
     expect(ids.map((id) => inCanary(id, 0.25))).toEqual(first);
     expect(ids.filter((id) => inCanary(id, 0.25)).every((id) => inCanary(id, 0.5))).toBe(true);
+  });
+});
+
+describe("a student that cannot answer", () => {
+  it("is not asked when known unavailable, and hands the turn to the teacher when it throws", async () => {
+    const told: string[] = [];
+    const health = (unavailable: boolean) => ({
+      unavailable,
+      failed: (error: unknown) => told.push(`failed: ${(error as Error).message}`),
+      answered: () => told.push("answered"),
+    });
+    const models = () => ({
+      // A script with no step throws when asked, as a student whose file does not load does.
+      student: scriptedModel([]),
+      teacher: scriptedModel([{ text: "El profesor responde." }]),
+    });
+    const run = (m: ReturnType<typeof models>, unavailable: boolean) =>
+      generateStudentFirst({
+        ...m,
+        routing: routingSchema.parse({}),
+        call,
+        maxSteps: 3,
+        retrievalConfidence: 0.9,
+        message: "¿cuánto cuesta la tarta de queso?",
+        history: [],
+        conversationId: "conversation-1",
+        studentHealth: health(unavailable),
+      });
+    const known = models();
+    const missing = await run(known, true);
+    expect(missing.routing).toMatchObject({ answeredBy: "teacher", reasons: ["student_unavailable"] });
+    expect(known.student.prompts.length).toBe(0);
+    const broken = models();
+    const failed = await run(broken, false);
+    expect(failed.routing).toMatchObject({ answeredBy: "teacher", reasons: ["student_unavailable"] });
+    expect(failed.generated.text).toBe("El profesor responde.");
+    expect(told).toEqual(["failed: the script has only 0 steps"]);
   });
 });
 

@@ -5,13 +5,15 @@ import type { Message } from "../../spec/store.js";
 import { isToolError } from "../tools/tool-result.js";
 import { type GeneratedAnswer, generateAnswer } from "./generate-answer.js";
 import type { ModelCall } from "./prepare-model-call.js";
+import type { StudentHealth } from "./turn-types.js";
 
 /** Asks llama.cpp for the probability of each token the student chose (other engines ignore it). */
 const measureConfidence = { llamacpp: { tokenConfidence: true } };
 
 /**
  * Step 6 with a student and a teacher (`routing` in the agent's spec): the
- * student answers unless the turn is not its (`canary`), the documents are
+ * student answers unless the turn is not its (`canary`), its file is missing
+ * or does not load (`student_unavailable`), the documents are
  * too weak for it (retrieval confidence), or the customer repeats their last
  * question; then it answers in full but unseen, and its answer is shown only
  * if it was sure of it (mean token probability), called its tools correctly
@@ -29,16 +31,22 @@ export async function generateStudentFirst(input: {
   message: string;
   history: readonly Message[];
   conversationId: string;
+  /** Unavailable: the teacher answers; a student that throws is reported failed, and the teacher answers. */
+  studentHealth?: StudentHealth | undefined;
   onDelta?: ((text: string) => void) | undefined;
   signal?: AbortSignal | undefined;
 }): Promise<{ generated: GeneratedAnswer; routing: RoutingRecord }> {
   const { routing, call, maxSteps, onDelta, signal } = input;
+  const arm: RoutingRecord["arm"] = inCanary(input.conversationId, routing.canary.share)
+    ? "student_first"
+    : "teacher_only";
   const record = (answeredBy: RoutingRecord["answeredBy"], reasons: RoutingReason[], rest = {}) => ({
     answeredBy,
     reasons,
     tokenConfidence: null,
     retrievalConfidence: input.retrievalConfidence,
     keptAfterActing: false,
+    arm,
     ...rest,
   });
   const teacher = async (reasons: RoutingReason[], spent?: GeneratedAnswer, rest = {}) => {
@@ -48,20 +56,29 @@ export async function generateStudentFirst(input: {
   };
 
   const before: RoutingReason[] = [];
-  if (!inCanary(input.conversationId, routing.canary)) before.push("canary");
+  if (arm === "teacher_only") before.push("canary");
+  else if (input.studentHealth?.unavailable) before.push("student_unavailable");
   if (input.retrievalConfidence < routing.escalate.minRetrievalConfidence)
     before.push("retrieval_confidence");
   if (routing.escalate.repeatedQuestion && repeatsLastQuestion(input.message, input.history))
     before.push("repeated_question");
   if (before.length > 0) return teacher(before);
 
-  const student = await generateAnswer({
-    model: input.student,
-    call,
-    maxSteps,
-    signal,
-    providerOptions: measureConfidence,
-  });
+  let student: GeneratedAnswer;
+  try {
+    student = await generateAnswer({
+      model: input.student,
+      call,
+      maxSteps,
+      signal,
+      providerOptions: measureConfidence,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    input.studentHealth?.failed(error);
+    return teacher(["student_unavailable"]);
+  }
+  input.studentHealth?.answered();
   const tokenConfidence = student.tokenConfidence ?? null;
   const after: RoutingReason[] = [];
   if (tokenConfidence !== null && tokenConfidence < routing.escalate.minTokenConfidence)

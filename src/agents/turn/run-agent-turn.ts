@@ -13,6 +13,7 @@ import { prepareModelCall } from "./prepare-model-call.js";
 import { type Answer, recordAnswer } from "./record-answer.js";
 import { retrieve } from "./retrieve.js";
 import { offTopic, type RouteDecision, route, routesBeforeRetrieval } from "./route-turn.js";
+import { queueShadow } from "./shadow-turn.js";
 import type { TurnDeps, TurnInput, TurnResult } from "./turn-types.js";
 
 /**
@@ -98,10 +99,31 @@ async function answerTurn(
           message,
           history,
           conversationId: conversation.id,
+          studentHealth: deps.studentHealth,
           onDelta,
           signal,
         })
       : undefined;
+  // The teacher's silent answer, on a sample of the turns the student answered, once this one is recorded.
+  let recorded: (messageId: string | null) => void = () => {};
+  const shadow = spec.routing?.shadow;
+  if (routed?.routing.answeredBy === "student" && shadow && deps.shadows && deps.teacher && log.stored) {
+    const queued = queueShadow({
+      queue: deps.shadows,
+      shadow,
+      sampleKey: `${conversation.id}:${history.length}`,
+      recorded: new Promise<string | null>((resolve) => {
+        recorded = resolve;
+      }),
+      store: deps.store,
+      teacher: deps.teacher,
+      call,
+      maxSteps: spec.maxSteps,
+      student: routed.generated,
+      conversationId: conversation.id,
+    });
+    if (queued) routed.routing.shadow = queued;
+  }
   const generated =
     routed?.generated ??
     (await generateAnswer({
@@ -112,27 +134,38 @@ async function answerTurn(
       signal,
       providerOptions: deps.measureConfidence ? { llamacpp: { tokenConfidence: true } } : undefined,
     }));
-  const cited = citeAnswer({ call, generated, language, now: deps.now() });
-  const status = await log.status();
-  if (!generated.text.trim() && status === "bot" && cited.awaiting.length === 0) return fromDocuments();
-  if (cited.appended) onDelta?.(cited.appended);
-  const result = await record({
-    mode: status === "waiting_human" ? "handoff" : "model",
-    text: cited.text,
-    shown: true,
-    status,
-    citations: cited.citations,
-    toolCalls: cited.toolCalls,
-    usage: generated.usage,
-    meta: {
-      retrievedChunkIds: hits.map((h) => h.chunk.id),
-      summarisedTurns: call.summarisedTurns,
-      ...(routed ? { routing: routed.routing as unknown as JsonValue } : {}),
-      ...(cited.awaiting.length > 0
-        ? { [pendingConfirmationsKey]: cited.awaiting as unknown as JsonValue }
-        : {}),
-    },
-  });
-  if (generated.tokenConfidence !== undefined) result.tokenConfidence = generated.tokenConfidence;
-  return result;
+  try {
+    const result = await recordGenerated();
+    // Shadowed is the student's answer as stored: not the documents' answer that replaces an empty one.
+    recorded(result.mode === "retrieval" ? null : result.messageId);
+    return result;
+  } finally {
+    recorded(null);
+  }
+
+  async function recordGenerated(): Promise<TurnResult> {
+    const cited = citeAnswer({ call, generated, language, now: deps.now() });
+    const status = await log.status();
+    if (!generated.text.trim() && status === "bot" && cited.awaiting.length === 0) return fromDocuments();
+    if (cited.appended) onDelta?.(cited.appended);
+    const result = await record({
+      mode: status === "waiting_human" ? "handoff" : "model",
+      text: cited.text,
+      shown: true,
+      status,
+      citations: cited.citations,
+      toolCalls: cited.toolCalls,
+      usage: generated.usage,
+      meta: {
+        retrievedChunkIds: hits.map((h) => h.chunk.id),
+        summarisedTurns: call.summarisedTurns,
+        ...(routed ? { routing: routed.routing as unknown as JsonValue } : {}),
+        ...(cited.awaiting.length > 0
+          ? { [pendingConfirmationsKey]: cited.awaiting as unknown as JsonValue }
+          : {}),
+      },
+    });
+    if (generated.tokenConfidence !== undefined) result.tokenConfidence = generated.tokenConfidence;
+    return result;
+  }
 }

@@ -7,6 +7,7 @@ import type { LanguageModelV3 } from "../../spec/models.js";
 import type { RoutingRecord } from "../../spec/routing.js";
 import { scriptedModel } from "../tools/__fixtures__/scripted-model.js";
 import { createTurnWorld, type TurnWorld } from "./__fixtures__/turn-world.fixture.js";
+import { inCanary } from "./generate-student-first.js";
 import { runAgentTurn } from "./run-agent-turn.js";
 
 /**
@@ -82,5 +83,59 @@ describe("student-first routing with a forged student", () => {
     }
     const all = await play(1, "t1");
     expect(all.every((r) => r.answeredBy === "teacher")).toBe(true);
+  }, 120_000);
+
+  it("sends a stable share of conversations student-first and the rest to the teacher alone, recording the side on every turn", async () => {
+    const spec = agentSpecSchema.parse({
+      ...world.spec,
+      routing: {
+        escalate: { minTokenConfidence: 0, minRetrievalConfidence: 0, repeatedQuestion: false },
+        canary: { share: 0.5 },
+      },
+    });
+    let studentCalls = 0;
+    const counted: LanguageModelV3 = {
+      ...student,
+      doStream: (o) => {
+        studentCalls++;
+        return student.doStream({ ...o, maxOutputTokens: 16 });
+      },
+    };
+    const arms = new Map<string, RoutingRecord["arm"][]>();
+    let firstArmTurns = 0;
+    for (let c = 0; c < 16; c++) {
+      for (const message of questions.slice(0, 2)) {
+        const result = await runAgentTurn(
+          {
+            store: world.store,
+            retriever: createRetriever({ store: world.store }),
+            model: counted,
+            teacher: scriptedModel([{ text: "Respuesta del profesor." }]),
+            contextTokens: 2048,
+            now: () => new Date("2026-12-02T10:30:00Z"),
+            tools: async () => ({}),
+          },
+          { agent: { ...world.agent, spec }, externalUserId: `canary-${c}`, message },
+        );
+        const routing = (await world.store.messages.list(result.conversationId)).at(-1)!.metadata
+          .routing as unknown as RoutingRecord;
+        arms.set(result.conversationId, [...(arms.get(result.conversationId) ?? []), routing.arm]);
+        if (routing.arm === "teacher_only")
+          expect(routing).toMatchObject({ answeredBy: "teacher", reasons: ["canary"] });
+        else {
+          firstArmTurns++;
+          expect(routing).toMatchObject({ answeredBy: "student", reasons: [] });
+        }
+      }
+    }
+    expect(arms.size).toBe(16);
+    for (const [conversationId, sides] of arms) {
+      expect(sides).toHaveLength(2);
+      expect(new Set(sides).size).toBe(1);
+      expect(sides[0]).toBe(inCanary(conversationId, 0.5) ? "student_first" : "teacher_only");
+    }
+    // Both sides are used (16 conversations at one half: all on one side has odds of 1 in 32,768).
+    expect(new Set([...arms.values()].map((s) => s[0])).size).toBe(2);
+    expect(studentCalls).toBe(firstArmTurns);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import type { Citation } from "../assemble-prompt.js";
 import type { LoadedAgent } from "../loaded-agent.js";
 import type { CitationNumbering } from "../tools/citation-numbering.js";
 import type { PendingConfirmation } from "../tools/confirmation.js";
+import type { ShadowQueue } from "./shadow-queue.js";
 
 /** How the agent answered a turn. */
 export type TurnMode = "model" | "retrieval" | "handoff" | "human" | "refusal" | "too_long" | "small_talk";
@@ -29,6 +30,18 @@ export interface TurnResult {
   messageId: string | null;
 }
 
+/**
+ * A routed agent's student as the runtime watches it: `unavailable` (its file
+ * is missing or did not load lately) sends the turn to the teacher before the
+ * student is asked; a student that throws is `failed` (and the teacher
+ * answers); one that answers is `answered`.
+ */
+export interface StudentHealth {
+  unavailable: boolean;
+  failed(error: unknown): void;
+  answered(): void;
+}
+
 /** What a turn runs on: the parts its caller chose. */
 export interface TurnDeps {
   store: Store;
@@ -37,6 +50,10 @@ export interface TurnDeps {
   model: LanguageModelV3 | undefined;
   /** The teacher a student escalates to, with `routing` in the agent's spec (see generate-student-first.ts). */
   teacher?: LanguageModelV3 | undefined;
+  /** Where the teacher's silent answers (routing `shadow`) wait and run; without one, no turn is shadowed. */
+  shadows?: ShadowQueue | undefined;
+  /** Whether a routed agent's student can answer now, and what it did (see `StudentWatch`). */
+  studentHealth?: StudentHealth | undefined;
   /** Ask the model how sure it was of its answer (`TurnResult.tokenConfidence`): evaluation calibrates routing with it. */
   measureConfidence?: boolean;
   /** Context size of the model in tokens, for the history budget. */

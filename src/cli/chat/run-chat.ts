@@ -36,7 +36,17 @@ export async function runChat(
     env: context.env,
     llamacpp: { logger: context.logger },
   });
-  const runtime = new AgentRuntime({ store, models });
+  const runtime = new AgentRuntime({
+    store,
+    models,
+    // The operator's own terminal: the whole explanation (command, URL, stderr) is theirs to see.
+    onMcpStatus: (_agent, status) =>
+      context.io.err(
+        status.problem
+          ? `notice: ${status.message ?? `the MCP server ${status.server} failed`}`
+          : `notice: the MCP server ${status.server} lists its tools again`,
+      ),
+  });
   context.onClose(async () => {
     await runtime.dispose();
     await models.dispose();

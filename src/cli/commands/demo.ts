@@ -10,7 +10,11 @@ export function registerDemo(program: Command, context: CliContext): void {
     )
     .option("--port <n>", "port for the API and the demo's webhook (default 8787, or PORT)", nonNegativeInt)
     .option("--no-serve", "set up and answer the sample questions, then exit")
-    .action(async (options: { port?: number; serve: boolean }) => {
+    .option(
+      "--distill",
+      "instead of the samples: distill a student for the bakery on forged models, offline (a few minutes), then exit",
+    )
+    .action(async (options: { port?: number; serve: boolean; distill?: boolean }) => {
       const { runDemo } = await import("../demo/run-demo.js");
       await runDemo(context, options);
     });

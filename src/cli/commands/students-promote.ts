@@ -87,7 +87,7 @@ export function registerStudentsPromote(students: Command, context: CliContext):
     });
 }
 
-function actorOf(by: string | undefined, env: NodeJS.ProcessEnv): string {
+export function actorOf(by: string | undefined, env: NodeJS.ProcessEnv): string {
   if (by?.trim()) return by.trim();
   try {
     return userInfo().username || env.USER || "unknown";

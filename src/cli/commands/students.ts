@@ -14,6 +14,8 @@ interface TrainOptions {
   threads?: number;
   loss: "assistant" | "whole";
   allowLicense?: string;
+  engine: "builtin" | "command";
+  quantize?: "q8_0" | "q4_k_m";
   json?: boolean;
 }
 
@@ -25,7 +27,7 @@ export function registerStudents(program: Command, context: CliContext): void {
   students
     .command("train")
     .description(
-      "train a student with the built-in engine (llama.cpp's trainer, full fine-tuning, CPU): a job in the store; Ctrl-C pauses it, `students resume` goes on",
+      "train a student with the built-in engine (llama.cpp's trainer, full fine-tuning, CPU) or your trainer sidecar (training.command): a job in the store; Ctrl-C pauses it, `students resume` goes on",
     )
     .requiredOption("--dataset <name[@version]>", "a frozen dataset")
     .requiredOption("--base <model>", "a catalog model or .gguf file with F32 matrices and a chat template")
@@ -44,6 +46,17 @@ export function registerStudents(program: Command, context: CliContext): void {
         .default("assistant"),
     )
     .option("--allow-license <id>", "train although that licence refuses it (you hold permission; recorded)")
+    .addOption(
+      new Option("--engine <engine>", "who trains: llama.cpp here, or training.command from alambique.yaml")
+        .choices(["builtin", "command"])
+        .default("builtin"),
+    )
+    .addOption(
+      new Option(
+        "--quantize <type>",
+        "quantize the trained GGUF (llama.cpp's llama_model_quantize) before it enters the catalog",
+      ).choices(["q8_0", "q4_k_m"]),
+    )
     .option("--json", "print the student as JSON when done")
     .action(async (options: TrainOptions) => {
       const { enqueueStudentJob } = await import("../../distill/training/enqueue-student-job.js");
@@ -52,6 +65,7 @@ export function registerStudents(program: Command, context: CliContext): void {
       const { join } = await import("node:path");
       const store = await context.store();
       const tenant = await defaultTenant(store);
+      const { studentEngine } = await import("../students/student-engine.js");
       const queued = await enqueueStudentJob(store, {
         tenantId: tenant.id,
         modelsDir: join(context.config.dataPath, "models"),
@@ -64,6 +78,8 @@ export function registerStudents(program: Command, context: CliContext): void {
         threads: options.threads,
         lossOn: options.loss === "whole" ? "whole-conversation" : "assistant",
         allowLicense: options.allowLicense,
+        engine: studentEngine(options.engine, context.config),
+        quantize: options.quantize,
       });
       for (const warning of queued.warnings) context.io.err(`warning: ${warning}`);
       const h = queued.payload.hyperparameters;
@@ -113,8 +129,8 @@ export function registerStudents(program: Command, context: CliContext): void {
         s.base,
         `${s.dataset.name}@${s.dataset.version}`,
         s.engine,
-        s.metrics.validationLoss.toFixed(3),
-        s.metrics.baseValidationLoss.toFixed(3),
+        s.metrics.validationLoss?.toFixed(3) ?? "n/a",
+        s.metrics.baseValidationLoss?.toFixed(3) ?? "n/a",
         s.license ?? "unknown",
       ]);
       context.io.out(formatTable([header, ...rows]));
@@ -157,6 +173,20 @@ export function registerStudents(program: Command, context: CliContext): void {
       const { files } = await exportStudent(await context.store(), name, options.out, options.format);
       for (const file of files) context.io.out(file);
       if (options.format === "ollama") context.io.err(`ollama create ${name} -f ${files.at(-1)}`);
+    });
+
+  students
+    .command("sidecar-train")
+    .description(
+      'a trainer sidecar with the built-in engine: train the job folder Alambique wrote for `--engine command` (training.command: [alambique, students, sidecar-train, --job, "{job}"])',
+    )
+    .option("--job <dir>", "the job folder (default $ALAMBIQUE_TRAINING_JOB)")
+    .action(async (options: { job?: string }) => {
+      const { sidecarTrain } = await import("../../distill/training/sidecar/sidecar-train.js");
+      const { UsageError } = await import("../../spec/errors.js");
+      const dir = options.job ?? process.env.ALAMBIQUE_TRAINING_JOB;
+      if (!dir) throw new UsageError("no job folder", "pass --job DIR or set ALAMBIQUE_TRAINING_JOB");
+      await sidecarTrain(dir);
     });
 
   registerStudentsPromote(students, context);

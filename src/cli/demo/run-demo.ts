@@ -10,6 +10,8 @@ import { SAMPLE_QUESTIONS } from "./sample-questions.js";
 
 /** The name of the chat key the demo page's widget uses. */
 const DEMO_WIDGET_KEY = "demo web page";
+/** The name of the admin key in the console's sign-in link, made anew each run (the last run's is revoked). */
+const DEMO_CONSOLE_KEY = "demo console";
 
 export const DEMO_DIR = fileURLToPath(new URL("../../../data/demo/", import.meta.url));
 
@@ -17,6 +19,8 @@ export interface DemoOptions {
   /** Keep serving (HTTP API and the demo's order-status webhook) until Ctrl-C. */
   serve: boolean;
   port?: number;
+  /** Run the distillation loop on forged models instead of the samples, and do not serve. */
+  distill?: boolean;
 }
 
 /**
@@ -32,7 +36,8 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
 
   const { startServer, untilSignal } = await import("../serve/start-server.js");
   let page: DemoPage | undefined;
-  const server = options.serve
+  const serve = options.serve && !options.distill;
+  const server = serve
     ? await startServer(context, {
         port: options.port,
         extend: async (app) => {
@@ -50,6 +55,10 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
     // The webhook lives on this server: point the agent at the port it really got.
     rewriteUrl: (url) => url.replace(/\/\/127\.0\.0\.1:\d+\//, `//127.0.0.1:${port}/`),
   });
+  if (options.distill) {
+    const { runDemoDistill } = await import("./demo-distill.js");
+    return runDemoDistill(context, agent.name);
+  }
 
   const models =
     server?.registry ?? new ModelRegistry({ store, declared: context.config.models, env: context.env });
@@ -94,6 +103,18 @@ export async function runDemo(context: CliContext, options: DemoOptions): Promis
   });
   page = { agent: agent.name, title: agent.spec.displayName ?? agent.name, chatKey: widgetKey.secret };
   io.out(`The bakery's web page, with the chat widget: ${server.url}/`);
+  const consoleKey = await store.apiKeys.create({
+    tenantId: tenant.id,
+    name: DEMO_CONSOLE_KEY,
+    scopes: ["admin"],
+  });
+  for (const old of await store.apiKeys.list(tenant.id)) {
+    if (old.name === DEMO_CONSOLE_KEY && old.revokedAt === null && old.id !== consoleKey.key.id)
+      await store.apiKeys.revoke(tenant.id, old.id);
+  }
+  // The key rides in the fragment, which browsers never send; the console moves it to the tab's storage.
+  io.out(`The owner's console:  ${server.url}/console/`);
+  io.out(`  sign in for this run: ${server.url}/console/#key=${consoleKey.secret}`);
   io.err("Serving. Press Ctrl-C to stop.");
   const signal = await untilSignal();
   io.err(`\n${signal}: stopping…`);

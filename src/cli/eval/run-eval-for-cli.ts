@@ -65,7 +65,7 @@ export async function runEvalForCli(
 }
 
 /** A line on stderr at most every two seconds, and when the phase changes. */
-function progressPrinter(context: CliContext): (p: EvalProgress) => void {
+export function progressPrinter(context: CliContext): (p: EvalProgress) => void {
   let last = 0;
   let phase = "";
   return (p) => {

@@ -43,5 +43,6 @@ export async function printServing(
   } else {
     io.err(`  web widget: ${url}/widget.js, for agents whose spec says widget: { enabled: true }`);
   }
+  io.err(`  the owner's console: ${url}/console/ (sign in with an admin key)`);
   io.err(`  API description: ${url}/api/openapi.json`);
 }

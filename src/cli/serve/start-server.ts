@@ -4,6 +4,7 @@ import { AgentRuntime } from "../../agents/index.js";
 import { ModelRegistry } from "../../models/model-registry.js";
 import { ensureAdminKey } from "../../server/auth/bootstrap-admin-key.js";
 import { createServer } from "../../server/create-server.js";
+import { openTurnLock } from "../../store/open-turn-lock.js";
 import type { CliContext } from "../cli-context.js";
 import { packageVersion } from "../package-version.js";
 import { listenOrExplain } from "./listen-or-explain.js";
@@ -42,7 +43,15 @@ export async function startServer(
   });
   context.onClose(() => registry.dispose());
   // Closed after the server (cleanups run last registered first), before the registry and the store.
-  const agents = new AgentRuntime({ store, models: registry });
+  // One customer's turns one after the other across replicas too (PostgreSQL; none on SQLite).
+  const turnLock = openTurnLock(context.config.storeUrl, context.env);
+  if (turnLock) context.onClose(() => turnLock.close());
+  const agents = new AgentRuntime({
+    store,
+    models: registry,
+    log: context.logger,
+    ...(turnLock ? { turnLock } : {}),
+  });
   context.onClose(() => agents.dispose());
   const { limits, drainMs, corsOrigins, visitorSessions, trustProxy } = context.config.server;
   const app = createServer({

@@ -60,7 +60,9 @@ export async function runStudentForCli(
 }
 
 /** Epoch lines always; within an epoch a line at most every 5 s (redrawn in place on a terminal). */
-function progressPrinter(context: CliContext): (event: TrainerEvent, checkpoint: StudentCheckpoint) => void {
+export function progressPrinter(
+  context: CliContext,
+): (event: TrainerEvent, checkpoint: StudentCheckpoint) => void {
   let last = 0;
   const tty = process.stderr.isTTY === true;
   let lastLoss = "";

@@ -16,6 +16,8 @@ export function studentView(model: ModelRecord) {
     dataset: p.dataset,
     engine: p.engine,
     engineVersion: p.engineVersion,
+    command: p.command ?? null,
+    quantization: p.quantization ?? null,
     license: model.licenseId,
     licenseDetails: p.license,
     metrics: p.metrics,
@@ -55,6 +57,15 @@ export function printStudent(context: CliContext, s: StudentView): void {
         `${s.engine} (${s.engineVersion}): AdamW lr ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token windows, ` +
           `${h.threads} threads, loss on ${h.lossOn === "assistant" ? "the assistant's tokens" : "whole conversations"}`,
       ],
+      ...(s.command ? [["command", JSON.stringify(s.command)]] : []),
+      ...(s.quantization
+        ? [
+            [
+              "quantized",
+              `${s.quantization.type}: ${s.quantization.bytesBefore} → ${s.quantization.bytesAfter} bytes (from sha256 ${s.quantization.sourceSha256})`,
+            ],
+          ]
+        : []),
       ["validation loss", `${loss(s.metrics.validationLoss)} (base ${loss(s.metrics.baseValidationLoss)})`],
       [
         "assistant val loss",

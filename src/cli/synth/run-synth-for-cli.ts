@@ -100,7 +100,7 @@ export async function runSynthForCli(
 }
 
 /** A line on stderr at most every two seconds, when the phase changes, and when the last row is in. */
-function progressPrinter(context: CliContext): (p: SynthProgress) => void {
+export function progressPrinter(context: CliContext): (p: SynthProgress) => void {
   let last = 0;
   let phase = "";
   let complete = false;

@@ -63,7 +63,7 @@ export async function loadEvalContext(
       model: {
         name,
         model: cappedModel(await models.languageModel(name), payload.maxTokens),
-        contextTokens: record.contextLength ?? DEFAULT_CONTEXT_TOKENS,
+        contextTokens: (await models.contextTokens?.(name)) ?? record.contextLength ?? DEFAULT_CONTEXT_TOKENS,
       },
     };
   };

@@ -96,4 +96,97 @@ describe("the flywheel", () => {
     if (rewritten.dropped === null) expect(rewritten.messages.at(-1)!.role).toBe("assistant");
     else expect(["invalid_output", "low_groundedness"]).toContain(rewritten.dropped);
   }, 120_000);
+
+  it("makes a person's reply after a takeover the target of the turn the agent handed off", async () => {
+    const { store } = fixture.demo;
+    const taken = await conversation("taken", [
+      ["¿abrís el domingo?", "Sí, de 8 a 14 [S1]."],
+      ["quiero cambiar mi pedido 4411", "Te paso con una persona.", { mode: "handoff" }],
+    ]);
+    await store.messages.append({ conversationId: taken.id, role: "user", content: "¿hay alguien?" });
+    await store.messages.append({
+      conversationId: taken.id,
+      role: "human",
+      content: "Hola, soy Marta: cambiado, escríbeme a marta@example.com.",
+      metadata: { staff: "marta" },
+    });
+    await store.messages.append({
+      conversationId: taken.id,
+      role: "human",
+      content: "Lo recoges el sábado.",
+      metadata: { staff: "marta" },
+    });
+    await store.messages.append({ conversationId: taken.id, role: "user", content: "gracias" });
+    const row = await realConversationRow(ctx, taken.id, "real-taken");
+    expect(synthRowSchema.safeParse(row).error).toBeUndefined();
+    expect(row.provenance.signals).toEqual(["takeover"]);
+    const texts = row.messages.map((m) => [m.role, m.content]);
+    expect(texts[0]![0]).toBe("system");
+    expect(texts.slice(1)).toEqual([
+      ["user", "¿abrís el domingo?"],
+      ["assistant", "Sí, de 8 a 14 [S1]."],
+      ["user", "quiero cambiar mi pedido 4411\n\n¿hay alguien?"],
+      ["assistant", "Hola, soy [name]: cambiado, escríbeme a [email].\n\nLo recoges el sábado."],
+    ]);
+    expect(JSON.stringify(row)).not.toContain("Te paso con una persona.");
+  });
+
+  it("makes the teacher's shadow answer the target where the student's disagreed with it", async () => {
+    const shadow = (disagrees: boolean, text: string) => ({
+      routing: { answeredBy: "student", reasons: [], shadow: "queued" },
+      shadow: {
+        status: "compared",
+        agreement: disagrees ? 0.1 : 0.9,
+        sameToolCalls: true,
+        disagrees,
+        teacher: { text, toolCalls: [] },
+        latencyMs: 5,
+      },
+    });
+    const agreed = await conversation("shadow-agreed", [
+      ["¿abrís el domingo?", "Sí, de 8 a 14.", shadow(false, "Sí, de 8 a 14.")],
+    ]);
+    expect((await realConversationRow(ctx, agreed.id, "real-a")).provenance.signals).toBeUndefined();
+    const disagreed = await conversation("shadow-disagreed", [
+      ["¿abrís el domingo?", "Sí, de 8 a 14.", shadow(false, "Sí.")],
+      [
+        "¿hacéis envíos?",
+        "Sí, a todo el mundo.",
+        shadow(true, "Solo en Valencia; pregunta en pedidos@example.com."),
+      ],
+      ["vale", "¡Hasta luego!"],
+    ]);
+    const row = await realConversationRow(ctx, disagreed.id, "real-d");
+    expect(synthRowSchema.safeParse(row).error).toBeUndefined();
+    expect(row.provenance.signals).toEqual(["shadow_disagreement"]);
+    const texts = row.messages.slice(1).map((m) => [m.role, m.content]);
+    expect(texts.slice(0, 3)).toEqual([
+      ["user", "¿abrís el domingo?"],
+      ["assistant", "Sí, de 8 a 14."],
+      ["user", "¿hacéis envíos?"],
+    ]);
+    expect(texts[3]![1]).toMatch(/^Solo en Valencia; pregunta en (?!pedidos@example\.com)/);
+    expect(texts).toHaveLength(4);
+  });
+
+  it("counts no escalation where the student never tried: the canary's teacher-only side, a missing student", async () => {
+    for (const reasons of [["canary"], ["student_unavailable"]]) {
+      const c = await conversation(`never-tried-${reasons[0]}`, [
+        ["¿abrís el domingo?", "Sí, de 8 a 14.", { routing: { answeredBy: "teacher", reasons } }],
+      ]);
+      expect((await realConversationRow(ctx, c.id, "real-n")).provenance.signals).toBeUndefined();
+    }
+  });
+
+  it("sets aside a thumbs down the feedback cap marked: no signal, no rewrite", async () => {
+    const capped = await conversation("capped", [
+      ["¿abrís el domingo?", "Sí."],
+      ["¿y el lunes?", "No."],
+    ]);
+    await fixture.demo.store.messages.setFeedback(capped.id, capped.answers[1]!.id, "down");
+    await fixture.demo.store.messages.annotate(capped.id, capped.answers[1]!.id, { feedbackCapped: true });
+    const row = await realConversationRow(ctx, capped.id, "real-c");
+    expect(row.provenance.signals).toBeUndefined();
+    expect(row.messages.at(-1)).toEqual({ role: "assistant", content: "No." });
+  });
 });

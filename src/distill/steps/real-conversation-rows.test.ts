@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => fixture?.close());
 
 describe("real conversation rows", () => {
-  it("masks personal data, keeps tool calls, stops where a person took over, and rebuilds the prompt", async () => {
+  it("masks personal data, keeps tool calls, ends with a person's reply where one took over, and rebuilds the prompt", async () => {
     const { store } = fixture.demo;
     const [chunk] = await listAgentChunks(store, ctx.tenantId, ctx.agent.id);
     const conversation = await store.conversations.create({
@@ -46,7 +46,7 @@ describe("real conversation rows", () => {
     });
     await append("user", "quiero hablar con una persona", { language: "es" });
     await append("assistant", "Te paso con una persona del equipo.", { language: "es", mode: "handoff" });
-    await append("human", "Hola Ana, soy Marta: te llamo al 612 345 678 ahora.");
+    await append("human", "Hola Ana, soy Marta: te llamo al 612 345 678 ahora.", { staff: "Marta" });
     await append("user", "gracias Marta");
 
     const row = await realConversationRow(ctx, conversation.id, "real-000000");
@@ -61,6 +61,12 @@ describe("real conversation rows", () => {
       "user",
       "assistant",
     ]);
+    // The person's reply is the target of the turn the agent handed over; their own name is masked.
+    expect(row.messages.slice(-2)).toEqual([
+      { role: "user", content: "quiero hablar con una persona" },
+      { role: "assistant", content: "Hola Ana, soy [name]: te llamo al [phone] ahora." },
+    ]);
+    expect(row.provenance.signals).toEqual(["takeover"]);
     const text = JSON.stringify(row.messages);
     expect(text).not.toContain("ana.garcia@example.com");
     expect(text).not.toContain("612 345 678");

@@ -3,8 +3,11 @@
  * masked (`redactPii` on every text, `redactJson` inside tool arguments and
  * results) whether or not the agent redacted at run time.
  *
- * A conversation is taken up to its last agent answer before a person took
- * over (what the staff wrote is theirs, not the agent's). Tool calls stored
+ * A conversation is taken up to its last agent answer, or up to its first
+ * correction (see flywheel-correction.ts): a person's reply after taking it
+ * over, or the teacher's shadow answer the student disagreed with, replaces
+ * the answer of the turn it corrects and ends the row; a disliked answer is
+ * answered afresh by the teacher (teacher-rewrite.ts). Tool calls stored
  * with an answer (`metadata.toolCalls`) come back as OpenAI tool calls and
  * results. The system prompt is the one the runtime built for the last
  * answer: the same passages (`metadata.retrievedChunkIds`) in the same order,
@@ -21,6 +24,7 @@ import { AlambiqueError } from "../../spec/errors.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
 import type { SynthContext } from "../pipeline/synth-step.js";
+import { flywheelCorrection } from "./flywheel-correction.js";
 import { flywheelSignals } from "./flywheel-signals.js";
 import { realConversationIds } from "./plan-tasks.js";
 import { redactJson } from "./redact-json.js";
@@ -52,14 +56,21 @@ export async function realConversationRow(
     (m) => m.metadata.origin !== "request",
   );
   const signals = flywheelSignals(stored);
-  const staff = stored.findIndex((m) => m.role === "human");
-  const upToStaff = staff < 0 ? stored : stored.slice(0, staff);
+  const correction = flywheelCorrection(stored);
   // A customer's thumbs down: the teacher answers that message instead, after the turns before it.
-  const disliked = upToStaff.findIndex((m) => m.role === "assistant" && m.feedback === "down");
-  if (disliked > 0) return teacherRewrite(ctx, conversationId, upToStaff.slice(0, disliked), key, signals);
-  const lastAnswer = upToStaff.findLastIndex((m) => m.role === "assistant" && m.content.trim() !== "");
-  const kept = upToStaff.slice(0, lastAnswer + 1).filter((m) => m.role === "user" || m.role === "assistant");
-  if (lastAnswer < 0 || !kept.some((m) => m.role === "user"))
+  if (correction?.kind === "thumbs_down")
+    return teacherRewrite(ctx, conversationId, correction.before, key, signals);
+  // A person's reply, or the teacher's shadow answer, replaces the answer of the turn it corrects.
+  const replaced = correction?.kind === "replace" ? correction : undefined;
+  const lastAnswer = stored.findLastIndex((m) => m.role === "assistant" && m.content.trim() !== "");
+  const kept = (replaced ? replaced.kept : stored.slice(0, lastAnswer + 1)).filter(
+    (m) => m.role === "user" || m.role === "assistant",
+  );
+  if (
+    replaced
+      ? replaced.question.length === 0 || !replaced.text.trim()
+      : lastAnswer < 0 || !kept.some((m) => m.role === "user")
+  )
     throw new AlambiqueError(`conversation ${conversationId} has no answer of the agent to learn from`, {
       code: "conversation_unusable",
       status: 422,
@@ -80,7 +91,14 @@ export async function realConversationRow(
     for (const citation of records(message.metadata.citations))
       if (typeof citation.chunkId === "string") citedChunks.add(citation.chunkId);
   }
-  const last = kept[kept.length - 1]!;
+  if (replaced) {
+    // The customer's messages of the corrected turn as one (they were answered together), then the correction.
+    const question = replaced.question.map((m) => redactPii(m.content).text).join("\n\n");
+    messages.push({ role: "user", content: question });
+    messages.push({ role: "assistant", content: redactPii(replaced.text).text });
+    kept.push(...replaced.question);
+  }
+  const last = replaced ? (replaced.promptFrom ?? kept[kept.length - 1]!) : kept[kept.length - 1]!;
   const language = languageOf(ctx, kept);
   const system = await systemPromptFor(ctx, last, kept, language);
   return {

@@ -4,7 +4,9 @@
  * name is free, the dataset is frozen, the base is a local GGUF that trains
  * (F32 matrices, a chat template), the data fills a window in each split, the
  * memory estimate fits, and the licences allow it (`checkStudentLicense`).
- * What the checks decided (hyper-parameters with defaults, the licence) goes
+ * For the trainer sidecar (`engine.type` command) only the name, the dataset,
+ * the base's place and the licences are checked: the sidecar may train from
+ * other weights, on other hardware. What the checks decided (hyper-parameters with defaults, the licence) goes
  * into the payload, so every session of the job trains the same student.
  */
 import { stat } from "node:fs/promises";
@@ -13,7 +15,7 @@ import { checkTrainingInput } from "../../models/training/check-training-input.j
 import { windowLength } from "../../models/training/pack-windows.js";
 import { UsageError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
-import type { TrainingHyperparameters } from "../../spec/students.js";
+import { TrainingError, type TrainingHyperparameters } from "../../spec/students.js";
 import { checkStudentLicense } from "./check-student-license.js";
 import { findFrozenDataset, findStudentBase, studentRows } from "./student-data.js";
 import { STUDENT_JOB_KIND, type StudentJobPayload, studentJobPayloadSchema } from "./student-job-payload.js";
@@ -38,6 +40,10 @@ export interface StudentRequest {
   allowLicense?: string | undefined;
   /** For tests: bytes of memory the run may use (default: free memory). */
   availableBytes?: number | undefined;
+  /** Default the built-in engine. */
+  engine?: StudentJobPayload["engine"] | undefined;
+  /** Quantize the trained GGUF before it enters the catalog. */
+  quantize?: StudentJobPayload["quantize"] | undefined;
 }
 
 export const STUDENT_DEFAULTS = { epochs: 4, learningRate: 3e-4, contextLength: 512, threads: 1 } as const;
@@ -83,18 +89,18 @@ export async function enqueueStudentJob(
     allowLicense: request.allowLicense,
   });
   const rows = await studentRows(store, request.tenantId, dataset);
-  const { prepared } = await checkTrainingInput({
-    base: base.path,
-    train: rows.train,
-    validation: rows.validation,
-    contextLength: hyperparameters.contextLength,
-    lossOn: hyperparameters.lossOn,
-    availableBytes: request.availableBytes,
-  });
-  if (prepared.unmaskable > 0 && hyperparameters.lossOn === "assistant") {
-    warnings.push(
-      `${prepared.unmaskable} conversations' assistant turns could not be located in the rendered template; they teach nothing (--loss whole trains on them)`,
-    );
+  const engine = request.engine ?? { type: "builtin" };
+  if (engine.type === "command") {
+    // The sidecar trains what it likes (HF weights, any precision, a GPU): only the data is checked here.
+    if (rows.train.length === 0 || rows.validation.length === 0) {
+      throw new TrainingError(
+        "too_little_data",
+        `dataset ${dataset.name}@${dataset.version} has ${rows.train.length} training and ${rows.validation.length} validation rows`,
+        { hint: "The trainer needs at least one row of each: add rows and freeze a new version." },
+      );
+    }
+  } else {
+    await checkBuiltin();
   }
   const parsed = studentJobPayloadSchema.safeParse({
     name: request.name,
@@ -103,6 +109,8 @@ export async function enqueueStudentJob(
     hyperparameters,
     license,
     out,
+    engine,
+    quantize: request.quantize ?? null,
   } satisfies StudentJobPayload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -117,4 +125,21 @@ export async function enqueueStudentJob(
     payload: parsed.data as unknown as Job["payload"],
   });
   return { job, payload: parsed.data, warnings };
+
+  /** The built-in engine's preconditions: F32 matrices, a chat template, a window of data, memory. */
+  async function checkBuiltin(): Promise<void> {
+    const { prepared } = await checkTrainingInput({
+      base: base.path,
+      train: rows.train,
+      validation: rows.validation,
+      contextLength: hyperparameters.contextLength,
+      lossOn: hyperparameters.lossOn,
+      availableBytes: request.availableBytes,
+    });
+    if (prepared.unmaskable > 0 && hyperparameters.lossOn === "assistant") {
+      warnings.push(
+        `${prepared.unmaskable} conversations' assistant turns could not be located in the rendered template; they teach nothing (--loss whole trains on them)`,
+      );
+    }
+  }
 }

@@ -48,8 +48,16 @@ export function modelCard(input: {
     "",
     "## Training",
     "",
-    `Full fine-tuning, AdamW, learning rate ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token windows, ` +
-      `${h.threads} threads, loss on ${h.lossOn === "assistant" ? "the assistant's tokens only" : "whole conversations"}.`,
+    p.engine === "builtin"
+      ? `Full fine-tuning, AdamW, learning rate ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token windows, ` +
+        `${h.threads} threads, loss on ${h.lossOn === "assistant" ? "the assistant's tokens only" : "whole conversations"}.`
+      : `Trained by the operator's trainer command \`${(p.command ?? []).join(" ")}\` (asked for: learning rate ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token sequences).`,
+    ...(p.quantization
+      ? [
+          "",
+          `Quantized to ${p.quantization.type} with llama.cpp's llama_model_quantize (from sha256 \`${p.quantization.sourceSha256}\`).`,
+        ]
+      : []),
     "",
     "## Metrics",
     "",

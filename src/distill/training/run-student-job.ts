@@ -4,10 +4,13 @@
  *
  * 1. Claims the job (a lease kept alive by heartbeats; a dead process's job is
  *    taken over when its lease expires).
- * 2. Trains from the last checkpoint (`trainGguf`): after each epoch the
- *    weights are a whole GGUF in the job's folder, and the job's checkpoint
- *    (epoch, file, losses, time) is written to the store before the previous
- *    file is deleted. A SIGKILL loses at most the epoch in flight.
+ * 2. Trains (`trainForJob`) with the job's engine. The built-in one goes on
+ *    from the last checkpoint: after each epoch the weights are a whole GGUF
+ *    in the job's folder, and the job's checkpoint (epoch, file, losses,
+ *    time) is written to the store before the previous file is deleted; a
+ *    SIGKILL loses at most the epoch in flight. A trainer sidecar runs again
+ *    from its start in the same job folder. With `quantize`, the trained
+ *    GGUF is quantized before step 3.
  * 3. Registers the student and finishes the job in one transaction: the
  *    catalog never holds a student whose job did not succeed, nor the
  *    reverse. Then the job's folder is removed.
@@ -16,18 +19,16 @@
  * checkpoint. Within an epoch the checkpoint's `inFlight` is refreshed every
  * two seconds (epoch, window, tokens/s, ETA) for `students status`.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { rm, rmdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { lostLease } from "../../distill/pipeline/job-session.js";
-import { trainGguf } from "../../models/training/train-gguf.js";
 import { type AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, ModelRecord, Store } from "../../spec/store.js";
 import type { TrainerEvent } from "../../spec/students.js";
 import { claimStudentJob } from "./claim-student-job.js";
+import { sha256File } from "./quantize-student.js";
 import { studentRows } from "./student-data.js";
 import {
   readStudentCheckpoint,
@@ -38,6 +39,7 @@ import {
 } from "./student-job-payload.js";
 import { studentRecord } from "./student-provenance.js";
 import { type StudentOutcome, studentStop } from "./student-stop.js";
+import { trainForJob } from "./train-for-job.js";
 
 export interface RunStudentJobOptions {
   store: Store;
@@ -133,6 +135,12 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
     const dataset = await store.datasets.get(tenantId, payload.dataset.id);
     if (!dataset) throw new NotFoundError("dataset", `${payload.dataset.name}@${payload.dataset.version}`);
     const rows = await studentRows(store, tenantId, dataset);
+    if (payload.engine.type === "command" && ck.epoch > 0) {
+      options.onNotice?.(
+        "running the trainer command again from its start (it may resume from its own checkpoints)",
+      );
+      ck = { ...ck, epoch: 0, file: null, epochs: [] };
+    }
     if (ck.file !== null && !(await stat(ck.file).catch(() => undefined))) {
       options.onNotice?.(`the checkpoint ${ck.file} is gone; training again from the base`);
       ck = { ...ck, epoch: 0, file: null, epochs: [] };
@@ -140,20 +148,15 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
     if (ck.epoch > 0) options.onNotice?.(`resuming after epoch ${ck.epoch} of ${epochs}`);
     let lastWrite = 0;
     const h = payload.hyperparameters;
-    const result = await trainGguf({
-      base: payload.base.path,
-      train: rows.train,
-      validation: rows.validation,
-      epochs,
-      learningRate: h.learningRate,
-      contextLength: h.contextLength,
-      threads: h.threads,
-      lossOn: h.lossOn,
-      out: payload.out,
+    const trained = await trainForJob({
+      payload,
+      dataset,
+      rows,
       workDir,
-      ...(ck.file !== null ? { resume: { epoch: ck.epoch, file: ck.file } } : {}),
+      resume: ck.file !== null ? { epoch: ck.epoch, file: ck.file } : undefined,
       signal: stop.signal,
-      ...(options.availableBytes !== undefined ? { availableBytes: options.availableBytes } : {}),
+      availableBytes: options.availableBytes,
+      onNotice: options.onNotice,
       onEvent: (event) => {
         if (event.type === "ready") ck.parameters = event.parameters;
         if (event.type === "base") {
@@ -178,12 +181,12 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         }
         options.onEvent?.(event, ck);
       },
-      onCheckpoint: async (checkpoint, metrics) => {
+      onEpoch: async (metrics, file) => {
         ck = {
           ...ck,
-          epoch: checkpoint.epoch,
-          file: checkpoint.file,
-          epochs: [...ck.epochs, metrics],
+          epoch: metrics.epoch,
+          file,
+          epochs: [...ck.epochs.filter((e) => e.epoch < metrics.epoch), metrics],
           inFlight: null,
           elapsedMs: elapsed(),
         };
@@ -192,8 +195,9 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
     });
     ck = {
       ...ck,
-      tokens: result.tokens,
-      unmaskable: result.unmaskable,
+      parameters: trained.parameters || ck.parameters,
+      tokens: trained.tokens,
+      unmaskable: trained.unmaskable,
       inFlight: null,
       elapsedMs: elapsed(),
     };
@@ -208,6 +212,7 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         rows: { train: rows.train.length, validation: rows.validation.length },
       },
       sha256: await sha256File(payload.out),
+      quantization: trained.quantization,
     });
     await writes.catch(() => undefined);
     const model = await store
@@ -253,11 +258,4 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
     const job = await store.jobs.finish(jobId, owner, { status, error: message }).catch(() => undefined);
     return { job: job ?? (await current()), outcome, error: reason, model: null };
   }
-}
-
-/** Throws nothing: the file's SHA-256, hex. */
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }

@@ -25,6 +25,21 @@ export const studentJobPayloadSchema = z
     license: studentLicenseSchema,
     /** Where the student's GGUF goes (absolute). */
     out: z.string().min(1),
+    /** Who trains: llama.cpp here, or the operator's trainer sidecar (its argv and timeout, as configured when queued). */
+    engine: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("builtin") }).strict(),
+        z
+          .object({
+            type: z.literal("command"),
+            command: z.array(z.string().min(1)).min(1),
+            progressTimeoutSeconds: z.number().positive(),
+          })
+          .strict(),
+      ])
+      .default({ type: "builtin" }),
+    /** Quantize the trained GGUF before it enters the catalog (`llama_model_quantize`). */
+    quantize: z.enum(["q8_0", "q4_k_m"]).nullable().default(null),
   })
   .strict();
 export type StudentJobPayload = z.infer<typeof studentJobPayloadSchema>;

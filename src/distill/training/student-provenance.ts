@@ -6,6 +6,7 @@ import type { ValidationSplit } from "./student-data.js";
 import type { StudentCheckpoint, StudentJobPayload } from "./student-job-payload.js";
 
 export const ENGINE_VERSION = "llama.cpp via node-llama-cpp 3.22.1";
+export const COMMAND_ENGINE_VERSION = "trainer sidecar (training.command)";
 
 /**
  * The catalog record of a finished student: its file, the base's architecture
@@ -20,6 +21,8 @@ export function studentRecord(input: {
   base: ModelRecord | undefined;
   split: { validationSplit: ValidationSplit; rows: { train: number; validation: number } };
   sha256: string;
+  /** Present when the trained GGUF was quantized before it entered the catalog. */
+  quantization?: StudentProvenance["quantization"];
 }): NewModel {
   const { payload, checkpoint: ck, dataset, base } = input;
   const last = ck.epochs.at(-1);
@@ -36,14 +39,16 @@ export function studentRecord(input: {
       tokens: ck.tokens,
       unmaskable: ck.unmaskable,
     },
-    engine: "builtin",
-    engineVersion: ENGINE_VERSION,
+    engine: payload.engine.type,
+    engineVersion: payload.engine.type === "builtin" ? ENGINE_VERSION : COMMAND_ENGINE_VERSION,
+    ...(payload.engine.type === "command" ? { command: payload.engine.command } : {}),
+    ...(input.quantization ? { quantization: input.quantization } : {}),
     hyperparameters: payload.hyperparameters,
     metrics: {
-      validationLoss: last?.validationLoss ?? ck.baseValidationLoss ?? 0,
-      baseValidationLoss: ck.baseValidationLoss ?? 0,
+      validationLoss: last?.validationLoss ?? null,
+      baseValidationLoss: ck.baseValidationLoss,
       baseAssistantValidationLoss: ck.baseAssistantValidationLoss,
-      trainLoss: last?.trainLoss ?? 0,
+      trainLoss: last?.trainLoss ?? null,
       epochs: ck.epochs,
     },
     license: payload.license,
@@ -58,7 +63,12 @@ export function studentRecord(input: {
     source: `gguf:${payload.out}`,
     architecture: base?.architecture ?? null,
     parameterCount: ck.parameters || null,
-    quantization: "F32",
+    // The built-in engine trains and writes F32; a sidecar's precision is its own.
+    quantization: input.quantization
+      ? input.quantization.type.toUpperCase()
+      : payload.engine.type === "builtin"
+        ? "F32"
+        : null,
     contextLength: base?.contextLength ?? null,
     // Inherited: a fine-tune is a derivative of its base and carries the base's licence.
     licenseId: payload.license.id,

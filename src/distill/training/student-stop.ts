@@ -2,13 +2,22 @@ import { isDiskFull } from "../../distill/pipeline/is-disk-full.js";
 import { AlambiqueError } from "../../spec/errors.js";
 import { TrainingError } from "../../spec/students.js";
 
+/** Failures a second try may not have: the engine died, or the sidecar failed, hung or left nothing. */
+const RESUMABLE = new Set<string>([
+  "engine_failed",
+  "command_failed",
+  "command_timeout",
+  "command_no_output",
+]);
+
 export type StudentOutcome = "succeeded" | "interrupted" | "paused" | "failed" | "taken_over";
 
 /**
  * How a training session that did not succeed ends, and what to tell the
  * person. Interrupted (Ctrl-C), a full disk, or the trainer dying (a native
  * assert, the kernel's OOM killer) pause the job: its last checkpoint stands
- * and `students resume` goes on. Anything else (bad input found late, the
+ * and `students resume` goes on; so does a trainer sidecar that failed, hung
+ * or left no model (a resume runs it again). Anything else (bad input found late, the
  * name taken meanwhile) fails it.
  */
 export function studentStop(
@@ -35,7 +44,7 @@ export function studentStop(
       }),
     };
   }
-  if (TrainingError.isInstance(error) && error.reason === "engine_failed") {
+  if (TrainingError.isInstance(error) && RESUMABLE.has(error.reason)) {
     return { outcome: "paused", reason: error };
   }
   return {

@@ -8,10 +8,14 @@ import { errorText } from "../doctor-check.js";
  * check passes: in full (every index compared with its table) for a store
  * of up to 64 MiB or with `full`, else its quick form (see `inspectStore`).
  */
-export async function checkStore({ config, full }: DoctorInput): Promise<CheckResult> {
+export async function checkStore({ config, full }: DoctorInput): Promise<CheckResult | CheckResult[]> {
   const base = { id: "store", title: "store" } as const;
   if (config instanceof Error)
     return { ...base, status: "fail", detail: "skipped: the configuration is invalid" };
+  if (/^postgres(ql)?:/i.test(config.storeUrl.trim())) {
+    const { checkPostgresStore } = await import("./check-postgres-store.js");
+    return checkPostgresStore(config.storeUrl);
+  }
   try {
     const { inspectStore } = await import("../../store/index.js");
     const store = await inspectStore(config.storeUrl, { check: full ? "full" : "auto" });

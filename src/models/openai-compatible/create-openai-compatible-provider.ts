@@ -1,9 +1,11 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type { EmbeddingModelV3, LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import type { EmbeddingModelV3, LanguageModelV3 } from "@ai-sdk/provider";
 import { AlambiqueError } from "../../spec/errors.js";
 import { withEngineChecks } from "./check-engine-response.js";
+import { type EngineInfo, probeEngine } from "./engine-info.js";
 import { createFetchWithRetry, type FetchWithRetryOptions } from "./fetch-with-retry.js";
 import { normalizeEngineError } from "./normalize-engine-error.js";
+import { remoteLanguageModel } from "./remote-language-model.js";
 
 export interface OpenAICompatibleProviderOptions {
   /** The engine's OpenAI API root, e.g. `http://localhost:8000/v1`. */
@@ -27,6 +29,13 @@ export interface OpenAICompatibleProvider {
   readonly baseURL: string;
   languageModel(modelId: string): LanguageModelV3;
   embeddingModel(modelId: string): EmbeddingModelV3;
+  /**
+   * What the engine says about itself and this model (kind, version, context
+   * size, constrained decoding): probed on first use, then cached for the
+   * provider's life. Never throws; an engine that did not answer is probed
+   * again next time.
+   */
+  engineInfo(modelId: string): Promise<EngineInfo>;
 }
 
 /**
@@ -38,7 +47,9 @@ export interface OpenAICompatibleProvider {
  * Every request goes through `fetchWithRetry` (per-attempt timeout, backoff
  * on 429/5xx/network errors) and `withEngineChecks` (a wrong URL or a
  * non-OpenAI answer becomes a clear error), and every error the models throw
- * is an `AlambiqueError` (see `normalizeEngineError`).
+ * is an `AlambiqueError` (see `normalizeEngineError`). Language models keep
+ * the embedded provider's guarantees on structured output and required tool
+ * calls (see `remoteLanguageModel`).
  *
  * Throws `AlambiqueError` `invalid_base_url` for a base URL that is not
  * http(s), and `engine_api_key_missing` when `apiKeyEnv` names an unset variable.
@@ -61,46 +72,28 @@ export function createOpenAICompatibleProvider(
     includeUsage: true,
     supportsStructuredOutputs: true,
   });
+  const probes = new Map<string, Promise<EngineInfo>>();
+  const engineInfo = (modelId: string): Promise<EngineInfo> => {
+    let probe = probes.get(modelId);
+    if (!probe) {
+      probe = probeEngine({
+        baseURL,
+        modelId,
+        headers: { ...options.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+      }).then(({ reachable, ...info }) => {
+        if (!reachable) probes.delete(modelId);
+        return info;
+      });
+      probes.set(modelId, probe);
+    }
+    return probe;
+  };
   return {
     baseURL,
-    languageModel: (modelId) => normalizedLanguageModel(sdk.chatModel(modelId), baseURL),
+    languageModel: (modelId) =>
+      remoteLanguageModel(sdk.chatModel(modelId), { baseURL, engineInfo: () => engineInfo(modelId) }),
     embeddingModel: (modelId) => normalizedEmbeddingModel(sdk.embeddingModel(modelId), baseURL),
-  };
-}
-
-function normalizedLanguageModel(model: LanguageModelV3, baseURL: string): LanguageModelV3 {
-  return {
-    specificationVersion: "v3",
-    provider: model.provider,
-    modelId: model.modelId,
-    get supportedUrls() {
-      return model.supportedUrls;
-    },
-    doGenerate: (options) =>
-      Promise.resolve(model.doGenerate(options)).catch((error: unknown) => {
-        throw normalizeEngineError(error, baseURL);
-      }),
-    doStream: (options) =>
-      Promise.resolve(model.doStream(options)).then(
-        (result) => ({
-          ...result,
-          // Failures after the stream has begun arrive as `error` parts.
-          stream: result.stream.pipeThrough(
-            new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-              transform(part, controller) {
-                controller.enqueue(
-                  part.type === "error"
-                    ? { type: "error", error: normalizeEngineError(part.error, baseURL) }
-                    : part,
-                );
-              },
-            }),
-          ),
-        }),
-        (error: unknown) => {
-          throw normalizeEngineError(error, baseURL);
-        },
-      ),
+    engineInfo,
   };
 }
 

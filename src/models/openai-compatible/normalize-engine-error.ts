@@ -1,5 +1,6 @@
 import { APICallError } from "@ai-sdk/provider";
 import { AlambiqueError } from "../../spec/errors.js";
+import { contextRefusal } from "./context-refusal.js";
 
 /**
  * Any error out of the AI SDK's OpenAI-compatible model → an `AlambiqueError`
@@ -31,6 +32,8 @@ export function normalizeEngineError(error: unknown, baseURL: string): unknown {
     );
   }
   if (status === 400 || status === 413 || status === 422) {
+    const refusal = contextRefusal(error.responseBody, baseURL);
+    if (refusal) return refusal;
     return new AlambiqueError(`the engine refused the request: ${error.message}`, {
       ...base,
       code: "engine_rejected_request",

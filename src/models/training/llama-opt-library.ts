@@ -52,7 +52,8 @@ export function llamaBinaryDir(): string {
   return join(dir, "bins", `${process.platform}-${process.arch}`);
 }
 
-function findLibrary(dir: string, stem: string): string {
+/** `lib<stem>.so` (or `.dylib`, versioned or not) in `dir`. Throws TrainingError(engine_mismatch). */
+export function findLibrary(dir: string, stem: string): string {
   const name = readdirSync(dir).find((file) =>
     new RegExp(`^lib${stem}(\\.v[\\d.]+)?\\.(so|dylib)$`).test(file),
   );

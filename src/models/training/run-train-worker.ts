@@ -125,6 +125,7 @@ function workerEntry(): { entry: string; execArgv: string[] } {
   }
   return {
     entry: fileURLToPath(new URL("./train-worker.ts", import.meta.url)),
-    execArgv: ["--import", "tsx"],
+    // By URL: the process may run anywhere (a trainer sidecar runs in its job folder), where `tsx` does not resolve.
+    execArgv: ["--import", import.meta.resolve("tsx")],
   };
 }

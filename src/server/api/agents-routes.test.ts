@@ -155,4 +155,49 @@ describe("/api/agents", () => {
     expect((await put(server.operator.admin, "mcp-agent", stdio)).statusCode).toBe(201);
     expect((await put(server.operator.admin, "leaky", secretHeader)).statusCode).toBe(201);
   });
+
+  it("tells the second of two owners editing one agent that it changed (If-Match), and saves nothing", async () => {
+    const { admin } = server.other;
+    const created = await server.call(admin, {
+      method: "PUT",
+      url: "/api/agents/shared",
+      headers: { "if-none-match": "*" },
+      payload: agentSpec("shared"),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const read = await server.call(admin, { url: "/api/agents/shared" });
+    const etag = read.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    expect(created.headers.etag).toBe(etag);
+    // Creating again with If-None-Match: * is refused: someone else made it first.
+    const again = await server.call(admin, {
+      method: "PUT",
+      url: "/api/agents/shared",
+      headers: { "if-none-match": "*" },
+      payload: agentSpec("shared", { persona: "Mine, made second." }),
+    });
+    expect(expectError(again, 412).code).toBe("spec_changed");
+
+    const save = (persona: string, ifMatch: string) =>
+      server.call(admin, {
+        method: "PUT",
+        url: "/api/agents/shared",
+        headers: { "if-match": ifMatch },
+        payload: agentSpec("shared", { persona }),
+      });
+    const first = await save("The first owner's words.", etag);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const second = await save("The second owner's words.", etag);
+    const error = expectError(second, 412);
+    expect(error).toMatchObject({ code: "spec_changed" });
+    expect(error.message).toMatch(/changed by someone else/);
+    expect((await server.call(admin, { url: "/api/agents/shared" })).json().spec.persona).toBe(
+      "The first owner's words.",
+    );
+    // With the new version it saves; a removed agent is a changed one too.
+    expect((await save("The second owner's words.", first.headers.etag as string)).statusCode).toBe(200);
+    await server.call(admin, { method: "DELETE", url: "/api/agents/shared" });
+    expect(expectError(await save("Back?", first.headers.etag as string), 412).code).toBe("spec_changed");
+  });
 });

@@ -4,6 +4,7 @@ import { type AgentSpecInput, agentSpecSchema } from "../../spec/agent.js";
 import type { AgentRecord, Store } from "../../spec/store.js";
 import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
 import type { RequestAuth } from "../auth/request-auth.js";
+import { agentEtag, checkAgentPreconditions } from "./agent-etag.js";
 import { readAgentSpecBody, yamlContentTypes } from "./agent-spec-body.js";
 import { checkAgentSpecPolicy } from "./agent-spec-policy.js";
 import type { ApiDeps } from "./api-deps.js";
@@ -51,10 +52,12 @@ export function agentsRoutes({ store, agents, models }: ApiDeps): ApiRoute[] {
       summary: "One agent, with its spec",
       access: "admin",
       params: agentNameParams,
-      response: { description: "The agent", schema: agentSchema },
+      response: { description: "The agent; its version in the `ETag` header", schema: agentSchema },
       errors: [404],
-      async handler({ auth, params }) {
-        return toAgent(await findAgent(store, auth.tenantId, params.name));
+      async handler({ auth, params, reply }) {
+        const agent = await findAgent(store, auth.tenantId, params.name);
+        reply.header("etag", agentEtag(agent));
+        return toAgent(agent);
       },
     }),
     defineApiRoute({
@@ -63,18 +66,20 @@ export function agentsRoutes({ store, agents, models }: ApiDeps): ApiRoute[] {
       tag: "agents",
       summary: "Create or replace an agent",
       description:
-        "The body is the agent spec, as JSON or as YAML (`Content-Type: application/yaml`). Its `name` may be left out; if given it must be the URL's. Errors name the field in `param` (`tools[0].url`); YAML errors give the line and column. Only the operator's tenant may use MCP servers over stdio or `{ secret }` values. Its `model`, `fallbackModel` and `embeddingModel` must be in the catalog (`GET /v1/models`): every one that is not is listed in the error. The spec's `knowledge` paths are stored but not read: upload documents with `POST /api/agents/{name}/knowledge`.",
+        "The body is the agent spec, as JSON or as YAML (`Content-Type: application/yaml`). Its `name` may be left out; if given it must be the URL's. Errors name the field in `param` (`tools[0].url`); YAML errors give the line and column. Only the operator's tenant may use MCP servers over stdio or `{ secret }` values. Its `model`, `fallbackModel` and `embeddingModel` must be in the catalog (`GET /v1/models`): every one that is not is listed in the error. The spec's `knowledge` paths are stored but not read: upload documents with `POST /api/agents/{name}/knowledge`. With `If-Match: <ETag of GET>` it saves only over that version (412 `spec_changed` when someone else saved since); with `If-None-Match: *` it only creates.",
       access: "admin",
       params: agentNameParams,
       rawBody: { schema: agentSpecDoc, contentTypes: ["application/json", ...yamlContentTypes] },
       response: { description: "Replaced (201 when created)", schema: agentSchema },
-      errors: [400, 415],
-      async handler({ auth, params, body, reply }) {
+      errors: [400, 412, 415],
+      async handler({ auth, params, body, reply, request }) {
         const spec = readAgentSpecBody(body, params.name);
         checkAgentSpecPolicy(spec, await isOperator(store, auth));
+        checkAgentPreconditions(request.headers, await store.agents.getByName(auth.tenantId, params.name));
         const { agent, created } = await saveAgent(store, auth.tenantId, spec, { models });
         if (!created) await agents?.forget(agent.id);
         if (created) reply.status(201);
+        reply.header("etag", agentEtag(agent));
         return toAgent(agent);
       },
     }),

@@ -1,8 +1,10 @@
 import type { AgentRuntime, ConversationDesk } from "../../agents/index.js";
+import type { ChannelHub } from "../../channels/channel-hub.js";
 import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { TokenBudget } from "../limits/token-budget.js";
+import type { OpenStreams } from "../ops/open-streams.js";
 import type { VisitorSessions } from "../visitor/visitor-sessions.js";
 
 /** What the `/api` routes work with. */
@@ -22,6 +24,10 @@ export interface ApiDeps {
   ingestLimits?: IngestLimitsInput;
   /** The runtime serving agents, told when one is replaced or removed (it closes the agent's MCP sessions). */
   agents?: AgentRuntime;
+  /** Channels (WhatsApp, Telegram) of agents, when the server serves agents. */
+  channels?: ChannelHub;
   /** The daily token budgets, for the tenant's usage in `GET /api/tenant`. */
   budget?: TokenBudget;
+  /** Where long-lived streams (`/api/conversation-events`) register, so that a shutdown ends them. */
+  streams?: OpenStreams;
 }

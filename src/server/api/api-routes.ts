@@ -7,6 +7,9 @@ import { v1Operations } from "../openapi/v1-operations.js";
 import { yamlContentTypes } from "./agent-spec-body.js";
 import { agentsRoutes } from "./agents-routes.js";
 import type { ApiDeps } from "./api-deps.js";
+import { catalogRoute } from "./catalog-route.js";
+import { channelsRoutes } from "./channels-routes.js";
+import { conversationEventsRoute } from "./conversation-events-route.js";
 import { conversationsRoutes } from "./conversations-routes.js";
 import type { ApiRoute } from "./define-api-route.js";
 import { keysRoutes } from "./keys-routes.js";
@@ -27,6 +30,9 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...agentsRoutes(deps),
     ...knowledgeRoutes(deps),
     ...conversationsRoutes(deps),
+    ...channelsRoutes(deps),
+    conversationEventsRoute(deps),
+    catalogRoute(deps),
     ...visitorRoutes(deps),
   ];
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../spec/store.js";
@@ -27,10 +28,13 @@ interface Holdings {
   /** A visitor token of the tenant's chat key, for its agent: the widget conversation is this visitor's. */
   visitor: string;
   keyIds: string[];
+  /** The agent's Telegram channel. */
+  channelId: string;
   markers: string[];
 }
 
-type Expect = "deny" | "own";
+/** `unsigned`: a provider's webhook, public, refusing any call without the channel's signature (401). */
+type Expect = "deny" | "own" | "unsigned";
 interface Case {
   expect: Expect;
   request(victim: Holdings): InjectOptions;
@@ -48,6 +52,7 @@ const deny = (request: Case["request"], options: { control?: boolean } = {}): Ca
   ...options,
 });
 const own = (request: Case["request"]): Case => ({ expect: "own", request });
+const unsigned = (request: Case["request"]): Case => ({ expect: "unsigned", request });
 const control = { control: true };
 
 const cases: Record<string, Case> = {
@@ -114,8 +119,43 @@ const cases: Record<string, Case> = {
     url: `/api/conversations/${v.conversationId}/close`,
   })),
   "GET /api/handoff-queue": own(() => ({ url: "/api/handoff-queue" })),
+  "GET /api/agents/:name/channels": deny((v) => ({ url: `/api/agents/${v.agentName}/channels` }), control),
+  "POST /api/agents/:name/channels": deny((v) => ({
+    method: "POST",
+    url: `/api/agents/${v.agentName}/channels`,
+    payload: {
+      kind: "whatsapp",
+      settings: { phoneNumberId: "1" },
+      secrets: { accessToken: "x".repeat(12), appSecret: "y".repeat(12) },
+    },
+  })),
+  "POST /api/agents/:name/channels/:id/test": deny((v) => ({
+    method: "POST",
+    url: `/api/agents/${v.agentName}/channels/${v.channelId}/test`,
+  })),
+  "DELETE /api/agents/:name/channels/:id": deny((v) => ({
+    method: "DELETE",
+    url: `/api/agents/${v.agentName}/channels/${v.channelId}`,
+  })),
+  // A key opens nothing here: only the provider's signature does.
+  "GET /channels/:channelId/webhook": unsigned((v) => ({
+    url: `/channels/${v.channelId}/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1`,
+  })),
+  "POST /channels/:channelId/webhook": unsigned((v) => ({
+    method: "POST",
+    url: `/channels/${v.channelId}/webhook`,
+    payload: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1 }, text: "planted" } },
+  })),
+  // The snapshot alone (`wait=0`): the caller's own conversations, never the victim's.
+  "GET /api/conversation-events": own(() => ({ url: "/api/conversation-events?wait=0" })),
+  // The server's catalog, the same for every tenant (as `/v1/models`).
+  "GET /api/models": own(() => ({ url: "/api/models" })),
   "GET /api/openapi.json": own(() => ({ url: "/api/openapi.json" })),
   "GET /healthz": own(() => ({ url: "/healthz" })),
+  // The console's static files: public, the same for every caller (its data comes from `/api`).
+  "GET /console": own(() => ({ url: "/console" })),
+  "GET /console/": own(() => ({ url: "/console/" })),
+  "GET /console/assets/:file": own(() => ({ url: "/console/assets/missing-file.js" })),
   "GET /readyz": own(() => ({ url: "/readyz" })),
   "GET /metrics": own(() => ({ url: "/metrics" })),
   "GET /v1/models": own(() => ({ url: "/v1/models" })),
@@ -149,7 +189,7 @@ let server: ApiServer;
 const holdings = new Map<string, Holdings>();
 
 beforeAll(async () => {
-  server = await startApiServer();
+  server = await startApiServer({ channels: { secretKey: randomBytes(32).toString("base64") } });
   for (const keys of [server.operator, server.other]) {
     holdings.set(keys.tenant.slug, await plant(server, keys));
   }
@@ -199,6 +239,15 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     role: "assistant",
     content: `widget answer of ${slug}`,
   });
+  const botToken = `123456:${slug}-bot-token-abcdefghijklmnop`;
+  const webhookSecret = `${slug}-webhook-secret-token`;
+  const channel = await server.call(keys.admin, {
+    method: "POST",
+    url: `/api/agents/${agentName}/channels`,
+    payload: { kind: "telegram", secrets: { botToken, webhookSecret } },
+  });
+  expect(channel.statusCode, channel.body).toBe(201);
+  const channelId = channel.json().id as string;
   const apiKeys = await store.apiKeys.list(tenantId);
   return {
     keys,
@@ -210,6 +259,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     widgetAnswerId: widgetAnswer.id,
     visitor: visitor.token,
     keyIds: apiKeys.map((k) => k.id),
+    channelId,
     markers: [
       tenantId,
       agentId,
@@ -226,6 +276,9 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
       keys.admin,
       keys.chat,
       visitor.token,
+      channelId,
+      botToken,
+      webhookSecret,
       ...apiKeys.flatMap((k) => [k.id, k.prefix]),
     ],
   };
@@ -239,6 +292,7 @@ async function snapshot(store: Store, h: Holdings) {
     agents: await store.agents.list(tenantId),
     keys: (await store.apiKeys.list(tenantId)).map(({ lastUsedAt: _, ...key }) => key),
     sources: await store.knowledge.listSources(tenantId, h.agentId),
+    channels: await store.channels.list(tenantId),
     conversations,
     messages: await Promise.all(conversations.map((c) => store.messages.list(c.id))),
   };
@@ -270,7 +324,8 @@ describe("tenant isolation", () => {
             const res = await server.call(key, { ...request, method: method as InjectOptions["method"] });
             const what = `${method} ${route.url} (${attackerSlug} ${scope} key) → ${res.statusCode} ${res.body.slice(0, 300)}`;
             expect(res.statusCode, what).toBeLessThan(500);
-            expect(res.statusCode, what).not.toBe(401);
+            if (test.expect === "unsigned") expect(res.statusCode, what).toBe(401);
+            else expect(res.statusCode, what).not.toBe(401);
             if (test.expect === "deny") expect([403, 404], what).toContain(res.statusCode);
             // An error may echo what the caller sent (`agent not found: <name>`): that tells it nothing.
             const sent = `${request.url} ${typeof request.payload === "object" && !(request.payload instanceof FormData) ? JSON.stringify(request.payload) : ""}`;
@@ -309,5 +364,56 @@ describe("tenant isolation", () => {
       expect(rated.statusCode, rated.body).toBe(200);
       expect(rated.json()).toEqual({ id: victim.widgetAnswerId, feedback: "up" });
     }
+  });
+});
+
+describe("the thumbs-down cap (issue 12)", () => {
+  it("counts one tenant's visitors apart from another's at the same address", async () => {
+    const [flooder, victim] = [...holdings.values()];
+    const rate = (token: string, id: string) =>
+      server.call(token, {
+        method: "POST",
+        url: `/api/visitor-sessions/current/messages/${id}/feedback`,
+        payload: { rating: "down" },
+      });
+    // Five visitors of the flooding tenant's widget, five answers each, all rated down from one address.
+    const rated: { conversationId: string; id: string }[] = [];
+    for (let v = 0; v < 5; v++) {
+      const visitor = await server.openVisitor(flooder!.keys.chat, flooder!.agentName);
+      const conversation = await server.store.conversations.create({
+        tenantId: flooder!.keys.tenant.id,
+        agentId: flooder!.agentId,
+        externalUserId: visitor.externalUserId,
+      });
+      for (let a = 0; a < 5; a++) {
+        await server.store.messages.append({
+          conversationId: conversation.id,
+          role: "user",
+          content: `q${a}`,
+        });
+        const answer = await server.store.messages.append({
+          conversationId: conversation.id,
+          role: "assistant",
+          content: `a${a}`,
+        });
+        expect((await rate(visitor.token, answer.id)).statusCode).toBe(200);
+        rated.push({ conversationId: conversation.id, id: answer.id });
+      }
+    }
+    const marks = await Promise.all(
+      rated.map(
+        async ({ conversationId, id }) =>
+          (await server.store.messages.list(conversationId)).find((m) => m.id === id)!.metadata
+            .feedbackCapped,
+      ),
+    );
+    expect(marks.filter((m) => m === true)).toHaveLength(5);
+    // The other tenant's visitor, at the same address, still counts.
+    expect((await rate(victim!.visitor, victim!.widgetAnswerId)).statusCode).toBe(200);
+    const answer = (await server.store.messages.list(victim!.widgetConversationId)).find(
+      (m) => m.id === victim!.widgetAnswerId,
+    )!;
+    expect(answer.feedback).toBe("down");
+    expect(answer.metadata.feedbackCapped).toBeUndefined();
   });
 });

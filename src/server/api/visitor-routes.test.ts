@@ -429,6 +429,46 @@ describe("POST /api/visitor-sessions/current/messages/:id/feedback", () => {
     expect((await server.store.messages.list(anas.conversation_id)).every((m) => !m.feedback)).toBe(true);
   });
 
+  it("keeps thumbs down beyond the visitor's daily cap, unannounced, but marks them not to teach", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    const questions = [
+      "¿abrís el lunes?",
+      "¿y el martes?",
+      "¿hacéis envíos?",
+      "¿tenéis pan?",
+      "¿y tartas?",
+      "¿aceptáis tarjeta?",
+    ];
+    const answers: string[] = [];
+    for (const question of questions)
+      answers.push((await ask(visitor.token, question)).json().choices[0].alambique.message_id);
+    const conversationId = (await server.call(visitor.token, { url: "/api/visitor-sessions/current" })).json()
+      .conversation.id;
+    for (const id of answers) {
+      const res = await rate(visitor.token, id, { rating: "down" });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ id, feedback: "down" });
+    }
+    // Rating an answer already counted again is no new weight, and no new refusal.
+    expect((await rate(visitor.token, answers[0]!, { rating: "down" })).statusCode).toBe(200);
+    const stored = (await server.store.messages.list(conversationId)).filter((m) => answers.includes(m.id));
+    expect(stored.map((m) => m.feedback)).toEqual(Array(6).fill("down"));
+    expect(stored.map((m) => m.metadata.feedbackCapped === true)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // Taken back or turned up, the mark goes with it.
+    await rate(visitor.token, answers[5]!, { rating: "up" });
+    expect(
+      (await server.store.messages.list(conversationId)).find((m) => m.id === answers[5])!.metadata
+        .feedbackCapped,
+    ).toBeUndefined();
+  });
+
   it("is refused from another site when the agent lists its origins", async () => {
     const visitor = await server.openVisitor(server.other.chat, "la-espiga-web", { origin: SITE });
     const turn = await server.call(visitor.token, {

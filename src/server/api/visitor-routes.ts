@@ -3,8 +3,10 @@ import { phrases, pick } from "../../agents/index.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import { NotFoundError } from "../../spec/errors.js";
 import { visitorExternalUserId } from "../auth/request-auth.js";
+import { clientAddress } from "../limits/client-address.js";
 import { RequestError } from "../request-error.js";
 import { asCustomerSees, customerMessageSchema } from "../visitor/customer-message.js";
+import { FeedbackCap } from "../visitor/feedback-cap.js";
 import { visitorConversation } from "../visitor/visitor-conversation.js";
 import { requestOrigin, visitorMayUse } from "../visitor/visitor-may-use.js";
 import { widgetSettings, widgetSettingsSchema } from "../visitor/widget-settings.js";
@@ -81,6 +83,7 @@ const ratedSchema = z
  * tool results, internal notes or server paths.
  */
 export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
+  const cap = new FeedbackCap();
   return [
     defineApiRoute({
       method: "POST",
@@ -169,7 +172,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
       tag: "visitors",
       summary: "Rate an answer of the visitor's conversation (thumbs up or down)",
       description:
-        "Stored with the answer, for the business (`feedback` on the message). Only the agent's answers in the visitor's own open conversation may be rated; any other id answers 404.",
+        "Stored with the answer, for the business (`feedback` on the message). Only the agent's answers in the visitor's own open conversation may be rated; any other id answers 404. Thumbs down beyond a daily cap per visitor and per client address are stored all the same but do not teach the agent's next dataset.",
       access: "visitor",
       params: feedbackParams,
       body: { schema: feedbackSchema },
@@ -180,6 +183,15 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
         if (!conversation)
           throw new NotFoundError("message", params.id, "the visitor has no open conversation");
         const rated = await store.messages.setFeedback(conversation.id, params.id, body.rating);
+        // Over the day's cap a thumbs down is kept but teaches nothing (see feedback-cap.ts); a later one that
+        // counts, or another rating, lifts the mark.
+        // An address is counted per site key, as the rate limits count it: one tenant's visitors never use up
+        // another's allowance.
+        const address = `${auth.keyId}:${clientAddress(request.ip)}`;
+        const visitor = visitorExternalUserId(auth.visitor!);
+        const capped = body.rating === "down" && !cap.admit(visitor, address, rated.id);
+        if (capped || rated.metadata.feedbackCapped === true)
+          await store.messages.annotate(conversation.id, rated.id, { feedbackCapped: capped ? true : null });
         return { id: rated.id, feedback: rated.feedback ?? null };
       },
     }),

@@ -78,7 +78,7 @@ describe("GET /api/openapi.json", () => {
     expect(put.parameters).toEqual([
       { name: "name", in: "path", required: true, schema: { type: "string" } },
     ]);
-    expect(Object.keys(put.responses)).toEqual(["200", "400", "401", "403", "415", "429"]);
+    expect(Object.keys(put.responses)).toEqual(["200", "400", "401", "403", "412", "415", "429"]);
 
     const upload = doc.paths["/api/agents/{name}/knowledge"]?.post as {
       requestBody: { content: Record<string, unknown> };

@@ -1,7 +1,8 @@
-import { open } from "node:fs/promises";
+import { ggufFileProblem as ggufProblem } from "../../models/catalog/model-file-problem.js";
 import { parseModelSource } from "../../models/catalog/model-source.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
+import { checkRouting } from "./check-routing.js";
 import type { ProbeEngine } from "./probe-engine.js";
 
 export interface Readiness {
@@ -9,6 +10,13 @@ export interface Readiness {
   checks: {
     store: { ok: boolean; ms: number; error?: string } | { ok: true; skipped: "no store" };
     models: { ok: boolean; count: number; problems: string[] };
+    /** Agents' MCP servers failing now (see `McpHealth`); informative: they do not make the server unready. */
+    mcp?: { problems: string[] };
+    /**
+     * Routed agents whose student cannot answer (see check-routing.ts): they
+     * answer by their teacher, so the server is degraded, not unready.
+     */
+    routing?: { degraded: string[] };
   };
 }
 
@@ -22,6 +30,10 @@ export interface ReadinessDeps {
   probeEngine?: ProbeEngine;
   /** Where a remote model's `apiKeyEnv` is looked up. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** The agents' MCP problems, one public line each (no command, URL or secret). */
+  mcpProblems?: () => string[];
+  /** Routed agents whose student failed to load or answer (the runtime's `studentProblems`), one public line each. */
+  studentProblems?: () => string[];
 }
 
 /**
@@ -35,7 +47,33 @@ export interface ReadinessDeps {
  */
 export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const [store, models] = await Promise.all([checkStore(deps.store), checkModels(deps)]);
-  return { ready: store.ok && models.ok, checks: { store, models } };
+  const mcp = deps.mcpProblems ? { mcp: { problems: deps.mcpProblems() } } : {};
+  const routing = await routingReadiness(deps, models, store.ok);
+  return { ready: store.ok && models.ok, checks: { store, models, ...mcp, ...routing } };
+}
+
+/**
+ * The routing part (only with a store that answers): a problem of a model used
+ * only as routed agents' student leaves `models` for `routing.degraded`.
+ */
+async function routingReadiness(
+  deps: ReadinessDeps,
+  models: Readiness["checks"]["models"],
+  storeOk: boolean,
+): Promise<Pick<Readiness["checks"], "routing">> {
+  if (!deps.store || !storeOk) return {};
+  try {
+    const routing = await checkRouting(deps.store, await deps.models.list());
+    models.problems = models.problems.filter(
+      (problem) => ![...routing.studentsOnly].some((name) => problem.startsWith(`${name}: `)),
+    );
+    models.ok = models.problems.length === 0;
+    const named = new Set(routing.degraded.map((line) => line.split(":")[0]));
+    const failing = (deps.studentProblems?.() ?? []).filter((line) => !named.has(line.split(":")[0]));
+    return { routing: { degraded: [...routing.degraded, ...failing].sort() } };
+  } catch (error) {
+    return { routing: { degraded: [`the routed agents cannot be read: ${messageOf(error)}`] } };
+  }
 }
 
 async function checkStore(store: Store | undefined): Promise<Readiness["checks"]["store"]> {
@@ -100,28 +138,6 @@ async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["mo
 /** The remote engine's key, from the variable the model's `apiKeyEnv` names; undefined without one. */
 function apiKeyOf(metadata: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
   return typeof metadata.apiKeyEnv === "string" ? env[metadata.apiKeyEnv] || undefined : undefined;
-}
-
-/**
- * Undefined when the file opens and starts with the GGUF magic. `/readyz` is
- * public: the problem never names the path (`alambique doctor` does).
- */
-async function ggufProblem(path: string): Promise<string | undefined> {
-  try {
-    const file = await open(path, "r");
-    try {
-      const { bytesRead, buffer } = await file.read(Buffer.alloc(4), 0, 4, 0);
-      if (bytesRead < 4 || buffer.toString("latin1") !== "GGUF") return "its model file is not a GGUF file";
-      return undefined;
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return code === "ENOENT"
-      ? "its model file does not exist"
-      : `its model file cannot be read (${String(code)})`;
-  }
 }
 
 function messageOf(error: unknown): string {

@@ -23,6 +23,10 @@ export interface OpsPluginOptions {
   queues?: GenerationQueues;
   /** How `/readyz` asks remote engines (timeout, how long an answer is kept); defaults fit a probe every few seconds. */
   engineProbe?: Pick<EngineProbeOptions, "timeoutMs" | "ttlMs">;
+  /** The agents' MCP problems for `/readyz` (informative: they do not make it 503). */
+  mcpProblems?: () => string[];
+  /** Routed agents whose student does not load, for `/readyz` (degraded: their teacher answers). */
+  studentProblems?: () => string[];
 }
 
 /** How long aborted requests get to send their error before the sockets close, in ms. */
@@ -35,6 +39,8 @@ const ABORT_GRACE_MS = 1_000;
  * - `GET /readyz`: the store answers, the local models can be opened and the
  *   remote models' engines answer; 200 or 503, with what was checked (a
  *   remote engine by its model's name: its address goes to the log only).
+ *   `status: "degraded"` (still 200) while a routed agent's student is
+ *   missing and its teacher answers for it (`routing.degraded`).
  *   During a shutdown every request is 503.
  * - `GET /metrics`: Prometheus text (see `ServerMetrics`), counted here from
  *   every request's end, streams included; a request whose client left before
@@ -87,9 +93,13 @@ export async function opsPlugin(app: FastifyInstance, options: OpsPluginOptions)
       models: options.models,
       probeEngine,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.mcpProblems ? { mcpProblems: options.mcpProblems } : {}),
+      ...(options.studentProblems ? { studentProblems: options.studentProblems } : {}),
     });
     reply.code(readiness.ready ? 200 : 503);
-    return { status: readiness.ready ? "ready" : "not_ready", ...readiness.checks };
+    // Degraded: serving, but some agent answers by its fallback (its student is missing).
+    const degraded = readiness.ready && (readiness.checks.routing?.degraded.length ?? 0) > 0;
+    return { status: readiness.ready ? (degraded ? "degraded" : "ready") : "not_ready", ...readiness.checks };
   });
   app.get("/metrics", ops, async (_request, reply) => {
     reply.type(PROMETHEUS_CONTENT_TYPE);

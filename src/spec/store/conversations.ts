@@ -78,4 +78,15 @@ export interface MessagesRepository {
    * caller scoped to one conversation cannot touch another's messages.
    */
   setFeedback(conversationId: string, messageId: string, feedback: MessageFeedback | null): Promise<Message>;
+  /**
+   * Sets top-level keys of a message's metadata after it was appended (each
+   * key's value replaced whole; a key given null is removed) and returns the
+   * message: what is learnt about a turn later (a shadow answer, whether a
+   * rating may teach). NotFoundError when the conversation has no such message.
+   */
+  annotate(
+    conversationId: string,
+    messageId: string,
+    patch: Record<string, JsonValue | null>,
+  ): Promise<Message>;
 }

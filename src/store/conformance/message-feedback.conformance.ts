@@ -77,3 +77,52 @@ export function describeMessageFeedback(kit: StoreTestKit): void {
     });
   });
 }
+
+/** `messages.annotate`: what is learnt about a stored message later, merged into its metadata. */
+export function describeMessageAnnotations(kit: StoreTestKit): void {
+  describe("message annotations", () => {
+    it("sets and removes top-level metadata keys, replacing a key's value whole, and keeps the rest", async () => {
+      const store = await kit.fresh();
+      const { conversation } = await seedConversation(store);
+      const answer = await store.messages.append({
+        conversationId: conversation.id,
+        role: "assistant",
+        content: "Sí.",
+        metadata: { mode: "model", routing: { answeredBy: "student", reasons: [] } },
+      });
+      const shadow = { agreement: 0.25, teacher: { text: "No.", toolCalls: [] } };
+      const annotated = await store.messages.annotate(conversation.id, answer.id, {
+        shadow,
+        routing: { answeredBy: "student" },
+      });
+      expect(annotated).toEqual({
+        ...answer,
+        metadata: { mode: "model", routing: { answeredBy: "student" }, shadow },
+      });
+      const removed = await store.messages.annotate(conversation.id, answer.id, {
+        shadow: null,
+        capped: true,
+      });
+      expect(removed.metadata).toEqual({ mode: "model", routing: { answeredBy: "student" }, capped: true });
+      expect((await store.messages.list(conversation.id))[0]).toEqual(removed);
+    });
+
+    it("annotates only a message of the conversation named", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation } = await seedConversation(store);
+      const other = await store.conversations.create({
+        tenantId: tenant.id,
+        agentId: agent.id,
+        externalUserId: "someone-else",
+      });
+      const theirs = await store.messages.append({
+        conversationId: other.id,
+        role: "assistant",
+        content: "x",
+      });
+      await expectNotFound(store.messages.annotate(conversation.id, theirs.id, { capped: true }));
+      await expectNotFound(store.messages.annotate(conversation.id, "no-such-message", { capped: true }));
+      expect((await store.messages.list(other.id))[0]).toEqual(theirs);
+    });
+  });
+}

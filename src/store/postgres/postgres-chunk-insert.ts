@@ -20,6 +20,8 @@ export async function insertChunks(
   indexKey: number,
   sourceId: string,
   chunks: ChunkInput[],
+  /** The chunks' ids (`store copy` keeps them); default new ones. */
+  ids?: readonly string[],
 ): Promise<void> {
   if (chunks.length === 0) return;
   const metadata = chunks.map((chunk, i) =>
@@ -42,7 +44,7 @@ export async function insertChunks(
     [
       indexKey,
       sourceId,
-      chunks.map(() => newId()),
+      ids ?? chunks.map(() => newId()),
       chunks.map((c) => c.ordinal),
       chunks.map((c) => c.title),
       chunks.map((c) => c.text),

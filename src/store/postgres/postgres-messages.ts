@@ -49,6 +49,18 @@ export function createPostgresMessages(sql: Sql): StoreRepositories["messages"] 
       if (!row) throw new NotFoundError("message", messageId, "only the conversation's answers may be rated");
       return toMessage(row);
     },
+    async annotate(conversationId, messageId, patch) {
+      const removed = Object.keys(patch).filter((key) => patch[key] === null);
+      const set = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
+      // One statement: `-` drops the keys given null, `||` replaces the others whole (top level only).
+      const [row] = await sql.query<MessageRow>(
+        `UPDATE messages SET metadata = ((metadata::jsonb - $1::text[]) || $2::jsonb)::json
+         WHERE id = $3 AND conversation_id = $4 RETURNING *`,
+        [removed, toJsonText(set, "metadata"), messageId, conversationId],
+      );
+      if (!row) throw new NotFoundError("message", messageId, "the conversation has no such message");
+      return toMessage(row);
+    },
   };
 }
 

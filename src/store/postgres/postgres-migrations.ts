@@ -7,6 +7,7 @@
 import { v1Core } from "./migrations/v1-core.js";
 import { v2Knowledge } from "./migrations/v2-knowledge.js";
 import { v3Distill, v4SizeCap } from "./migrations/v3-distill.js";
+import { v5Channels } from "./migrations/v5-channels.js";
 
 export interface PostgresMigration {
   version: number;
@@ -19,6 +20,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 2, name: "knowledge index with text search and vectors", sql: v2Knowledge },
   { version: 3, name: "synthetic data, datasets, evaluations and promotions", sql: v3Distill },
   { version: 4, name: "size cap for capped connections", sql: v4SizeCap },
+  { version: 5, name: "channels with their inbound and outbound queues", sql: v5Channels },
 ];
 
 /** The schema version this code writes and understands. */

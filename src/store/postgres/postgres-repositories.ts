@@ -1,6 +1,7 @@
 import type { StoreRepositories } from "../../spec/store.js";
 import { createPostgresAgents } from "./postgres-agents.js";
 import { createPostgresApiKeys } from "./postgres-api-keys.js";
+import { createPostgresChannels } from "./postgres-channels.js";
 import { createPostgresConversations } from "./postgres-conversations.js";
 import { createPostgresDatasets } from "./postgres-datasets.js";
 import { createPostgresEvaluations } from "./postgres-evaluations.js";
@@ -34,6 +35,7 @@ export function createPostgresRepositories(sql: Sql): StoreRepositories {
     datasets: createPostgresDatasets(sql),
     evaluations: createPostgresEvaluations(sql),
     promotions: createPostgresPromotions(sql),
+    channels: createPostgresChannels(sql),
   };
 }
 

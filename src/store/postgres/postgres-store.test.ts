@@ -6,46 +6,20 @@
  * Without PostgreSQL binaries the suites are skipped, saying so — unless
  * ALAMBIQUE_REQUIRE_POSTGRES is set (CI), where this file fails instead.
  */
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StoreError } from "../../spec/errors.js";
 import { hashApiKeySecret } from "../api-key-secret.js";
 import { putTexts, seedAgent } from "../conformance/knowledge-kit.conformance.js";
 import { seedConversation } from "../conformance/store-test-kit.conformance.js";
 import { openStore } from "../open-store.js";
 import { describeStoreConformance } from "../store.conformance.js";
-import {
-  findPostgresBinaries,
-  type PostgresCluster,
-  requirePostgres,
-  startPostgresCluster,
-} from "./postgres-cluster.fixture.js";
 import { latestPostgresSchemaVersion } from "./postgres-migrations.js";
-
-const binaries = findPostgresBinaries();
-if (!binaries && requirePostgres) {
-  throw new Error(
-    "ALAMBIQUE_REQUIRE_POSTGRES is set but no PostgreSQL binaries were found: apt-get install postgresql, or set ALAMBIQUE_PG_BIN",
-  );
-}
-
-let cluster: Promise<PostgresCluster> | undefined;
-const server = () => (cluster ??= startPostgresCluster());
-const freshUrl = async () => (await server()).createDatabase();
-afterAll(async () => {
-  await (await cluster)?.stop();
-});
-
-/** Runs `use` on a plain connection to `url` (for what the Store interface cannot do). */
-async function raw<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
+import {
+  freshPostgresUrl as freshUrl,
+  postgresInstalled,
+  raw,
+  postgresServer as server,
+} from "./postgres-test-server.fixture.js";
 
 async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   const error = await promise.then(
@@ -60,7 +34,7 @@ async function rejection(promise: Promise<unknown>): Promise<StoreError> {
 
 const withPassword = (url: string) => url.replace("postgres://alambique@", "postgres://alambique:hunter2@");
 
-if (!binaries) {
+if (!postgresInstalled) {
   describe.skip("store conformance: postgres — skipped: no PostgreSQL binaries (apt-get install postgresql)", () => {
     it("needs initdb, pg_ctl and postgres", () => {});
   });

@@ -48,6 +48,7 @@ export class PostgresStore implements Store {
   readonly datasets: StoreRepositories["datasets"];
   readonly evaluations: StoreRepositories["evaluations"];
   readonly promotions: StoreRepositories["promotions"];
+  readonly channels: StoreRepositories["channels"];
 
   readonly #pool: pg.Pool;
   readonly #context: PostgresErrorContext;
@@ -78,6 +79,7 @@ export class PostgresStore implements Store {
     this.datasets = repositories.datasets;
     this.evaluations = repositories.evaluations;
     this.promotions = repositories.promotions;
+    this.channels = repositories.channels;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

@@ -437,6 +437,57 @@ CREATE TABLE agent_promotions (
 ) STRICT;
 `,
   },
+  {
+    version: 8,
+    name: "channels with their inbound and outbound queues",
+    sql: `
+-- An agent's channels (one per kind); secrets sealed by the channels layer.
+CREATE TABLE channels (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+  settings TEXT NOT NULL CHECK (json_valid(settings) AND json_type(settings) = 'object'),
+  sealed_secrets BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (agent_id, kind),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+
+-- Webhook events, one per (channel, provider message id): a redelivery finds its row.
+CREATE TABLE channel_inbound (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+  provider_message_id TEXT NOT NULL CHECK (length(provider_message_id) BETWEEN 1 AND 256),
+  payload TEXT NOT NULL CHECK (json_valid(payload) AND json_type(payload) = 'object'),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  lease_until TEXT,
+  error TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (channel_id, provider_message_id)
+) STRICT;
+CREATE INDEX channel_inbound_queued ON channel_inbound (status, created_at);
+
+-- Messages to send, one per (channel, idempotency key).
+CREATE TABLE channel_outbound (
+  id TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+  idempotency_key TEXT NOT NULL CHECK (length(idempotency_key) BETWEEN 1 AND 256),
+  payload TEXT NOT NULL CHECK (json_valid(payload) AND json_type(payload) = 'object'),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT NOT NULL,
+  error TEXT,
+  provider_message_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (channel_id, idempotency_key)
+) STRICT;
+CREATE INDEX channel_outbound_due ON channel_outbound (status, next_attempt_at);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -74,10 +74,30 @@ export interface RankedKey {
   score: number;
 }
 
+/** Most chunks the hit loader keeps read (see `createHitLoader`): about the size of `readChunk`'s. */
+export const MAX_LOADED_CHUNKS = 4096;
+
+interface Loaded {
+  tenantId: string;
+  agentId: string;
+  chunk: Chunk;
+  source: ChunkHit["source"];
+}
+
 /**
  * Loads ranked chunks as hits, in the order given. Each chunk is checked
  * again against the tenant and agent (the indexes already scope by agent; this
  * is the second lock on the door), and one that is gone is left out.
+ *
+ * A chunk key is never given to other content: chunks are only inserted (a
+ * re-ingested source gets new keys) and deleted, never updated, and index
+ * keys are never reused. So a loaded chunk, with its source's id, uri and
+ * kind and its tenant and agent, is kept by key (at most `MAX_LOADED_CHUNKS`,
+ * the least recently loaded going first) and not read and parsed again for
+ * every search; a key whose chunk was deleted is not ranked again (the FTS5
+ * and vector rows go in the same transaction). Everything is dropped when
+ * another connection commits (`PRAGMA data_version`), in case it wrote the
+ * chunks some other way. The chunk objects returned are shared: read-only.
  */
 export function createHitLoader(
   db: Database,
@@ -87,12 +107,34 @@ export function createHitLoader(
      FROM chunks c JOIN knowledge_sources s ON s.id = c.source_id
      WHERE c.key = ? AND s.tenant_id = ? AND s.agent_id = ?`,
   );
+  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+  const loaded = new Map<number, Loaded>();
+  let version: number | undefined;
   return (tenantId, agentId, ranked) => {
+    if (ranked.length === 0) return [];
+    const now = dataVersion.get()!;
+    if (version !== undefined && now !== version) loaded.clear();
+    version = now;
     const hits: ChunkHit[] = [];
     for (const { key, score } of ranked) {
-      const row = byKey.get(key, tenantId, agentId);
-      if (!row) continue;
-      hits.push({ chunk: toChunk(row), source: { id: row.source_id, uri: row.uri, kind: row.kind }, score });
+      let kept = loaded.get(key);
+      if (kept === undefined) {
+        const row = byKey.get(key, tenantId, agentId);
+        if (!row) continue;
+        kept = {
+          tenantId,
+          agentId,
+          chunk: toChunk(row),
+          source: { id: row.source_id, uri: row.uri, kind: row.kind },
+        };
+        if (loaded.size >= MAX_LOADED_CHUNKS) loaded.delete(loaded.keys().next().value!);
+      } else {
+        if (kept.tenantId !== tenantId || kept.agentId !== agentId) continue;
+        loaded.delete(key);
+      }
+      // Most recently loaded last: Map keeps insertion order, so the first entry is the one to evict.
+      loaded.set(key, kept);
+      hits.push({ chunk: kept.chunk, source: kept.source, score });
     }
     return hits;
   };

@@ -6,12 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
 import { createSqliteAgents } from "./sqlite-agents.js";
 import { createSqliteKnowledge } from "./sqlite-knowledge.js";
 import { createTextSearch } from "./sqlite-knowledge-text-search.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
+import { TermFrequencyCache } from "./term-frequency-cache.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alambique-text-search-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,5 +100,92 @@ describe("sqlite knowledge: bounded BM25", () => {
     } finally {
       db.close();
     }
+  });
+
+  it("keeps word frequencies between searches, and never past a change to the chunks", () => {
+    const { db, indexKey, textOf } = seed();
+    const other = new Database(db.name);
+    try {
+      // Budget 60, no all-words tier: only the rarest word is searched, so a stale frequency shows.
+      const search = createTextSearch(db, { budget: 60, conjunctive: 0 });
+      const searched = () => search(indexKey, 200, "pan horno", 100).map((hit) => textOf.get(hit.key)!);
+      expect(searched().every((text) => text.includes("horno"))).toBe(true); // horno 20, pan 50
+      // Another connection makes horno common and pan rare: its commit changes data_version.
+      other.exec("UPDATE chunks SET text = replace(text, 'pan', 'horno') WHERE key % 10 != 3");
+      other.exec("UPDATE chunks SET text = text || ' pan' WHERE key % 20 = 3");
+      const swapped = searched();
+      expect(swapped).toHaveLength(10);
+      expect(swapped.every((text) => text.endsWith(" pan"))).toBe(true);
+      // This connection's own writes do not change data_version: the repository calls forget().
+      db.exec("UPDATE chunks SET text = replace(text, 'horno', 'masa') || ' pan'");
+      db.exec("UPDATE chunks SET text = text || ' horno' WHERE key % 50 = 7");
+      expect(searched()).toHaveLength(100); // the kept frequencies still say pan 10: every chunk has pan now
+      search.forget(indexKey);
+      const fresh = searched();
+      expect(fresh).toHaveLength(4);
+      expect(fresh.every((text) => text.endsWith(" horno"))).toBe(true);
+    } finally {
+      other.close();
+      db.close();
+    }
+  });
+
+  it("forgets an agent's frequencies when its sources are written or removed through the repository", () => {
+    const { db, indexKey } = seed();
+    try {
+      const knowledge = createSqliteKnowledge(db);
+      const ids = db
+        .prepare("SELECT tenant_id AS tenantId, agent_id AS agentId FROM knowledge_indexes")
+        .get() as {
+        tenantId: string;
+        agentId: string;
+      };
+      const find = (word: string) =>
+        knowledge.searchText(ids.tenantId, ids.agentId, word, 5).map((h) => h.chunk.text);
+      expect(find("levadura")).toEqual([]); // kept: levadura is in no chunk
+      const chunk = { ordinal: 0, title: null, location: "", metadata: {} };
+      const source = knowledge.putSource({
+        ...ids,
+        uri: "y",
+        kind: "text",
+        contentHash: "h2",
+        bytes: 1,
+        chunks: [{ ...chunk, text: "levadura madre" }],
+      });
+      expect(find("levadura")).toEqual(["levadura madre"]);
+      knowledge.appendChunks({
+        ...ids,
+        sourceId: source.id,
+        chunks: [{ ...chunk, ordinal: 1, text: "más levadura" }],
+      });
+      expect(find("levadura")).toHaveLength(2);
+      knowledge.removeSource(ids.tenantId, source.id);
+      expect(find("levadura")).toEqual([]);
+      expect(indexKey).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("TermFrequencyCache", () => {
+  it("answers only for the index extent it was probed at, forgets by index, and keeps at most its bound", () => {
+    const cache = new TermFrequencyCache(3);
+    cache.checkVersion(1);
+    cache.set(1, 10, "pan", 4);
+    expect(cache.get(1, 10, "pan")).toBe(4);
+    expect(cache.get(1, 11, "pan")).toBeUndefined(); // new chunks since
+    expect(cache.get(2, 10, "pan")).toBeUndefined();
+    cache.set(2, 10, "pan", 7);
+    cache.forget(1);
+    expect(cache.get(1, 10, "pan")).toBeUndefined();
+    expect(cache.get(2, 10, "pan")).toBe(7);
+    for (const word of ["a", "b", "c"]) cache.set(3, 1, word, 1);
+    expect(cache.size).toBe(3);
+    expect(cache.get(2, 10, "pan")).toBeUndefined(); // the least recently used went
+    cache.checkVersion(1);
+    expect(cache.size).toBe(3);
+    cache.checkVersion(2);
+    expect(cache.size).toBe(0);
   });
 });

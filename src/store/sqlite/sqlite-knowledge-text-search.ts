@@ -36,6 +36,7 @@ import type { Database } from "better-sqlite3";
 import { chunkKeyRange } from "./chunk-keys.js";
 import { fts5String, searchTerms } from "./fts5-query.js";
 import type { RankedKey } from "./sqlite-knowledge-rows.js";
+import { TermFrequencyCache } from "./term-frequency-cache.js";
 
 /** Tier 2 scores about this many rows at most (tuned in bench/retrieval.ts). */
 export const scoredRowBudget = 4_000;
@@ -55,8 +56,17 @@ export interface TextSearchOptions {
   unranked?: number;
 }
 
-/** `used`: how many chunk keys the agent has used (knowledge_indexes.next_chunk). */
-export type TextSearch = (indexKey: number, used: number, query: string, limit: number) => RankedKey[];
+/**
+ * `used`: how many chunk keys the agent has used (knowledge_indexes.next_chunk).
+ * Word frequencies are kept between searches (`TermFrequencyCache`): the
+ * knowledge repository calls `forget(indexKey)` after writing an index's
+ * chunks through this connection, `forgetAll()` when it cannot tell which.
+ */
+export interface TextSearch {
+  (indexKey: number, used: number, query: string, limit: number): RankedKey[];
+  forget(indexKey: number): void;
+  forgetAll(): void;
+}
 
 interface Row {
   key: number;
@@ -67,6 +77,9 @@ export function createTextSearch(db: Database, options: TextSearchOptions = {}):
   const budget = options.budget ?? scoredRowBudget;
   const conjunctive = options.conjunctive ?? conjunctiveBudget;
   const unrankedAbove = options.unranked ?? unrankedFrequency;
+  const frequencies = new TermFrequencyCache();
+  // Changes when another connection (another process) commits; this connection's own writes call forget().
+  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   const probe = db.prepare<[string, number, number, number], { rows: number; last: number | null }>(
     `SELECT count(*) AS rows, max(key) AS last FROM (
        SELECT rowid AS key FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)`,
@@ -85,17 +98,21 @@ export function createTextSearch(db: Database, options: TextSearchOptions = {}):
      SELECT key, rank FROM first ORDER BY rank LIMIT ?`,
   );
 
-  return (indexKey, used, query, limit) => {
+  const search = (indexKey: number, used: number, query: string, limit: number): RankedKey[] => {
     const terms = searchTerms(query);
     if (terms.length === 0 || used === 0) return [];
+    frequencies.checkVersion(dataVersion.get()!);
     const first = chunkKeyRange(indexKey).first;
     const last = first + used - 1;
     if (!Number.isFinite(budget)) return toRanked(ranked.all(anyOf(terms), first, last, limit));
     const counted = terms
       .map((term) => {
+        const kept = frequencies.get(indexKey, used, term);
+        if (kept !== undefined) return { term, frequency: kept };
         const { rows, last: reached } = probe.get(anyOf([term]), first, last, probeRows + 1)!;
         // Past the cap, extrapolate: `rows` matches were found in the first (reached - first + 1) keys.
         const frequency = rows <= probeRows ? rows : (rows * used) / (reached! - first + 1);
+        frequencies.set(indexKey, used, term, frequency);
         return { term, frequency };
       })
       .filter(({ frequency }) => frequency > 0)
@@ -130,6 +147,10 @@ export function createTextSearch(db: Database, options: TextSearchOptions = {}):
     const lift = top.length > 0 && rest.length > 0 ? Math.max(0, rest[0]!.score - top.at(-1)!.score) : 0;
     return [...top.map(({ key, score }) => ({ key, score: score + lift })), ...rest];
   };
+  return Object.assign(search, {
+    forget: (indexKey: number) => frequencies.forget(indexKey),
+    forgetAll: () => frequencies.forgetAll(),
+  });
 }
 
 /** Chunks whose title or text contains any of `terms`: each a quoted string, so never an operator. */

@@ -135,6 +135,12 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
   const vectors = createVectorIndex(db, options.vectors);
   const loadHits = createHitLoader(db);
 
+  /** After a write to an agent's chunks: its kept word frequencies no longer hold. */
+  const forgetIndex = (tenantId: string, agentId: string): void => {
+    const index = indexOf.get(tenantId, agentId);
+    if (index) textSearch.forget(index.key);
+  };
+
   /** The agent's index row, made on its first source. StoreError(foreign_key) unless the agent is the tenant's. */
   const ensureIndex = (tenantId: string, agentId: string): KnowledgeIndexRow =>
     indexOf.get(tenantId, agentId) ?? insertIndex.get(tenantId, agentId)!;
@@ -227,8 +233,20 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
   );
 
   return {
-    putSource: (input) => putSource.immediate(input),
-    appendChunks: (input) => appendChunks.immediate(input),
+    putSource(input) {
+      try {
+        return putSource.immediate(input);
+      } finally {
+        forgetIndex(input.tenantId, input.agentId);
+      }
+    },
+    appendChunks(input) {
+      try {
+        return appendChunks.immediate(input);
+      } finally {
+        forgetIndex(input.tenantId, input.agentId);
+      }
+    },
     getSource: (tenantId, agentId, uri) => {
       const row = sourceByUri.get(tenantId, agentId, uri);
       return row && toSource(row);
@@ -236,6 +254,7 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     listSources: (tenantId, agentId) => sourcesOf.all(tenantId, agentId).map(toSource),
     removeSource(tenantId, id) {
       if (removeSource.run(tenantId, id).changes === 0) throw new NotFoundError("knowledge source", id);
+      textSearch.forgetAll();
     },
     getChunks: (tenantId, ids) =>
       ids.length === 0 ? [] : chunksByIds.all(JSON.stringify(ids), tenantId).map(toChunk),

@@ -35,6 +35,25 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
   const rate = db.prepare<[MessageFeedback | null, string, string], MessageRow>(
     `UPDATE messages SET feedback = ? WHERE id = ? AND conversation_id = ? AND role = 'assistant' RETURNING *`,
   );
+  const one = db.prepare<[string, string], MessageRow>(
+    "SELECT * FROM messages WHERE id = ? AND conversation_id = ?",
+  );
+  const setMetadata = db.prepare<[string, string], MessageRow>(
+    "UPDATE messages SET metadata = ? WHERE id = ? RETURNING *",
+  );
+  // Read, merge and write under one write lock: two annotations of one message never lose a key.
+  const annotate = db.transaction(
+    (conversationId: string, messageId: string, patch: Record<string, JsonValue | null>): Message => {
+      const row = one.get(messageId, conversationId);
+      if (!row) throw new NotFoundError("message", messageId, "the conversation has no such message");
+      const metadata = fromJsonText<Record<string, JsonValue>>(row.metadata);
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete metadata[key];
+        else metadata[key] = value;
+      }
+      return toMessage(setMetadata.get(toJsonText(metadata, "metadata"), messageId)!);
+    },
+  );
   const append = db.transaction((input: Parameters<SyncRepositories["messages"]["append"]>[0]): Message => {
     const now = nowIso();
     const metadata = toJsonText(input.metadata ?? {}, "metadata");
@@ -54,6 +73,7 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
       if (!row) throw new NotFoundError("message", messageId, "only the conversation's answers may be rated");
       return toMessage(row);
     },
+    annotate: (conversationId, messageId, patch) => annotate.immediate(conversationId, messageId, patch),
   };
 }
 

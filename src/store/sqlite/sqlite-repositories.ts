@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { createSqliteAgents } from "./sqlite-agents.js";
 import { createSqliteApiKeys } from "./sqlite-api-keys.js";
+import { createSqliteChannels } from "./sqlite-channels.js";
 import { createSqliteConversations } from "./sqlite-conversations.js";
 import { createSqliteDatasets } from "./sqlite-datasets.js";
 import { createSqliteEvaluations } from "./sqlite-evaluations.js";
@@ -34,5 +35,6 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     datasets: createSqliteDatasets(db),
     evaluations: createSqliteEvaluations(db),
     promotions: createSqlitePromotions(db),
+    channels: createSqliteChannels(db),
   };
 }

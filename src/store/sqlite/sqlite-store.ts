@@ -86,6 +86,7 @@ class SqliteStore implements Store {
   readonly datasets: StoreRepositories["datasets"];
   readonly evaluations: StoreRepositories["evaluations"];
   readonly promotions: StoreRepositories["promotions"];
+  readonly channels: StoreRepositories["channels"];
 
   readonly #db: Database;
   readonly #context: SqliteErrorContext;
@@ -117,6 +118,7 @@ class SqliteStore implements Store {
     this.datasets = repositories.datasets;
     this.evaluations = repositories.evaluations;
     this.promotions = repositories.promotions;
+    this.channels = repositories.channels;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

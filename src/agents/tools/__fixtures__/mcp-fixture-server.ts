@@ -3,7 +3,9 @@
  *
  *   node --import tsx mcp-fixture-server.ts stdio
  *   node --import tsx mcp-fixture-server.ts http PORT    (prints "listening PORT")
+ *   node --import tsx mcp-fixture-server.ts silent       (reads stdio, never answers: a stuck server)
  *
+ * Over HTTP, each DELETE that ends a session is printed as "deleted SESSION-ID".
  * Over HTTP it keeps sessions in memory (so a restarted server forgets them)
  * and, when FIXTURE_REQUIRED_TOKEN is set, answers 401 unless the request has
  * `authorization: Bearer <that token>`.
@@ -99,6 +101,9 @@ async function serveHttp(port: number): Promise<void> {
     }
     const body = req.method === "POST" ? JSON.parse(await readBody(req)) : undefined;
     const sessionId = req.headers["mcp-session-id"];
+    if (req.method === "DELETE" && typeof sessionId === "string" && sessions.has(sessionId)) {
+      process.stdout.write(`deleted ${sessionId}\n`);
+    }
     let transport = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
     if (transport === undefined) {
       if (sessionId !== undefined || !isInitializeRequest(body)) {
@@ -145,9 +150,12 @@ const [mode, port] = process.argv.slice(2);
 if (mode === "stdio") {
   await fixtureServer().connect(new StdioServerTransport());
   process.stdin.on("end", () => process.exit(0));
+} else if (mode === "silent") {
+  process.stdin.resume();
+  process.stdin.on("end", () => process.exit(0));
 } else if (mode === "http") {
   await serveHttp(Number(port ?? 0));
 } else {
-  process.stderr.write("usage: mcp-fixture-server.ts stdio | http PORT\n");
+  process.stderr.write("usage: mcp-fixture-server.ts stdio | silent | http PORT\n");
   process.exit(2);
 }

@@ -1,0 +1,66 @@
+/**
+ * How `alambique worker` runs each kind of job: the same engines `synth
+ * run`, `students train` and `eval run` use, told to claim the job at once
+ * (`claimWaitMs: 0`: a job another worker holds is skipped, never waited for)
+ * under this worker's lease name. Knowledge ingestion is not a job yet (it
+ * runs in the command or request that uploads the files).
+ */
+import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
+import type { Store } from "../../spec/store.js";
+
+export interface JobRun {
+  store: Store;
+  jobId: string;
+  owner: string;
+  leaseMs: number;
+  signal: AbortSignal;
+  /** The catalog's models, made on first use (one registry per worker: models stay loaded between jobs). */
+  models: () => SynthModelSource;
+}
+
+/** What a run ended as (`interrupted`: the signal stopped it and the job was paused), and why, if it failed. */
+export interface JobRunEnd {
+  outcome: string;
+  error: string | null;
+}
+
+export type JobRunner = (run: JobRun) => Promise<JobRunEnd>;
+
+export const jobRunners: Record<string, JobRunner> = {
+  async synth({ store, jobId, owner, leaseMs, signal, models }) {
+    const { runSynthJob } = await import("../../distill/pipeline/run-synth-job.js");
+    const { defaultSynthSteps } = await import("../../distill/pipeline/default-synth-steps.js");
+    const { synthJobPayloadSchema } = await import("../../distill/pipeline/synth-job-payload.js");
+    const job = await store.jobs.get(jobId);
+    const payload = synthJobPayloadSchema.parse(job?.payload);
+    const result = await runSynthJob({
+      store,
+      models: models(),
+      steps: defaultSynthSteps(payload),
+      jobId,
+      owner,
+      leaseMs,
+      claimWaitMs: 0,
+      signal,
+    });
+    return { outcome: result.outcome, error: result.error };
+  },
+  async train({ store, jobId, owner, leaseMs, signal }) {
+    const { runStudentJob } = await import("../../distill/training/run-student-job.js");
+    const result = await runStudentJob({ store, jobId, owner, leaseMs, claimWaitMs: 0, signal });
+    return { outcome: result.outcome, error: result.error?.message ?? null };
+  },
+  async eval({ store, jobId, owner, leaseMs, signal, models }) {
+    const { runEvalJob } = await import("../../distill/eval/run-eval-job.js");
+    const result = await runEvalJob({
+      store,
+      models: models(),
+      jobId,
+      owner,
+      leaseMs,
+      claimWaitMs: 0,
+      signal,
+    });
+    return { outcome: result.outcome, error: result.error };
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * The loop of `alambique worker`: take the oldest claimable job of the kinds
+ * it runs (queued, or running under a lease that expired because its worker
+ * died), run it to its end, and look again; with nothing to do, wait
+ * `pollMs`. Any number of workers, on any machines, may share one store:
+ * each claim is atomic (on PostgreSQL `FOR UPDATE SKIP LOCKED`, on SQLite the
+ * write lock), so a job runs in one worker at a time, and a job whose worker
+ * was killed is resumed from its checkpoint by another once its lease expires.
+ *
+ * Stopping (`signal`) ends the job in hand as its engine does on Ctrl-C
+ * (what is done is kept, the job paused) and puts it back in the queue, so
+ * another worker goes on with it.
+ */
+import { AlambiqueError } from "../../spec/errors.js";
+import type { Job, Store } from "../../spec/store.js";
+import { type JobRun, type JobRunner, jobRunners } from "./job-runners.js";
+
+export interface WorkerOptions {
+  store: Store;
+  models: JobRun["models"];
+  /** The kinds of job to run (default every kind in `jobRunners`). */
+  kinds: string[];
+  /** This worker's name in job leases: `host:pid:random`. */
+  owner: string;
+  leaseMs: number;
+  pollMs: number;
+  /** Stop when no job is left to claim, instead of waiting for more. */
+  once: boolean;
+  signal: AbortSignal;
+  /** One line per event, for the person running it. */
+  log: (line: string) => void;
+  runners?: Record<string, JobRunner>;
+}
+
+/** Runs jobs until `signal` (or, with `once`, until none is left). Returns how many it ran. */
+export async function runWorker(options: WorkerOptions): Promise<number> {
+  const runners = options.runners ?? jobRunners;
+  const unrunnable = new Set<string>();
+  let ran = 0;
+  options.log(`worker ${options.owner}: running ${options.kinds.join(", ")} jobs`);
+  while (!options.signal.aborted) {
+    let worked = false;
+    for (const job of await claimable(options.store, options.kinds)) {
+      if (options.signal.aborted || unrunnable.has(job.id)) continue;
+      const runner = runners[job.kind]!;
+      const ended = await runOne(options, runner, job).catch((error: unknown) => {
+        if (isTakenElsewhere(error)) return undefined;
+        // A passing failure (the database unreachable a moment) is tried again on the next look; others never.
+        if (!(AlambiqueError.isInstance(error) && error.retryable)) unrunnable.add(job.id);
+        options.log(`job ${job.id} (${job.kind}) cannot run here: ${(error as Error).message}`);
+        return undefined;
+      });
+      if (!ended) continue;
+      worked = true;
+      ran += 1;
+      options.log(`job ${job.id} (${job.kind}): ${ended.outcome}${ended.error ? ` (${ended.error})` : ""}`);
+      if (ended.outcome === "interrupted") {
+        await options.store.jobs.setStatus(job.id, "queued").catch(() => undefined);
+        options.log(`job ${job.id} is queued again for another worker`);
+      }
+      break; // look again from the oldest: jobs may have been queued meanwhile
+    }
+    if (worked) continue;
+    if (options.once) break;
+    await pause(options.pollMs, options.signal);
+  }
+  return ran;
+}
+
+async function runOne(options: WorkerOptions, runner: JobRunner, job: Job) {
+  options.log(`job ${job.id} (${job.kind}): starting`);
+  return runner({
+    store: options.store,
+    jobId: job.id,
+    owner: options.owner,
+    leaseMs: options.leaseMs,
+    signal: options.signal,
+    models: options.models,
+  });
+}
+
+/** Queued jobs and running ones whose lease has expired, of `kinds`, oldest first. */
+async function claimable(store: Store, kinds: string[]): Promise<Job[]> {
+  const now = Date.now();
+  const queued = await store.jobs.list({ status: "queued" });
+  const orphaned = (await store.jobs.list({ status: "running" })).filter(
+    (job) => Date.parse(job.leaseExpiresAt ?? "") < now,
+  );
+  return [...queued, ...orphaned]
+    .filter((job) => kinds.includes(job.kind))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** Another worker claimed it first, or an operator paused or finished it meanwhile. */
+function isTakenElsewhere(error: unknown): boolean {
+  return (
+    AlambiqueError.isInstance(error) &&
+    ["job_busy", "job_paused", "job_finished", "not_found"].includes(error.code)
+  );
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

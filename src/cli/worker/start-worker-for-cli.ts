@@ -1,0 +1,45 @@
+/**
+ * `alambique worker` in this process: opens the store (migrating it unless
+ * told not to), names this worker `host:pid:random` in the leases it takes,
+ * stops on SIGINT or SIGTERM (the job in hand is kept and queued again), and
+ * exits 0 when stopped or, with `--once`, when no job is left.
+ */
+import { hostname } from "node:os";
+import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
+import type { CliContext } from "../cli-context.js";
+import { synthModelRegistry } from "../synth/run-synth-for-cli.js";
+import { jobRunners } from "./job-runners.js";
+import { runWorker } from "./run-worker.js";
+
+export async function startWorkerForCli(
+  context: CliContext,
+  options: { kinds: string[] | undefined; leaseMs: number; pollMs: number; once: boolean },
+): Promise<void> {
+  const store = await context.store();
+  let models: SynthModelSource | undefined;
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    context.io.err(`${signal}: finishing the job in hand, then stopping…`);
+    controller.abort();
+  };
+  const onInt = () => stop("SIGINT");
+  const onTerm = () => stop("SIGTERM");
+  process.once("SIGINT", onInt);
+  process.once("SIGTERM", onTerm);
+  try {
+    await runWorker({
+      store,
+      models: () => (models ??= synthModelRegistry(context, store)),
+      kinds: options.kinds ?? Object.keys(jobRunners),
+      owner: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+      leaseMs: options.leaseMs,
+      pollMs: options.pollMs,
+      once: options.once,
+      signal: controller.signal,
+      log: (line) => context.io.err(line),
+    });
+  } finally {
+    process.removeListener("SIGINT", onInt);
+    process.removeListener("SIGTERM", onTerm);
+  }
+}

@@ -1,0 +1,231 @@
+import { execFileSync } from "node:child_process";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConsoleSite, chromiumPath, phone, shoot, startConsoleSite } from "./console-site.fixture.js";
+
+/**
+ * The owner's console in a real browser (Chromium, headless), end to end, as
+ * issue 16 asks it to be shown: sign in → create an agent with two documents →
+ * ask it in the playground → embed the widget on a page → a visitor asks for a
+ * person → the inbox shows it live → the owner replies → the visitor's widget
+ * shows the reply. The agent answers in retrieval mode (no model). Every page
+ * is photographed at desktop and phone sizes into test-results/console/.
+ */
+describe.skipIf(!chromiumPath)("the owner's console in Chromium", () => {
+  let site: ConsoleSite;
+  beforeAll(async () => {
+    // A no-op when web/console/dist is newer than its sources.
+    execFileSync(process.execPath, [
+      new URL("../../../web/console/build-console.mjs", import.meta.url).pathname,
+    ]);
+    site = await startConsoleSite();
+  }, 90_000);
+  afterAll(() => site?.close());
+
+  it("refuses a wrong key clearly, keeps the key out of the URL, and forgets it on sign-out", async () => {
+    const { page, context, errors } = await site.open(`${site.apiUrl}/console/`);
+    await page.getByLabel("Clave de administración").fill("alq_wrong_or_revoked");
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/no se ha aceptado/);
+    await page.getByLabel("Clave de administración").fill(site.api.other.chat);
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/no es de administración/);
+    await shoot(page, "sign-in");
+
+    await page.getByLabel("Clave de administración").fill(site.api.other.admin);
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await page.getByRole("heading", { name: "Agentes" }).waitFor();
+    expect(page.url()).not.toContain("alq_");
+    await page.reload(); // the tab keeps it…
+    await page.getByRole("heading", { name: "Agentes" }).waitFor();
+    // …in English too, when chosen.
+    await page.getByLabel("Idioma").selectOption("en");
+    await page.getByRole("heading", { name: "Agents" }).waitFor();
+    await page.getByLabel("Language").selectOption("es");
+    await page.getByRole("button", { name: "Salir" }).click();
+    await page.getByLabel("Clave de administración").waitFor();
+    expect(await page.evaluate("JSON.stringify(sessionStorage)")).not.toContain("alq_");
+
+    // A key revoked while signed in: back to sign-in at its next call, told why, the key forgotten.
+    const { store } = site.api;
+    const tenantId = site.api.other.tenant.id;
+    const doomed = await store.apiKeys.create({ tenantId, name: "soon revoked", scopes: ["admin"] });
+    // With the keyboard alone: the field has the focus, Enter signs in.
+    expect(await page.evaluate("document.activeElement.id")).toBe("admin-key");
+    await page.keyboard.type(doomed.secret);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Agentes" }).waitFor();
+    await store.apiKeys.revoke(tenantId, doomed.key.id);
+    await page.getByRole("link", { name: "Modelos" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toMatch(/revocada/);
+    expect(await page.evaluate("JSON.stringify(sessionStorage)")).not.toContain("alq_");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 30_000);
+
+  it("creates an agent with two documents, answers in the playground, and a person answers a visitor live", async () => {
+    const { page, context, errors } = await site.open(`${site.apiUrl}/console/#key=${site.api.other.admin}`);
+    await page.getByRole("heading", { name: "Agentes" }).waitFor();
+    expect(page.url()).not.toContain("alq_"); // the sign-in link's key is gone from the address
+
+    // Create the agent; the schema's verdict shows on the field before anything is saved.
+    await page.getByRole("link", { name: "Nuevo agente" }).click();
+    await page.getByLabel("Nombre", { exact: true }).fill("panaderia");
+    await page.getByLabel("Personalidad").fill("Lucía, de la panadería Trigo Limpio: amable y breve.");
+    await page.getByLabel("Idiomas").fill("español");
+    await expect.poll(() => page.locator(".field.invalid").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Guardar" }).isDisabled()).toBe(true);
+    await shoot(page, "agent-form-errors");
+    await page.getByLabel("Idiomas").fill("es");
+    await page.getByLabel("Temas que siempre pasan a una persona").fill("reclamaciones\ndevoluciones");
+    await page.getByRole("tab", { name: "YAML" }).click();
+    expect(await page.locator("#spec-yaml").inputValue()).toMatch(
+      /topics:\n\s+- reclamaciones\n\s+- devoluciones/,
+    );
+    await shoot(page, "agent-yaml");
+    await page.getByRole("tab", { name: "Formulario" }).click();
+    await page.getByRole("button", { name: "Guardar" }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/agents\/panaderia$/);
+    await expect.poll(() => page.locator(".actions [aria-live]").textContent()).toBe("Guardado");
+    const stored = await site.api.store.agents.getByName(site.api.other.tenant.id, "panaderia");
+    expect(stored?.spec).toMatchObject({
+      languages: ["es"],
+      handoff: { topics: ["reclamaciones", "devoluciones"] },
+    });
+
+    // Another owner saves meanwhile: this one is told, shown where they differ, and nothing is overwritten.
+    await site.api.call(site.api.other.admin, {
+      method: "PUT",
+      url: "/api/agents/panaderia",
+      payload: { ...stored!.spec, greeting: "¡Hola! Soy Lucía." },
+    });
+    await page.getByLabel("Personalidad").fill("Otra personalidad.");
+    await page.getByRole("button", { name: "Guardar" }).click();
+    await expect.poll(() => page.locator(".conflict").textContent()).toMatch(/Otra persona guardó/);
+    expect(await page.locator(".conflict code").allTextContents()).toEqual(
+      expect.arrayContaining(["persona", "greeting"]),
+    );
+    await shoot(page, "agent-conflict");
+    await page.getByRole("button", { name: "Cargar su versión" }).click();
+    expect(await page.getByLabel("Saludo").inputValue()).toBe("¡Hola! Soy Lucía.");
+
+    // Two documents, one upload, a result for each.
+    await page.goto(`${site.apiUrl}/console/#/knowledge/panaderia`);
+    await page.getByLabel("Añadir documentos").setInputFiles([
+      { name: "horarios.md", mimeType: "text/markdown", buffer: Buffer.from(horarios) },
+      { name: "envios.md", mimeType: "text/markdown", buffer: Buffer.from(envios) },
+    ]);
+    await expect.poll(() => page.locator(".result.added").count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => page.locator(".table tr").count()).toBe(2);
+    await shoot(page, "knowledge");
+
+    // The playground: the customer's answer, and the owner's view beside it.
+    await page.goto(`${site.apiUrl}/console/#/playground/panaderia`);
+    await page.getByLabel("Tu mensaje").fill("¿A qué hora abrís el domingo?");
+    await page.getByRole("button", { name: "Enviar" }).click();
+    await expect
+      .poll(() => page.locator(".bubble.assistant").textContent(), { timeout: 15_000 })
+      .toMatch(/9:00/);
+    await expect.poll(() => page.locator(".details").textContent()).toMatch(/horarios\.md/);
+    expect(await page.locator(".details").textContent()).toMatch(/\d+ ms/);
+    await shoot(page, "playground");
+
+    // The widget: a chat key made here, the snippet copied onto the business's page.
+    await page.goto(`${site.apiUrl}/console/#/widget/panaderia`);
+    await page.getByRole("button", { name: "Crear una clave de chat para el widget" }).click();
+    await expect.poll(() => page.locator("#snippet").inputValue()).toMatch(/data-key="alq_/);
+    const snippet = await page.locator("#snippet").inputValue();
+    await page
+      .frameLocator("iframe.preview")
+      .locator("[data-alambique-widget]")
+      .waitFor({ state: "attached" });
+    await shoot(page, "widget");
+    // Only the business's site may use it from now on: a wrong origin is refused by name, nothing saved.
+    await page.getByLabel("Sitios permitidos (orígenes)").fill("https://tienda.example/pedidos");
+    await page.getByRole("button", { name: "Guardar sitios permitidos" }).click();
+    await expect
+      .poll(() => page.locator(".field.invalid .field-errors").textContent())
+      .toMatch(/widget\.origins/);
+    await page.getByLabel("Sitios permitidos (orígenes)").fill(site.siteUrl);
+    await page.getByRole("button", { name: "Guardar sitios permitidos" }).click();
+    await expect.poll(() => page.getByText("Guardado").count()).toBe(1);
+    const saved = await site.api.store.agents.getByName(site.api.other.tenant.id, "panaderia");
+    expect((saved!.spec as { widget: { origins: string[] } }).widget.origins).toEqual([site.siteUrl]);
+    site.embed(snippet);
+
+    // The owner watches the inbox; a visitor on the site asks for a person.
+    await page.goto(`${site.apiUrl}/console/#/inbox`);
+    await expect.poll(() => page.locator(".live.on").count(), { timeout: 10_000 }).toBe(1);
+    const visitor = await site.open(site.siteUrl);
+    const widget = visitor.page.locator("[data-alambique-widget]");
+    await widget.locator(".launcher").click();
+    await widget.locator("textarea").fill("quiero hablar con una persona, por favor");
+    await widget.locator("textarea").press("Enter");
+    await expect.poll(() => widget.locator(".status").isVisible(), { timeout: 15_000 }).toBe(true);
+
+    // Live: no reload. The badge counts it; the filter finds it.
+    await expect
+      .poll(() => page.locator(".nav .badge").textContent(), { timeout: 10_000 })
+      .toBe("1 Necesitan una persona"); // the count, and what it counts for screen readers
+    expect(await page.title()).toMatch(/^\(1\) /);
+    await page.getByRole("button", { name: /Necesitan una persona/ }).click();
+    await expect.poll(() => page.locator(".conversation-item").count()).toBe(1);
+    await shoot(page, "inbox");
+    await page.locator(".conversation-item a").click();
+    await expect.poll(() => page.locator(".message.user").textContent()).toMatch(/hablar con una persona/);
+    await page.getByRole("button", { name: "Atender yo" }).click();
+    await page.getByLabel("Responder como").fill("Marta");
+    await page.getByLabel("Respuesta al cliente").fill("¡Hola! Soy Marta, ¿en qué te ayudo?");
+    await page.getByRole("button", { name: "Responder", exact: true }).click();
+    await expect.poll(() => page.locator(".message.human").textContent()).toMatch(/Soy Marta/);
+    await shoot(page, "conversation");
+
+    // The visitor's widget shows the person's reply, with their name.
+    await expect
+      .poll(() => widget.locator(".human").textContent(), { timeout: 15_000 })
+      .toContain("Soy Marta");
+    expect(await widget.locator(".human .staff").textContent()).toBe("Marta");
+    await expect.poll(() => page.locator(".nav .badge").count()).toBe(0);
+
+    // The catalog, with how open each model is.
+    await page.goto(`${site.apiUrl}/console/#/models`);
+    await expect.poll(() => page.locator(".card.model h2").textContent()).toBe("qwen2.5-7b-instruct");
+    expect(await page.locator(".card.model .openness").allTextContents()).toEqual([
+      "abierto",
+      "cerrado",
+      "abierto",
+      "sí",
+    ]);
+    expect(await page.locator(".card.model").textContent()).not.toContain("10.0.0.7");
+    // The other pages, as they are.
+    for (const name of ["agents", "models", "distill", "usage"]) {
+      await page.goto(`${site.apiUrl}/console/#/${name}`);
+      await page.locator("h1").first().waitFor();
+      await shoot(page, name);
+    }
+    await phoneMenuWorks(page);
+    expect(errors).toEqual([]);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await context.close();
+  }, 90_000);
+});
+
+/** At phone width the navigation folds behind a menu button that opens it. */
+async function phoneMenuWorks(page: Page) {
+  await page.setViewportSize(phone);
+  expect(await page.locator("#main-nav").isVisible()).toBe(false);
+  await page.getByRole("button", { name: "Menú" }).click();
+  await page.getByRole("link", { name: "Bandeja" }).click();
+  await page.getByRole("heading", { name: "Bandeja" }).waitFor();
+  expect(await page.locator("#main-nav").isVisible()).toBe(false);
+}
+
+const horarios = `# Horarios
+
+Abrimos de lunes a sábado de 8:00 a 14:00. El domingo abrimos de 9:00 a 13:00.
+`;
+const envios = `# Envíos a domicilio
+
+Hacemos envíos a Ruzafa y Benimaclet por 3 euros. Los pedidos se hacen antes de las 12:00.
+`;

@@ -1,0 +1,38 @@
+/**
+ * The shapes the console reads from `/api`, taken from the zod schemas the
+ * server validates and documents with (`/api/openapi.json` is generated from
+ * the same ones). Type-only imports: nothing of the server is bundled, and a
+ * change of a route's schema breaks the console's type check, not its users.
+ */
+import type { z } from "zod";
+import type { agentSchema } from "../../../../src/server/api/agents-routes.js";
+import type { catalogModelSchema } from "../../../../src/server/api/catalog-route.js";
+import type { conversationEventSchema } from "../../../../src/server/api/conversation-events-route.js";
+import type { conversationSchema, messageSchema } from "../../../../src/server/api/conversations-routes.js";
+import type { apiKeySchema } from "../../../../src/server/api/keys-routes.js";
+import type {
+  ingestReportSchema,
+  knowledgeSourceSchema,
+} from "../../../../src/server/api/knowledge-routes.js";
+import type { tenantSchema } from "../../../../src/server/api/tenants-routes.js";
+import type { AlambiqueChoiceExtension } from "../../../../src/server/openai/alambique-extension.js";
+
+export type Agent = z.output<typeof agentSchema>;
+export type Conversation = z.output<typeof conversationSchema>;
+export type Message = z.output<typeof messageSchema>;
+export type ConversationWithMessages = Conversation & { messages: Message[] };
+export type ConversationEvent = z.output<typeof conversationEventSchema>;
+export type KnowledgeSource = z.output<typeof knowledgeSourceSchema>;
+export type IngestReport = z.output<typeof ingestReportSchema>;
+export type ApiKey = z.output<typeof apiKeySchema>;
+export type Tenant = z.output<typeof tenantSchema> & {
+  usage: { day: string; tokens: number; dailyLimit: number | null };
+};
+export type AgentTurnExtension = AlambiqueChoiceExtension;
+export type CatalogEntry = z.output<typeof catalogModelSchema>;
+export interface CatalogModel {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: string;
+}

@@ -1,0 +1,137 @@
+import { type DragEvent, useState } from "react";
+import type { IngestReport, KnowledgeSource } from "../api/api-types.js";
+import { useConsole } from "../session/console-context.js";
+import { AgentPicker } from "../ui/agent-picker.js";
+import { useLoad } from "../ui/use-load.js";
+
+interface FileResult {
+  name: string;
+  state: "uploading" | "added" | "updated" | "unchanged" | "skipped" | "duplicate" | "failed";
+  detail?: string;
+}
+
+/**
+ * `#/knowledge/NAME`: an agent's documents. Files are sent one request each,
+ * so that one that fails (too big, unreadable, the connection lost) is that
+ * file's result alone and the others are kept.
+ */
+export default function KnowledgePage({ route }: { route: string[] }) {
+  const { api, words } = useConsole();
+  const name = route[0];
+  const base = name ? `/api/agents/${encodeURIComponent(name)}/knowledge` : "";
+  const sources = useLoad(
+    () => (name ? api.get<{ data: KnowledgeSource[] }>(base) : Promise.resolve({ data: [] })),
+    [api, name],
+  );
+  const [results, setResults] = useState<FileResult[]>([]);
+  const [dragging, setDragging] = useState(false);
+
+  const upload = async (files: File[]) => {
+    setResults(files.map((f) => ({ name: f.name, state: "uploading" })));
+    const set = (index: number, result: FileResult) =>
+      setResults((all) => all.map((r, i) => (i === index ? result : r)));
+    for (const [index, file] of files.entries()) {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      try {
+        const report = await api.post<IngestReport>(base, form);
+        set(index, describe(file.name, report, words.chunks));
+      } catch (error) {
+        set(index, { name: file.name, state: "failed", detail: (error as Error).message });
+      }
+    }
+    sources.reload();
+  };
+  const drop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    void upload([...event.dataTransfer.files]);
+  };
+  const remove = async (source: KnowledgeSource) => {
+    if (!window.confirm(`${source.uri}: ${words.removeConfirm}`)) return;
+    await api.delete(`${base}/${encodeURIComponent(source.id)}`);
+    sources.reload();
+  };
+  const label: Record<FileResult["state"], string> = {
+    uploading: words.uploading,
+    added: words.fileAdded,
+    updated: words.fileUpdated,
+    unchanged: words.fileUnchanged,
+    skipped: words.fileSkipped,
+    duplicate: words.fileDuplicate,
+    failed: words.fileFailed,
+  };
+
+  return (
+    <section aria-labelledby="knowledge-title">
+      <div className="page-head">
+        <h1 id="knowledge-title">{words.knowledgeTitle}</h1>
+        <AgentPicker page="knowledge" current={name} />
+      </div>
+      {name && (
+        <>
+          {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file input inside is the keyboard's way */}
+          <div
+            className={dragging ? "dropzone over" : "dropzone"}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={drop}
+          >
+            <label htmlFor="upload">{words.uploadFiles}</label>
+            <input
+              id="upload"
+              type="file"
+              multiple
+              accept=".md,.markdown,.txt,.html,.htm,.pdf,.csv,.json"
+              onChange={(e) => void upload([...(e.target.files ?? [])])}
+            />
+            <p className="help">{words.uploadHelp}</p>
+          </div>
+          {results.length > 0 && (
+            <ul className="results" aria-live="polite">
+              {results.map((r) => (
+                <li key={r.name} className={`result ${r.state}`}>
+                  <strong>{r.name}</strong>: {label[r.state]} {r.detail}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>{words.documents}</h2>
+          {sources.data?.data.length === 0 && <p className="muted">{words.noDocuments}</p>}
+          <table className="table">
+            <tbody>
+              {sources.data?.data.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.uri}</td>
+                  <td>{s.kind}</td>
+                  <td>
+                    {s.chunkCount} {words.chunks}
+                  </td>
+                  <td>
+                    <button type="button" className="secondary" onClick={() => void remove(s)}>
+                      {words.remove} <span className="sr-only">{s.uri}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+function describe(name: string, report: IngestReport, chunks: string): FileResult {
+  const skipped = report.skipped[0];
+  if (skipped) return { name, state: "skipped", detail: `(${skipped.reason})` };
+  const duplicate = report.duplicates[0];
+  if (duplicate) return { name, state: "duplicate", detail: duplicate.duplicateOf };
+  const detail = `(${report.chunks} ${chunks})`;
+  if (report.added.length) return { name, state: "added", detail };
+  if (report.updated.length) return { name, state: "updated", detail };
+  return { name, state: "unchanged" };
+}

@@ -1,0 +1,79 @@
+import type { CatalogEntry } from "../api/api-types.js";
+import type { Words } from "../i18n/words.js";
+import { useConsole } from "../session/console-context.js";
+import { useLoad } from "../ui/use-load.js";
+
+type Openness = "open" | "gated" | "closed" | null;
+
+/** `#/models`: the catalog (`GET /api/models`) with each model's licence and openness as badges. */
+export default function ModelsPage() {
+  const { api, words } = useConsole();
+  const models = useLoad(() => api.get<{ data: CatalogEntry[] }>("/api/models"), [api]);
+  return (
+    <section aria-labelledby="models-title">
+      <h1 id="models-title">{words.modelsTitle}</h1>
+      <p className="help">{words.modelsHelp}</p>
+      {models.error && <p className="error">{models.error.message}</p>}
+      {models.data?.data.length === 0 && <p className="muted">{words.noModels}</p>}
+      <ul className="cards">
+        {models.data?.data.map((m) => (
+          <li key={m.name} className="card model">
+            <h2>
+              <code>{m.name}</code>
+            </h2>
+            <p className="muted">
+              {[
+                m.architecture,
+                m.parameterCount ? `${formatCount(m.parameterCount)} ${words.parameters}` : null,
+                m.quantization,
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </p>
+            <dl className="badges">
+              <dt>{words.licence}</dt>
+              <dd>
+                {m.licenseUrl ? (
+                  <a href={m.licenseUrl} rel="noreferrer noopener" target="_blank">
+                    {m.licenseId ?? m.licenseUrl}
+                  </a>
+                ) : (
+                  (m.licenseId ?? words.opennessNames.unknown)
+                )}
+              </dd>
+              <OpennessBadge label={words.weights} value={m.weightsOpenness} words={words} />
+              <OpennessBadge label={words.data} value={m.dataOpenness} words={words} />
+              <OpennessBadge label={words.code} value={m.codeOpenness} words={words} />
+              <dt>{words.outputsMayTrain}</dt>
+              <dd
+                className={`openness ${m.outputsMayTrain === null ? "unknown" : m.outputsMayTrain ? "open" : "closed"}`}
+              >
+                {m.outputsMayTrain === null
+                  ? words.opennessNames.unknown
+                  : m.outputsMayTrain
+                    ? words.yes
+                    : words.no}
+              </dd>
+            </dl>
+          </li>
+        ))}
+      </ul>
+      <p className="notice">
+        <span className="badge-soft">{words.notBuilt}</span> {words.modelsAddMissing}
+      </p>
+    </section>
+  );
+}
+
+function OpennessBadge({ label, value, words }: { label: string; value: Openness; words: Words }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className={`openness ${value ?? "unknown"}`}>{words.opennessNames[value ?? "unknown"]}</dd>
+    </>
+  );
+}
+
+function formatCount(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(0)}M` : String(n);
+}
