@@ -61,7 +61,7 @@ describe.skipIf(!chromiumPath)("the owner's console in Chromium", () => {
     expect(await page.evaluate("JSON.stringify(sessionStorage)")).not.toContain("alq_");
     expect(errors).toEqual([]);
     await context.close();
-  }, 30_000);
+  }, 90_000);
 
   it("creates an agent with two documents, answers in the playground, and a person answers a visitor live", async () => {
     const { page, context, errors } = await site.open(`${site.apiUrl}/console/#key=${site.api.other.admin}`);
