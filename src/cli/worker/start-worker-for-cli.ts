@@ -4,7 +4,8 @@
  * stops on SIGINT or SIGTERM (the job in hand is kept and queued again), and
  * exits 0 when stopped or, with `--once`, when no job is left.
  */
-import { hostname } from "node:os";
+
+import { newLeaseOwner } from "../../distill/pipeline/claim-job.js";
 import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
 import type { CliContext } from "../cli-context.js";
 import { synthModelRegistry } from "../synth/run-synth-for-cli.js";
@@ -31,7 +32,7 @@ export async function startWorkerForCli(
       store,
       models: () => (models ??= synthModelRegistry(context, store)),
       kinds: options.kinds ?? Object.keys(jobRunners),
-      owner: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+      owner: newLeaseOwner(),
       leaseMs: options.leaseMs,
       pollMs: options.pollMs,
       once: options.once,

@@ -11,11 +11,10 @@
  *    results, checks the gate, and stores the scorecard with the job's
  *    checkpoint in one transaction (a crash after it does not make a second).
  */
-import { hostname } from "node:os";
 import { AlambiqueError, NotFoundError, ValidationError } from "../../spec/errors.js";
 import { type Scorecard, scorecardSchema } from "../../spec/evaluation.js";
 import type { Job, ScorecardRecord, Store } from "../../spec/store.js";
-import { claimJob } from "../pipeline/claim-job.js";
+import { claimJob, newLeaseOwner } from "../pipeline/claim-job.js";
 import { isDiskFull } from "../pipeline/is-disk-full.js";
 import type { SynthModelSource } from "../pipeline/load-synth-context.js";
 import { runBounded } from "../pipeline/run-bounded.js";
@@ -77,7 +76,7 @@ export async function runEvalJob(options: RunEvalJobOptions): Promise<EvalRunRes
     );
   const payload = parsePayload(found);
   const leaseMs = options.leaseMs ?? 30_000;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const owner = options.owner ?? newLeaseOwner();
   const claimed = await claimJob(store, jobId, EVAL_NOUNS, {
     owner,
     leaseMs,

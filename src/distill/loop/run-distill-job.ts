@@ -17,11 +17,10 @@
  * pauses the loop with the stage and the reason; a sub-job that failed for
  * good fails the loop.
  */
-import { hostname } from "node:os";
 import { AlambiqueError, NotFoundError, ValidationError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
 import { TrainingError } from "../../spec/students.js";
-import { claimJob } from "../pipeline/claim-job.js";
+import { claimJob, newLeaseOwner } from "../pipeline/claim-job.js";
 import type { SynthModelSource } from "../pipeline/load-synth-context.js";
 import type { DistillEvent, DistillOutcome, DistillStop } from "./distill-event.js";
 import {
@@ -89,7 +88,7 @@ export async function runDistillJob(options: RunDistillJobOptions): Promise<Dist
   if (!found) throw new NotFoundError("distillation job", jobId, "`alambique distill status` lists them");
   const payload = parsePayload(found);
   const leaseMs = options.leaseMs ?? 30_000;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const owner = options.owner ?? newLeaseOwner();
   const emit = (event: DistillEvent) => options.onEvent?.(event);
   const claimed = await claimJob(store, jobId, DISTILL_NOUNS, {
     owner,

@@ -5,9 +5,18 @@
  * up to `waitMs`); paused and finished jobs are refused with what to do
  * instead, in the words of the job's own commands (`nouns`).
  */
+import { hostname } from "node:os";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
 import { sleep } from "./retry-policy.js";
+
+/**
+ * A lease owner's name for this process: the machine, the pid and a random
+ * tail, so that two runs in one process (a loop and its sub-job) never share a lease.
+ */
+export function newLeaseOwner(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
 
 export interface ClaimOptions {
   owner: string;

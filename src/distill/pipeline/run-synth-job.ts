@@ -18,9 +18,9 @@
  * job back to `paused`. A full disk (the store's `full` error) stops the run
  * cleanly and pauses the job with the reason, keeping every row written.
  */
-import { hostname } from "node:os";
 import { AlambiqueError, NotFoundError, ValidationError } from "../../spec/errors.js";
 import type { Dataset, Job, Store } from "../../spec/store.js";
+import { newLeaseOwner } from "./claim-job.js";
 import { claimSynthJob } from "./claim-synth-job.js";
 import { finishSynthJob } from "./finish-synth-job.js";
 import { isDiskFull } from "./is-disk-full.js";
@@ -81,7 +81,7 @@ export async function runSynthJob(options: RunSynthJobOptions): Promise<SynthRun
   if (!found) throw new NotFoundError("synthetic-data job", jobId, "`alambique synth status` lists the jobs");
   const payload = parsePayload(found);
   const leaseMs = options.leaseMs ?? 30_000;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const owner = options.owner ?? newLeaseOwner();
   const claimed = await claimSynthJob(store, jobId, {
     owner,
     leaseMs,

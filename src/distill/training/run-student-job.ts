@@ -20,13 +20,13 @@
  * two seconds (epoch, window, tokens/s, ETA) for `students status`.
  */
 import { rm, rmdir, stat, unlink } from "node:fs/promises";
-import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { lostLease } from "../../distill/pipeline/job-session.js";
 import { type AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, ModelRecord, Store } from "../../spec/store.js";
 import type { TrainerEvent } from "../../spec/students.js";
+import { newLeaseOwner } from "../pipeline/claim-job.js";
 import { claimStudentJob } from "./claim-student-job.js";
 import { sha256File } from "./quantize-student.js";
 import { studentRows } from "./student-data.js";
@@ -80,7 +80,7 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
   }
   const payload = studentJobPayloadSchema.parse(found.payload);
   const leaseMs = options.leaseMs ?? 30_000;
-  const owner = options.owner ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const owner = options.owner ?? newLeaseOwner();
   const claimed = await claimStudentJob(store, jobId, {
     owner,
     leaseMs,
