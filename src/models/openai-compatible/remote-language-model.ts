@@ -6,6 +6,7 @@ import type {
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import { closeGeneratedJson, closeStreamedJson, jsonAnswerSchema } from "./close-cut-json.js";
+import { defuseControlTokens } from "./defuse-control-tokens.js";
 import type { EngineInfo } from "./engine-info.js";
 import { normalizeEngineError } from "./normalize-engine-error.js";
 import {
@@ -33,13 +34,16 @@ export interface RemoteModelConfig {
  * - a required or named tool call is checked, retried once as constrained
  *   JSON, or refused with `tool_call_missing` (`required-tool-call.ts`). A
  *   stream that requires a call is generated whole, then sent as parts: its
- *   call goes out once it is known to be valid, never half-checked.
+ *   call goes out once it is known to be valid, never half-checked;
+ * - text that spells a control token (`<|eot_id|>`…) reaches the engine
+ *   defused (`defuse-control-tokens.ts`), so a customer cannot end the turn
+ *   or write a system message through the engine's template.
  */
 export function remoteLanguageModel(model: LanguageModelV3, config: RemoteModelConfig): LanguageModelV3 {
   const { baseURL } = config;
   const raw = async (options: LanguageModelV3CallOptions) => {
     try {
-      return await model.doGenerate(options);
+      return await model.doGenerate(defuseControlTokens(options));
     } catch (error) {
       throw normalizeEngineError(error, baseURL);
     }
@@ -76,7 +80,7 @@ export function remoteLanguageModel(model: LanguageModelV3, config: RemoteModelC
       const schema = jsonAnswerSchema(options);
       let result: LanguageModelV3StreamResult;
       try {
-        result = await model.doStream(options);
+        result = await model.doStream(defuseControlTokens(options));
       } catch (error) {
         throw normalizeEngineError(error, baseURL);
       }
