@@ -5,9 +5,10 @@ import { ChannelInbox } from "./channel-inbox.js";
 import { ChannelRelay } from "./channel-relay.js";
 import { ChannelSender, type SenderOptions } from "./channel-sender.js";
 import { type AdmitTurn, type CustomerAnswer, runChannelTurn } from "./channel-turns.js";
+import { ChannelWatchers, type ChannelWatchersOptions } from "./channel-watchers.js";
 import { ChannelWorker, type ChannelWorkerOptions } from "./channel-worker.js";
 
-export interface ChannelHubOptions extends ChannelWorkerOptions, SenderOptions {
+export interface ChannelHubOptions extends ChannelWorkerOptions, SenderOptions, ChannelWatchersOptions {
   store: Store;
   agents: AgentRuntime;
   customerAnswer: CustomerAnswer;
@@ -28,6 +29,8 @@ export class ChannelHub {
   readonly relay: ChannelRelay;
   readonly sender: ChannelSender;
   readonly worker: ChannelWorker;
+  /** The mailboxes of pull-style channels (e-mail), read while the server runs. */
+  readonly watchers: ChannelWatchers;
 
   constructor(options: ChannelHubOptions) {
     const { store, agents, customerAnswer } = options;
@@ -44,5 +47,6 @@ export class ChannelHub {
       options,
     );
     this.relay = new ChannelRelay(store, this.configs, options.now, () => this.worker.kick());
+    this.watchers = new ChannelWatchers(store, this.configs, this.inbox, () => this.worker.kick(), options);
   }
 }

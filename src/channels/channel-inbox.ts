@@ -4,7 +4,7 @@ import { agentSpecSchema } from "../spec/agent.js";
 import type { InboundEvent, WebhookRequest } from "../spec/channel.js";
 import { ChannelSignatureError } from "../spec/channel-errors.js";
 import type { JsonValue } from "../spec/json.js";
-import type { Store } from "../spec/store.js";
+import type { ChannelRecord, Store } from "../spec/store.js";
 import type { ChannelConfigs } from "./channel-configs.js";
 
 /**
@@ -37,18 +37,27 @@ export class ChannelInbox {
     const { channel, record } = await this.#open(channelId);
     channel.verify(request);
     const events = channel.parse(request.rawBody);
+    return { queued: await this.queue(record, events), events: events.length };
+  }
+
+  /**
+   * Queues events that arrived otherwise than by webhook (a watched mailbox:
+   * `Channel.watch`), each once by its provider id, masked as `receive`
+   * masks. Returns how many were new.
+   */
+  async queue(record: ChannelRecord, events: InboundEvent[]): Promise<number> {
     const agent = await this.store.agents.get(record.tenantId, record.agentId);
     const mask = agent ? agentSpecSchema.parse(agent.spec).guardrails.redactPii : true;
     let queued = 0;
     for (const event of events) {
       const stored = await this.store.channels.receive({
-        channelId,
+        channelId: record.id,
         providerMessageId: event.providerMessageId,
         payload: toPayload(event, mask),
       });
       if (stored) queued++;
     }
-    return { queued, events: events.length };
+    return queued;
   }
 
   async #open(channelId: string) {

@@ -3,6 +3,7 @@ import { ChannelSendError } from "../spec/channel-errors.js";
 import { AlambiqueError } from "../spec/errors.js";
 import type { ChannelOutboundRow, Store } from "../spec/store.js";
 import type { ChannelConfigs } from "./channel-configs.js";
+import type { ChannelHealth } from "./channel-health.js";
 import { assertWindowOpen } from "./customer-service-window.js";
 
 /** A queued message: Markdown within the channel's size, rendered for the channel when it is sent. */
@@ -12,6 +13,8 @@ export interface OutboundPayload {
   markdown: string;
   quickReplies?: string[];
   media?: { url: string; kind: "image" | "document" };
+  /** To a comment's contact: a private reply to its author (comment mode), not a public one. */
+  privately?: boolean;
   /** `agent`: an answer; `staff`: a person's reply from the desk. */
   origin: "agent" | "staff";
 }
@@ -24,6 +27,8 @@ export interface SenderOptions {
   /** Attempts before a message is given up (status `failed`). Default 8. */
   maxAttempts?: number;
   now?: () => Date;
+  /** Told each send's outcome (for `/readyz` and `/metrics`). */
+  health?: ChannelHealth;
 }
 
 /**
@@ -37,13 +42,13 @@ export interface SenderOptions {
 export class ChannelSender {
   /** When each channel may send next (ms since epoch): its rate limit, or a provider's 429 wait. */
   readonly #nextFree = new Map<string, number>();
-  readonly #options: Required<Omit<SenderOptions, "now">>;
+  readonly #options: Required<Omit<SenderOptions, "now" | "health">>;
   readonly #now: () => Date;
 
   constructor(
     private readonly store: Store,
     private readonly configs: ChannelConfigs,
-    options: SenderOptions = {},
+    private readonly options: SenderOptions = {},
   ) {
     this.#options = {
       backoffBaseMs: options.backoffBaseMs ?? 2000,
@@ -56,11 +61,13 @@ export class ChannelSender {
   /** Sends one claimed row and settles it; never throws (a failure is recorded on the row). */
   async send(row: ChannelOutboundRow): Promise<ChannelOutboundRow> {
     const payload = row.payload as unknown as OutboundPayload;
+    let kind: string | undefined;
     try {
       const record = await this.store.channels.find(row.channelId);
       if (!record)
         return await this.store.channels.settleOutbound(row.id, { failed: "the channel was removed" });
       const channel = this.configs.open(record);
+      kind = record.kind;
       await assertWindowOpen(this.store, channel, payload.conversationId, this.#now());
       await this.#waitTurn(row.channelId, channel);
       const sent = await channel.send({
@@ -68,10 +75,16 @@ export class ChannelSender {
         text: channel.render(payload.markdown),
         ...(payload.quickReplies?.length ? { quickReplies: payload.quickReplies } : {}),
         ...(payload.media ? { media: payload.media } : {}),
+        ...(payload.privately ? { privately: true } : {}),
       });
+      this.options.health?.recordSend(row.channelId, record.kind, "sent");
       const providerId = sent.providerMessageId;
       return await this.store.channels.settleOutbound(row.id, { sent: providerId });
     } catch (error) {
+      // Only the provider's refusals count against it: a closed window or a removed channel is not an outage.
+      if (kind !== undefined && ChannelSendError.isInstance(error)) {
+        this.options.health?.recordSend(row.channelId, kind, "failed");
+      }
       return this.#settleFailure(row, error);
     }
   }

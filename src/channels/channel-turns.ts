@@ -1,9 +1,10 @@
 import type { AgentRuntime } from "../agents/agent-runtime.js";
 import type { TurnResult } from "../agents/turn/turn-types.js";
-import { channelExternalUserId, type InboundEvent } from "../spec/channel.js";
+import { channelExternalUserId, type InboundEvent, parseCommentContactId } from "../spec/channel.js";
 import { errorMarker, hasErrorMarker } from "../spec/errors.js";
 import type { ChannelInboundRow, Store } from "../spec/store.js";
 import type { ChannelConfigs } from "./channel-configs.js";
+import { queueCommentAnswer } from "./comment-answer.js";
 import { queueOutbound } from "./queue-outbound.js";
 
 /**
@@ -74,7 +75,8 @@ export async function runChannelTurn(
   const message = event.unsupported ? whatArrived(event.unsupported) : event.text;
   const admission = await deps.admit?.({
     tenantId: record.tenantId,
-    contactKey: externalUserId,
+    // A comment is its own conversation: its author is who the visitor rate counts.
+    contactKey: event.commenterId ? channelExternalUserId(record.id, event.commenterId) : externalUserId,
     model: agent.spec.model ?? undefined,
     chars: message.length,
   });
@@ -88,8 +90,21 @@ export async function runChannelTurn(
     admission?.done(used);
   }
   void channel.markRead?.(event.providerMessageId);
-  const text = deps.customerAnswer(result, { showSources: agent.spec.widget.showSources });
+  // A public comment (comment mode) is answered by its own rules: short, public or privately, no sources line.
+  const comment = parseCommentContactId(event.contactId) !== undefined;
+  const text = deps.customerAnswer(result, { showSources: agent.spec.widget.showSources && !comment });
   if (text.trim() === "") return { answered: false };
+  if (comment) {
+    const input = {
+      conversationId: result.conversationId,
+      contactId: event.contactId,
+      comment: message,
+      answer: text,
+      result,
+    };
+    await queueCommentAnswer(deps.store, channel, record.id, `answer:${row.id}`, input);
+    return { answered: true };
+  }
   await queueOutbound(deps.store, channel, record.id, `answer:${row.id}`, {
     conversationId: result.conversationId,
     contactId: event.contactId,

@@ -4,7 +4,7 @@ import type { Store } from "../spec/store.js";
 
 /**
  * Throws ChannelWindowClosedError when the channel has a customer-service
- * window (WhatsApp: 24 h) and the conversation's last customer message is
+ * window (WhatsApp, Messenger, Instagram: 24 h) and the conversation's last customer message is
  * older than it, or there is none: outside it only approved templates may be
  * sent, and a free-form message would be refused by the provider (131047)
  * after the staff believed it sent. Channels without a window pass.
@@ -20,6 +20,6 @@ export async function assertWindowOpen(
   const messages = await store.messages.list(conversationId);
   const last = messages.findLast((m) => m.role === "user");
   if (!last || now.getTime() - Date.parse(last.createdAt) > windowMs) {
-    throw new ChannelWindowClosedError(last?.createdAt);
+    throw new ChannelWindowClosedError(last?.createdAt, channel.kind);
   }
 }

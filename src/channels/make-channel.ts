@@ -2,6 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { type Channel, type ChannelKind, channelKinds } from "../spec/channel.js";
 import { ValidationError } from "../spec/errors.js";
+import { EmailChannel } from "./email/email-channel.js";
+import { emailSecretsSchema, emailSettingsSchema } from "./email/email-settings.js";
+import { InstagramChannel, instagramSettingsSchema } from "./instagram/instagram-channel.js";
+import {
+  MessengerChannel,
+  messengerSettingsSchema,
+  metaMessagingSecretsSchema,
+} from "./messenger/messenger-channel.js";
 import {
   TelegramChannel,
   telegramSecretsSchema,
@@ -28,6 +36,33 @@ const kinds = {
     generated: { verifyToken: () => randomBytes(24).toString("base64url") },
     make: (settings: unknown, secrets: unknown) =>
       new WhatsAppChannel(whatsappSettingsSchema.parse(settings), whatsappSecretsSchema.parse(secrets)),
+  },
+  messenger: {
+    settings: messengerSettingsSchema,
+    secrets: metaMessagingSecretsSchema,
+    generated: { verifyToken: () => randomBytes(24).toString("base64url") },
+    make: (settings: unknown, secrets: unknown) =>
+      new MessengerChannel(
+        messengerSettingsSchema.parse(settings),
+        metaMessagingSecretsSchema.parse(secrets),
+      ),
+  },
+  instagram: {
+    settings: instagramSettingsSchema,
+    secrets: metaMessagingSecretsSchema,
+    generated: { verifyToken: () => randomBytes(24).toString("base64url") },
+    make: (settings: unknown, secrets: unknown) =>
+      new InstagramChannel(
+        instagramSettingsSchema.parse(settings),
+        metaMessagingSecretsSchema.parse(secrets),
+      ),
+  },
+  email: {
+    settings: emailSettingsSchema,
+    secrets: emailSecretsSchema,
+    generated: {},
+    make: (settings: unknown, secrets: unknown) =>
+      new EmailChannel(emailSettingsSchema.parse(settings), emailSecretsSchema.parse(secrets)),
   },
 } as const;
 
@@ -72,6 +107,10 @@ function parse(schema: z.ZodType, value: unknown, field: string, kind: string): 
     issues,
     kind === "telegram"
       ? "Telegram needs secrets.botToken (from @BotFather); settings.baseUrl only for a stand-in."
-      : "WhatsApp needs settings.phoneNumberId and secrets.accessToken and secrets.appSecret (from the Meta app).",
+      : kind === "email"
+        ? "E-mail needs settings.address, imapHost and smtpHost, and secrets.imapPassword (secrets.smtpPassword when it differs)."
+        : kind === "messenger" || kind === "instagram"
+          ? `${kind === "messenger" ? "Messenger needs settings.pageId" : "Instagram needs settings.accountId"} and secrets.accessToken (the Page access token) and secrets.appSecret (from the Meta app); settings.commentReplies is off or on.`
+          : "WhatsApp needs settings.phoneNumberId and secrets.accessToken and secrets.appSecret (from the Meta app).",
   );
 }

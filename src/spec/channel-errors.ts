@@ -9,7 +9,7 @@ export class ChannelSignatureError extends AlambiqueError {
   constructor(message: string) {
     super(message, {
       code: "channel_signature_invalid",
-      hint: "The provider signs with the channel's app secret (WhatsApp) or secret token (Telegram): check them with `alambique channels test`.",
+      hint: "The provider signs with the channel's app secret (WhatsApp, Messenger, Instagram) or secret token (Telegram): check them with `alambique channels test`.",
     });
   }
   static override isInstance(value: unknown): value is ChannelSignatureError {
@@ -37,19 +37,33 @@ export class ChannelSendError extends AlambiqueError {
 
 const windowMarker = errorMarker("ChannelWindowClosedError");
 
-/** WhatsApp's customer-service window is closed: only approved templates may be sent, which we do not send. */
+/** Each provider's window in words, and what staff can do instead of a free-form reply. */
+const windows: Record<string, { rule: string; hint: string }> = {
+  whatsapp: {
+    rule: "WhatsApp allows free-form replies only within 24 hours of the customer's last message",
+    hint: "Wait for the customer to write again, or reach them with an approved message template from WhatsApp Manager.",
+  },
+  messenger: {
+    rule: "Messenger allows replies (standard messaging) only within 24 hours of the customer's last message",
+    hint: "Wait for the customer to write again; Alambique sends no message tags (such as HUMAN_AGENT) outside the window.",
+  },
+  instagram: {
+    rule: "Instagram allows replies (standard messaging) only within 24 hours of the customer's last message",
+    hint: "Wait for the customer to write again; Alambique sends no message tags (such as HUMAN_AGENT) outside the window.",
+  },
+};
+
+/** A channel's customer-service window is closed (WhatsApp: only approved templates may be sent, which we do not send). */
 export class ChannelWindowClosedError extends AlambiqueError {
   readonly [windowMarker] = true;
-  constructor(lastCustomerMessageAt: string | undefined) {
+  /** `kind`: the channel's kind, for the provider's own rule (default WhatsApp's). */
+  constructor(lastCustomerMessageAt: string | undefined, kind = "whatsapp") {
+    const { rule, hint } = windows[kind] ?? windows.whatsapp!;
     super(
       lastCustomerMessageAt
-        ? `WhatsApp allows free-form replies only within 24 hours of the customer's last message (${lastCustomerMessageAt}): this one would not be delivered`
-        : "WhatsApp allows free-form replies only within 24 hours of the customer's last message, and this customer has not written",
-      {
-        code: "channel_window_closed",
-        retryable: false,
-        hint: "Wait for the customer to write again, or reach them with an approved message template from WhatsApp Manager.",
-      },
+        ? `${rule} (${lastCustomerMessageAt}): this one would not be delivered`
+        : `${rule}, and this customer has not written`,
+      { code: "channel_window_closed", retryable: false, hint },
     );
   }
   static override isInstance(value: unknown): value is ChannelWindowClosedError {

@@ -13,7 +13,7 @@
  */
 import type { Conversation, Message } from "./store.js";
 
-export const channelKinds = ["telegram", "whatsapp"] as const;
+export const channelKinds = ["telegram", "whatsapp", "messenger", "instagram", "email"] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 
 /** A webhook call as it arrived: the body unparsed, since signatures cover its exact bytes. */
@@ -41,7 +41,7 @@ export interface InboundMessage {
   type: "message";
   /** The provider's id of this message (Telegram: `update_id`; WhatsApp: `wamid…`): redeliveries share it. */
   providerMessageId: string;
-  /** The customer in this channel: a Telegram chat id, a WhatsApp phone number (wa_id). */
+  /** The customer in this channel: a Telegram chat id, a WhatsApp phone number (wa_id), an e-mail address (lower case). */
   contactId: string;
   contactName?: string;
   /** When the customer sent it (ISO-8601 UTC), from the provider. */
@@ -52,6 +52,8 @@ export interface InboundMessage {
   buttonPayload?: string;
   /** Set when the message was not text (a sticker, a location…): the agent is told what it was. */
   unsupported?: UnsupportedKind;
+  /** A comment's author (comment mode: the contact is the comment), whom the visitor rate counts. */
+  commenterId?: string;
 }
 
 /** A delivery report of a message we sent (WhatsApp `statuses`). */
@@ -74,6 +76,8 @@ export interface OutboundMessage {
   quickReplies?: string[];
   /** A picture or file by its public https URL; `text` becomes its caption. */
   media?: { url: string; kind: "image" | "document" };
+  /** To a comment's contact (`commentContactId`): a private message to its author instead of a public reply. */
+  privately?: boolean;
 }
 
 export interface ChannelLimits {
@@ -121,6 +125,26 @@ export interface Channel {
   check(): Promise<ChannelCheck>;
   /** Tells the provider where to deliver (Telegram `setWebhook` with the secret token); absent where it is set in the provider's console. */
   connect?(webhookUrl: string): Promise<void>;
+  /**
+   * Pull-style inbound, for a provider that has no webhook (e-mail: IMAP IDLE
+   * with polling). Present only on such channels, whose `verify` then always
+   * throws ChannelSignatureError (nothing may be posted to them). Starts
+   * reading what arrived after `since` and hands each event to `deliver`,
+   * which resolves once it is stored (queued, deduplicated by its
+   * `providerMessageId`): only then is it marked read at the provider, so a
+   * crash in between means a redelivery, never a loss. Reconnects by itself
+   * until `close()`; failures go to `onError`, never thrown.
+   */
+  watch?(options: {
+    since: Date;
+    deliver(events: InboundEvent[]): Promise<void>;
+    onError(error: unknown): void;
+  }): ChannelWatch;
+}
+
+/** A running `Channel.watch`: `close()` stops reading and ends its connections. */
+export interface ChannelWatch {
+  close(): Promise<void>;
 }
 
 /**
@@ -146,4 +170,20 @@ export function parseChannelExternalUserId(
 ): { channelId: string; contactId: string } | undefined {
   const match = /^channel:([^:]+):(.+)$/.exec(externalUserId);
   return match ? { channelId: match[1]!, contactId: match[2]! } : undefined;
+}
+
+/**
+ * Comment mode (Messenger, Instagram): the contact of a public comment on the
+ * account's own post is `comment:<comment id>`, so each comment is its own
+ * conversation, apart from the author's private messages. A message to it is
+ * a public reply under the comment (or, with `privately`, a private reply to
+ * its author).
+ */
+export function commentContactId(commentId: string): string {
+  return `comment:${commentId}`;
+}
+
+/** The comment id of a contact made by `commentContactId`; undefined for any other contact. */
+export function parseCommentContactId(contactId: string): string | undefined {
+  return contactId.startsWith("comment:") ? contactId.slice("comment:".length) : undefined;
 }

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type {
   Channel,
@@ -8,9 +7,9 @@ import type {
   UnsupportedKind,
   WebhookRequest,
 } from "../../spec/channel.js";
-import { ChannelSendError, ChannelSignatureError } from "../../spec/channel-errors.js";
 import { ValidationError } from "../../spec/errors.js";
-import { callProvider, describeFailure, retryAfterHeader, retryableStatus } from "../provider-call.js";
+import { callGraph, graphCheckProblem } from "../graph/call-graph.js";
+import { answerHubHandshake, verifyHubSignature } from "../graph/hub-signature.js";
 import { toWhatsAppText } from "./whatsapp-format.js";
 
 export const whatsappSettingsSchema = z.strictObject({
@@ -113,30 +112,11 @@ export class WhatsAppChannel implements Channel {
   }
 
   verify(request: WebhookRequest): void {
-    const header = request.headers["x-hub-signature-256"];
-    if (typeof header !== "string" || !header.startsWith("sha256=")) {
-      throw new ChannelSignatureError("the WhatsApp webhook has no X-Hub-Signature-256 header");
-    }
-    const expected = createHmac("sha256", this.#secrets.appSecret).update(request.rawBody).digest();
-    const given = Buffer.from(header.slice("sha256=".length), "hex");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ChannelSignatureError("the WhatsApp webhook's X-Hub-Signature-256 does not match its body");
-    }
+    verifyHubSignature(request, this.#secrets.appSecret, "WhatsApp");
   }
 
   handshake(query: WebhookRequest["query"]): string {
-    const token = Buffer.from(query["hub.verify_token"] ?? "");
-    const expected = Buffer.from(this.#secrets.verifyToken);
-    if (
-      query["hub.mode"] !== "subscribe" ||
-      token.length !== expected.length ||
-      !timingSafeEqual(token, expected)
-    ) {
-      throw new ChannelSignatureError(
-        "the subscription's hub.verify_token is not this channel's verify token",
-      );
-    }
-    return query["hub.challenge"] ?? "";
+    return answerHubHandshake(query, this.#secrets.verifyToken);
   }
 
   parse(rawBody: Buffer): InboundEvent[] {
@@ -245,28 +225,15 @@ export class WhatsAppChannel implements Channel {
       return {
         ok: false,
         details: {},
-        problems: [describeFailure(error, "the access token or phone number id")],
+        problems: [graphCheckProblem(error, "the access token or phone number id")],
       };
     }
   }
 
-  async #call(method: "GET" | "POST", path: string, json?: unknown): Promise<unknown> {
-    const url = `${this.#settings.baseUrl.replace(/\/$/, "")}/${path}`;
-    const answer = await callProvider(url, {
-      method,
-      headers: { authorization: `Bearer ${this.#secrets.accessToken}` },
-      ...(json === undefined ? {} : { json }),
-    });
-    if (answer.status >= 200 && answer.status < 300) return answer.body;
-    const error = ((answer.body ?? {}) as { error?: { message?: string; code?: number } }).error;
-    const retryAfterMs = retryAfterHeader(answer.headers);
-    throw new ChannelSendError(
-      `WhatsApp answered ${answer.status}${error?.code ? ` (code ${error.code})` : ""}: ${error?.message ?? String(answer.body).slice(0, 200)}`,
-      {
-        retryable: retryableStatus(answer.status) || rateLimitCodes.has(error?.code ?? -1),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      },
-    );
+  #call(method: "GET" | "POST", path: string, json?: unknown): Promise<unknown> {
+    const { baseUrl } = this.#settings;
+    const target = { baseUrl, accessToken: this.#secrets.accessToken, provider: "WhatsApp", rateLimitCodes };
+    return callGraph(target, method, path, json);
   }
 }
 

@@ -30,7 +30,9 @@ async function pairs(values: string[] | undefined, flag: string): Promise<Record
  * `ALAMBIQUE_SECRET_KEY` and never printed.
  */
 export function registerChannels(program: Command, context: CliContext): void {
-  const channels = program.command("channels").description("an agent's WhatsApp and Telegram channels");
+  const channels = program
+    .command("channels")
+    .description("an agent's WhatsApp, Messenger, Instagram and Telegram channels");
   const configs = async (tenant: string) => {
     const { ChannelConfigs } = await import("../../channels/channel-configs.js");
     const opened = await tenantOf(context, tenant);
@@ -55,10 +57,16 @@ export function registerChannels(program: Command, context: CliContext): void {
 
   channels
     .command("add <agent>")
-    .description("connect an agent to telegram or whatsapp (one channel per kind)")
-    .requiredOption("--kind <kind>", "telegram or whatsapp")
+    .description(
+      "connect an agent to telegram, whatsapp, messenger, instagram or email (one channel per kind)",
+    )
+    .requiredOption("--kind <kind>", "telegram, whatsapp, messenger, instagram or email")
     .option("--secret <name=ENV_VAR>", "a secret read from an environment variable (repeat)", collect)
-    .option("--setting <name=value>", "a setting: phoneNumberId, baseUrl (repeat)", collect)
+    .option(
+      "--setting <name=value>",
+      "a setting: phoneNumberId, pageId, accountId, commentReplies=on, baseUrl, address, imapHost, smtpHost… (repeat)",
+      collect,
+    )
     .option("--public-url <url>", "the server's public https URL: Telegram's webhook is set to it now")
     .option(...tenantOption)
     .option("--json", "print JSON")
@@ -76,7 +84,9 @@ export function registerChannels(program: Command, context: CliContext): void {
         const { UsageError } = await import("../../spec/errors.js");
         const { isChannelKind } = await import("../../channels/make-channel.js");
         if (!isChannelKind(options.kind))
-          throw new UsageError(`--kind must be telegram or whatsapp, not ${options.kind}`);
+          throw new UsageError(
+            `--kind must be telegram, whatsapp, messenger, instagram or email, not ${options.kind}`,
+          );
         const secrets: Record<string, string> = {};
         for (const [name, variable] of Object.entries(await pairs(options.secret, "--secret"))) {
           const value = context.env[variable];
@@ -101,8 +111,10 @@ export function registerChannels(program: Command, context: CliContext): void {
         }
         if (options.json) return context.io.out(JSON.stringify(added.view, null, 2));
         context.io.out(`${options.kind} channel ${added.record.id} for ${agent.name}`);
-        context.io.out(`webhook: <public URL>${added.view.webhookPath}`);
-        if (options.kind === "whatsapp" && !secrets.verifyToken) {
+        // E-mail is read from the mailbox over IMAP: it has no webhook to point a provider at.
+        if (options.kind === "email") context.io.out("reads the mailbox over IMAP (IDLE): no webhook to set");
+        else context.io.out(`webhook: <public URL>${added.view.webhookPath}`);
+        if (["whatsapp", "messenger", "instagram"].includes(options.kind) && !secrets.verifyToken) {
           context.io.out(`verify token for Meta's console (shown once): ${added.secrets.verifyToken}`);
         }
       },
@@ -129,7 +141,7 @@ export function registerChannels(program: Command, context: CliContext): void {
             names.get(v.agentId) ?? v.agentId,
             v.kind,
             v.secretNames.join(","),
-            v.webhookPath,
+            v.kind === "email" ? "(IMAP)" : v.webhookPath,
           ]),
         ]),
       );

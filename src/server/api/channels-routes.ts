@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChannelView } from "../../channels/channel-configs.js";
 import type { ChannelHub } from "../../channels/channel-hub.js";
+import { privateMailHosts } from "../../channels/email/private-mail-hosts.js";
 import { channelKinds } from "../../spec/channel.js";
 import { NotFoundError } from "../../spec/errors.js";
 import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
@@ -33,11 +34,11 @@ const addSchema = z
     kind: z.enum(channelKinds),
     settings: z.record(z.string(), z.unknown()).optional().meta({
       description:
-        "Telegram: `baseUrl` (operator only); WhatsApp: `phoneNumberId`, `baseUrl` (operator only)",
+        "Telegram: `baseUrl` (operator only); WhatsApp: `phoneNumberId`, `baseUrl` (operator only); Messenger: `pageId`, Instagram: `accountId`, both `commentReplies` (`off` by default, `on`: public replies to comments on the account's posts), `baseUrl` (operator only)",
     }),
     secrets: z.record(z.string(), z.string()).meta({
       description:
-        "Telegram: `botToken` (`webhookSecret` is made up when left out); WhatsApp: `accessToken`, `appSecret` (`verifyToken` made up when left out)",
+        "Telegram: `botToken` (`webhookSecret` is made up when left out); WhatsApp, Messenger, Instagram: `accessToken` (Messenger, Instagram: the Page access token), `appSecret` (`verifyToken` made up when left out)",
     }),
     publicUrl: z
       .url({ protocol: /^https?$/ })
@@ -121,6 +122,18 @@ export function channelsRoutes({ store, channels }: ApiDeps): ApiRoute[] {
             status: 403,
             param: "settings.baseUrl",
           });
+        }
+        const mailHosts =
+          body.kind === "email" && !(await isOperator(auth)) ? await privateMailHosts(body.settings) : [];
+        if (mailHosts.length > 0) {
+          throw new RequestError(
+            "only the operator may point a mail channel at a host off the public internet",
+            {
+              code: "operator_only",
+              status: 403,
+              param: `settings.${mailHosts[0]}`,
+            },
+          );
         }
         const added = await hub().configs.add({
           tenantId: auth.tenantId,

@@ -11,7 +11,7 @@ import type { ServerLimits } from "../limits/server-limits.js";
  */
 export function admitChannelTurn(limits: ServerLimits): AdmitTurn {
   return async ({ tenantId, contactKey, model, chars }) => {
-    const rate = limits.visitorRate?.take(`${tenantId}\u0000${contactKey}`);
+    const rate = await limits.visitorRate?.take(`${tenantId}\u0000${contactKey}`);
     if (rate && !rate.allowed) {
       return {
         admitted: false,

@@ -17,6 +17,11 @@ export interface Readiness {
      * answer by their teacher, so the server is degraded, not unready.
      */
     routing?: { degraded: string[] };
+    /**
+     * Channels whose provider is not taking messages (a stale outbound queue,
+     * failing sends; see `ChannelHealth`): queued, not lost, so degraded, not unready.
+     */
+    channels?: { degraded: string[] };
   };
 }
 
@@ -34,6 +39,8 @@ export interface ReadinessDeps {
   mcpProblems?: () => string[];
   /** Routed agents whose student failed to load or answer (the runtime's `studentProblems`), one public line each. */
   studentProblems?: () => string[];
+  /** Channels not getting their messages out, one public line each (agent and kind; no address or token). */
+  channelProblems?: () => Promise<string[]>;
 }
 
 /**
@@ -46,10 +53,15 @@ export interface ReadinessDeps {
  * public (the probe logs the address). Never throws.
  */
 export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
-  const [store, models] = await Promise.all([checkStore(deps.store), checkModels(deps)]);
+  const [store, models, channelLines] = await Promise.all([
+    checkStore(deps.store),
+    checkModels(deps),
+    deps.channelProblems?.(),
+  ]);
   const mcp = deps.mcpProblems ? { mcp: { problems: deps.mcpProblems() } } : {};
   const routing = await routingReadiness(deps, models, store.ok);
-  return { ready: store.ok && models.ok, checks: { store, models, ...mcp, ...routing } };
+  const channels = channelLines ? { channels: { degraded: channelLines } } : {};
+  return { ready: store.ok && models.ok, checks: { store, models, ...mcp, ...routing, ...channels } };
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ChannelHealth } from "../../channels/channel-health.js";
 import { AlambiqueError } from "../../spec/errors.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { InflightRequests } from "../inflight-requests.js";
 import type { GenerationQueues } from "../limits/generation-queues.js";
+import { renderChannelMetrics } from "./channel-metrics.js";
 import { checkReadiness } from "./check-readiness.js";
 import type { OpenStreams } from "./open-streams.js";
 import { createEngineProbe, type EngineProbeOptions } from "./probe-engine.js";
@@ -27,6 +29,8 @@ export interface OpsPluginOptions {
   mcpProblems?: () => string[];
   /** Routed agents whose student does not load, for `/readyz` (degraded: their teacher answers). */
   studentProblems?: () => string[];
+  /** The channels' providers, for `/readyz` (degraded while one is not taking messages) and `/metrics`. */
+  channels?: ChannelHealth;
 }
 
 /** How long aborted requests get to send their error before the sockets close, in ms. */
@@ -40,7 +44,8 @@ const ABORT_GRACE_MS = 1_000;
  *   remote models' engines answer; 200 or 503, with what was checked (a
  *   remote engine by its model's name: its address goes to the log only).
  *   `status: "degraded"` (still 200) while a routed agent's student is
- *   missing and its teacher answers for it (`routing.degraded`).
+ *   missing and its teacher answers for it (`routing.degraded`), or while a
+ *   channel's provider is not taking messages (`channels.degraded`).
  *   During a shutdown every request is 503.
  * - `GET /metrics`: Prometheus text (see `ServerMetrics`), counted here from
  *   every request's end, streams included; a request whose client left before
@@ -95,15 +100,20 @@ export async function opsPlugin(app: FastifyInstance, options: OpsPluginOptions)
       ...(options.store ? { store: options.store } : {}),
       ...(options.mcpProblems ? { mcpProblems: options.mcpProblems } : {}),
       ...(options.studentProblems ? { studentProblems: options.studentProblems } : {}),
+      ...(options.channels ? { channelProblems: () => options.channels!.problems() } : {}),
     });
     reply.code(readiness.ready ? 200 : 503);
-    // Degraded: serving, but some agent answers by its fallback (its student is missing).
-    const degraded = readiness.ready && (readiness.checks.routing?.degraded.length ?? 0) > 0;
+    // Degraded: serving, but some agent answers by its fallback (its student is missing),
+    // or a channel's provider is not taking messages (they wait in the queue).
+    const degradedLines =
+      (readiness.checks.routing?.degraded.length ?? 0) + (readiness.checks.channels?.degraded.length ?? 0);
+    const degraded = readiness.ready && degradedLines > 0;
     return { status: readiness.ready ? (degraded ? "degraded" : "ready") : "not_ready", ...readiness.checks };
   });
   app.get("/metrics", ops, async (_request, reply) => {
     reply.type(PROMETHEUS_CONTENT_TYPE);
-    return metrics.render();
+    const channels = options.channels ? await renderChannelMetrics(options.channels) : "";
+    return metrics.render() + channels;
   });
 
   app.addHook("preClose", async () => {

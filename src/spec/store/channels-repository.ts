@@ -47,6 +47,23 @@ export interface ChannelOutboundRow {
   updatedAt: string;
 }
 
+/**
+ * One channel's queues right now (`queueStats`): what is still queued each
+ * way and since when (ISO time of the oldest queued row; null when none).
+ */
+export interface ChannelQueueStats {
+  channelId: string;
+  tenantId: string;
+  agentId: string;
+  /** The agent's name, for operators' reports. */
+  agentName: string;
+  kind: string;
+  inboundQueued: number;
+  oldestInboundAt: string | null;
+  outboundQueued: number;
+  oldestOutboundAt: string | null;
+}
+
 export type OutboundSettlement = { sent: string } | { retryAt: string; error: string } | { failed: string };
 
 export interface ChannelsRepository {
@@ -92,6 +109,12 @@ export interface ChannelsRepository {
   claimOutbound(options: { leaseMs: number; limit: number }): Promise<ChannelOutboundRow[]>;
   /** Sent (with the provider's id), due again at `retryAt`, or given up. NotFoundError when absent. */
   settleOutbound(id: string, settlement: OutboundSettlement): Promise<ChannelOutboundRow>;
+  /**
+   * Every channel (all tenants) with its queued counts, in one aggregate
+   * query over the queues' `(status, …)` indexes: for readiness and metrics,
+   * which cache it. Ordered by kind, agent name, channel id.
+   */
+  queueStats(): Promise<ChannelQueueStats[]>;
   /** The channel's outgoing messages, oldest first. */
   listOutbound(
     channelId: string,

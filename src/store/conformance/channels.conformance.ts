@@ -134,5 +134,53 @@ export function describeChannels(kit: StoreTestKit): void {
       expect(await store.channels.listOutbound(channel.id, { status: "sent" })).toEqual([sent]);
       await expectNotFound(store.channels.settleOutbound("nope", { failed: "x" }));
     });
+
+    it("counts each channel's queued rows and their oldest, every tenant, idle channels at zero", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent } = await seedConversation(store);
+      const make = (kind: string) =>
+        store.channels.create({
+          tenantId: tenant.id,
+          agentId: agent.id,
+          kind,
+          settings: {},
+          sealedSecrets: Buffer.alloc(1),
+        });
+      const telegram = await make("telegram");
+      const whatsapp = await make("whatsapp");
+      expect(await store.channels.queueStats()).toEqual([
+        expect.objectContaining({ kind: "telegram", inboundQueued: 0, oldestInboundAt: null }),
+        expect.objectContaining({ kind: "whatsapp", outboundQueued: 0, oldestOutboundAt: null }),
+      ]);
+      await store.channels.receive({ channelId: telegram.id, providerMessageId: "1", payload: {} });
+      await store.channels.receive({ channelId: telegram.id, providerMessageId: "2", payload: {} });
+      const first = await store.channels.enqueueOutbound({
+        channelId: whatsapp.id,
+        idempotencyKey: "a:1",
+        payload: {},
+      });
+      await sleep(5);
+      const second = await store.channels.enqueueOutbound({
+        channelId: whatsapp.id,
+        idempotencyKey: "b:1",
+        payload: {},
+      });
+      // Held by a worker or waiting for a retry, a row is still queued; sent or given up, it is not.
+      await store.channels.claimOutbound({ leaseMs: 60_000, limit: 5 });
+      await store.channels.settleOutbound(second.id, { failed: "400" });
+      const [tg, wa] = await store.channels.queueStats();
+      expect(tg).toMatchObject({
+        channelId: telegram.id,
+        tenantId: tenant.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        kind: "telegram",
+        inboundQueued: 2,
+        outboundQueued: 0,
+      });
+      expect(tg!.oldestInboundAt).toMatch(isoTimePattern);
+      expect(wa).toMatchObject({ kind: "whatsapp", inboundQueued: 0, outboundQueued: 1 });
+      expect(wa!.oldestOutboundAt).toBe(first.createdAt);
+    });
   });
 }

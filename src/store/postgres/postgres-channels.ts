@@ -8,6 +8,7 @@ import type { JsonValue } from "../../spec/json.js";
 import type {
   ChannelInboundRow,
   ChannelOutboundRow,
+  ChannelQueueStats,
   ChannelRecord,
   StoreRepositories,
 } from "../../spec/store.js";
@@ -160,12 +161,54 @@ export function createPostgresChannels(sql: Sql): StoreRepositories["channels"] 
       if (!row) throw new NotFoundError("channel message", id);
       return row;
     },
+    queueStats: async () =>
+      // Only queued rows are read (the `(status, …)` indexes); the channels themselves are few.
+      (
+        await sql.query<QueueStatsRow>(
+          `SELECT c.id, c.tenant_id, c.agent_id, a.name AS agent_name, c.kind,
+               coalesce(i.n, 0) AS inbound_queued, i.oldest AS oldest_inbound_at,
+               coalesce(o.n, 0) AS outbound_queued, o.oldest AS oldest_outbound_at
+             FROM channels c JOIN agents a ON a.id = c.agent_id
+             LEFT JOIN (SELECT channel_id, count(*)::int AS n, min(created_at) AS oldest FROM channel_inbound
+               WHERE status = 'queued' GROUP BY channel_id) i ON i.channel_id = c.id
+             LEFT JOIN (SELECT channel_id, count(*)::int AS n, min(created_at) AS oldest FROM channel_outbound
+               WHERE status = 'queued' GROUP BY channel_id) o ON o.channel_id = c.id
+             ORDER BY c.kind, a.name, c.id`,
+          [],
+        )
+      ).map(toQueueStats),
     listOutbound: (channelId, filter = {}) =>
       outbound(
         `SELECT * FROM channel_outbound WHERE channel_id = $1 AND ($2::text IS NULL OR status = $2)
          ORDER BY created_at, id`,
         [channelId, filter.status ?? null],
       ),
+  };
+}
+
+interface QueueStatsRow {
+  id: string;
+  tenant_id: string;
+  agent_id: string;
+  agent_name: string;
+  kind: string;
+  inbound_queued: number;
+  oldest_inbound_at: Date | null;
+  outbound_queued: number;
+  oldest_outbound_at: Date | null;
+}
+
+function toQueueStats(row: QueueStatsRow): ChannelQueueStats {
+  return {
+    channelId: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    kind: row.kind,
+    inboundQueued: row.inbound_queued,
+    oldestInboundAt: row.oldest_inbound_at && iso(row.oldest_inbound_at),
+    outboundQueued: row.outbound_queued,
+    oldestOutboundAt: row.oldest_outbound_at && iso(row.oldest_outbound_at),
   };
 }
 

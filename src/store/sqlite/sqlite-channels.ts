@@ -4,7 +4,12 @@
  */
 import type { Database } from "better-sqlite3";
 import { NotFoundError, ValidationError } from "../../spec/errors.js";
-import type { ChannelInboundRow, ChannelOutboundRow, ChannelRecord } from "../../spec/store.js";
+import type {
+  ChannelInboundRow,
+  ChannelOutboundRow,
+  ChannelQueueStats,
+  ChannelRecord,
+} from "../../spec/store.js";
 import { newId } from "../ids.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -187,6 +192,20 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
       if (!row) throw new NotFoundError("channel message", id);
       return toOutbound(row);
     },
+    queueStats() {
+      // Only queued rows are read (the `(status, …)` indexes); the channels themselves are few.
+      return all<QueueStatsRow>(
+        `SELECT c.id, c.tenant_id, c.agent_id, a.name AS agent_name, c.kind,
+             coalesce(i.n, 0) AS inbound_queued, i.oldest AS oldest_inbound_at,
+             coalesce(o.n, 0) AS outbound_queued, o.oldest AS oldest_outbound_at
+           FROM channels c JOIN agents a ON a.id = c.agent_id
+           LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_inbound
+             WHERE status = 'queued' GROUP BY channel_id) i ON i.channel_id = c.id
+           LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_outbound
+             WHERE status = 'queued' GROUP BY channel_id) o ON o.channel_id = c.id
+           ORDER BY c.kind, a.name, c.id`,
+      ).map(toQueueStats);
+    },
     listOutbound(channelId, filter = {}) {
       return all<OutboundRow>(
         `SELECT * FROM channel_outbound WHERE channel_id = ? AND (? IS NULL OR status = ?)
@@ -196,6 +215,32 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
         filter.status ?? null,
       ).map(toOutbound);
     },
+  };
+}
+
+interface QueueStatsRow {
+  id: string;
+  tenant_id: string;
+  agent_id: string;
+  agent_name: string;
+  kind: string;
+  inbound_queued: number;
+  oldest_inbound_at: string | null;
+  outbound_queued: number;
+  oldest_outbound_at: string | null;
+}
+
+function toQueueStats(row: QueueStatsRow): ChannelQueueStats {
+  return {
+    channelId: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    kind: row.kind,
+    inboundQueued: row.inbound_queued,
+    oldestInboundAt: row.oldest_inbound_at,
+    outboundQueued: row.outbound_queued,
+    oldestOutboundAt: row.oldest_outbound_at,
   };
 }
 
