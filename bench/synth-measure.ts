@@ -65,6 +65,11 @@ export async function startBenchServer(): Promise<BenchServer> {
 export async function benchStore(port: number): Promise<{ dir: string; store: Store; tenant: Tenant }> {
   const dir = mkdtempSync(join(tmpdir(), "alq-bench-synth-"));
   const store = await openStore(join(dir, "alambique.db"));
+  return { dir, store, tenant: await seedBakeryWithTeacher(store, port) };
+}
+
+/** Into `store`: the demo bakery with its knowledge, and the bench server on `port` as `instant-teacher`. */
+export async function seedBakeryWithTeacher(store: Store, port: number): Promise<Tenant> {
   const tenant = await defaultTenant(store);
   const agentFile = fileURLToPath(new URL("../data/demo/agent.yaml", import.meta.url));
   const loaded = loadAgentFile(agentFile);
@@ -95,7 +100,7 @@ export async function benchStore(port: number): Promise<{ dir: string; store: St
     outputsMayTrain: true,
     metadata: { remoteModel: "instant", pricePerMillionInput: 0.1, pricePerMillionOutput: 0.4 },
   });
-  return { dir, store, tenant };
+  return tenant;
 }
 
 const words = (

@@ -5,8 +5,10 @@ import { ModelRegistry } from "../../models/model-registry.js";
 import { ensureAdminKey } from "../../server/auth/bootstrap-admin-key.js";
 import { createServer } from "../../server/create-server.js";
 import { openTurnLock } from "../../store/open-turn-lock.js";
+import { openReplicaSync } from "../../store/postgres/open-replica-sync.js";
 import type { CliContext } from "../cli-context.js";
 import { packageVersion } from "../package-version.js";
+import { onStopSignal } from "../stop-signals.js";
 import { listenOrExplain } from "./listen-or-explain.js";
 
 export interface StartedServer {
@@ -53,6 +55,11 @@ export async function startServer(
     ...(turnLock ? { turnLock } : {}),
   });
   context.onClose(() => agents.dispose());
+  // Rate limit buckets and inbox wake-ups shared with the other replicas (PostgreSQL; none on SQLite).
+  const replicas = await openReplicaSync(context.config.storeUrl, context.env, (error) =>
+    context.logger.warn({ err: error }, "change feed connection lost; reconnecting"),
+  );
+  if (replicas) context.onClose(() => replicas.close());
   const { limits, drainMs, corsOrigins, visitorSessions, trustProxy } = context.config.server;
   const app = createServer({
     store,
@@ -63,6 +70,7 @@ export async function startServer(
     ...(corsOrigins ? { corsOrigins } : {}),
     ...(visitorSessions ? { visitorSessions } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
+    ...(replicas ? { replicas } : {}),
     logger: context.logger,
     uploadDir: join(context.config.dataPath, "uploads"),
     ...(context.config.knowledge?.limits ? { knowledgeLimits: context.config.knowledge.limits } : {}),
@@ -89,15 +97,12 @@ export async function startServer(
   return { app, registry, url: address };
 }
 
-/** Resolves on SIGINT or SIGTERM: the caller then returns and the context closes the server gracefully. */
+/**
+ * Resolves on SIGINT or SIGTERM: the caller then returns and the context closes the server gracefully. The
+ * listeners stay for the rest of the process (`onStopSignal`): a second signal during the drain exits at once.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const done = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve(signal);
-    };
-    process.on("SIGINT", done);
-    process.on("SIGTERM", done);
+    onStopSignal(resolve);
   });
 }

@@ -1,6 +1,7 @@
 import type { AgentRuntime, ConversationDesk } from "../../agents/index.js";
 import type { ChannelHub } from "../../channels/channel-hub.js";
 import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
+import type { ChangeFeed } from "../../spec/change-feed.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { TokenBudget } from "../limits/token-budget.js";
@@ -30,4 +31,6 @@ export interface ApiDeps {
   budget?: TokenBudget;
   /** Where long-lived streams (`/api/conversation-events`) register, so that a shutdown ends them. */
   streams?: OpenStreams;
+  /** Wakes live streams when another replica changes a tenant's conversations (PostgreSQL); without it they poll. */
+  changes?: ChangeFeed;
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Conversation, Store } from "../../spec/store.js";
 import { invalidApiKey } from "../auth/auth-errors.js";
@@ -9,6 +8,7 @@ import type { ApiDeps } from "./api-deps.js";
 import { conversationSchema } from "./conversations-routes.js";
 import type { ApiRoute } from "./define-api-route.js";
 import { refuseUnknownQuery } from "./define-api-route.js";
+import { WakeSignal } from "./wake-signal.js";
 
 const eventsQuery = z.object({
   since: z.iso
@@ -34,24 +34,28 @@ export const conversationEventSchema = z
   });
 type ConversationEvent = z.infer<typeof conversationEventSchema>;
 
-/** How often the stream looks for changes, in ms: the inbox's delay at worst. */
+/** How often the stream looks for changes, in ms, without a change feed: the inbox's delay at worst. */
 const pollMs = 1000;
+/** With a change feed, how often it looks all the same: against a notification lost with its connection. */
+const fallbackPollMs = 5000;
 
 /**
  * `GET /api/conversation-events`: the tenant's conversations as they change,
  * as Server-Sent Events (what the console's inbox listens to; admin keys only,
  * and only the caller's tenant, which every store call here is scoped to).
  *
- * Each open stream reads the tenant's conversations from the store every
- * second and sends those whose status or `updatedAt` (a new message touches
- * it) changed: the store is the one source, so an event is seen whichever
- * replica or process (a turn, a person's reply, a CLI command) made the
- * change. The cost is a list of the tenant's conversations per second per
- * open inbox. The key is checked again before every look: a key revoked
+ * Each open stream reads the tenant's conversations from the store and sends
+ * those whose status or `updatedAt` (a new message touches it) changed: the
+ * store is the one source, so an event is seen whichever replica or process
+ * (a turn, a person's reply, a CLI command) made the change. It reads when
+ * the `changes` feed (PostgreSQL's LISTEN/NOTIFY, see ApiDeps) says the
+ * tenant's conversations changed, and every 5 s all the same; without a feed
+ * (SQLite) every second. The cost is a list of the tenant's conversations
+ * per look per open inbox. The key is checked again before every look: a key revoked
  * while its stream is open ends the stream (`end`; the reconnection is then
  * refused). A shutting-down server ends the stream with `end` (see `OpenStreams`).
  */
-export function conversationEventsRoute({ store, streams }: ApiDeps): ApiRoute {
+export function conversationEventsRoute({ store, streams, changes }: ApiDeps): ApiRoute {
   return {
     method: "GET",
     path: "/api/conversation-events",
@@ -83,15 +87,16 @@ export function conversationEventsRoute({ store, streams }: ApiDeps): ApiRoute {
           reply.raw.once("close", () => stop.abort());
           const stream = openSseStream(reply, { heartbeatMs: 15_000 });
           const send = (event: ConversationEvent) => stream.send(event);
+          const woken = new WakeSignal();
+          const unfollow = changes?.follow(tenantId, () => woken.wake()) ?? (() => {});
+          const everyMs = changes ? fallbackPollMs : pollMs;
           try {
             const seen = new Map<string, string>();
             await sendChanges(store, tenantId, seen, send, query.since);
             await send({ type: "ready", at: new Date().toISOString() });
             const deadline = Date.now() + query.wait * 1000;
             while (Date.now() < deadline && !stop.signal.aborted && !stream.closed) {
-              await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), undefined, {
-                signal: stop.signal,
-              }).catch(() => {});
+              await woken.wait(Math.min(everyMs, Math.max(0, deadline - Date.now())), stop.signal);
               if (stop.signal.aborted || stream.closed) break;
               if (!secret || !(await store.apiKeys.verify(secret))) break;
               await sendChanges(store, tenantId, seen, send, undefined);
@@ -100,6 +105,7 @@ export function conversationEventsRoute({ store, streams }: ApiDeps): ApiRoute {
           } catch (error) {
             request.log.error({ err: error }, "conversation events failed");
           } finally {
+            unfollow();
             unregister();
             stream.end();
           }

@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { isAdmin, type RequestAuth } from "../auth/request-auth.js";
 import { clientAddress } from "./client-address.js";
 import { rateLimitExceeded } from "./limit-errors.js";
+import type { RateLimit } from "./rate-limit.js";
 import type { ServerLimits } from "./server-limits.js";
-import type { TokenBuckets } from "./token-buckets.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -39,16 +39,21 @@ export interface RateLimitPluginOptions {
  * Each answer carries `x-ratelimit-limit-requests` and
  * `x-ratelimit-remaining-requests` (of the tightest limit), as OpenAI's do; a
  * refusal is a 429 `rate_limit_exceeded` with `Retry-After`.
+ *
+ * The buckets are where `limits.rateStore` keeps them: in this process, or in
+ * PostgreSQL for replicas, so that a client's limit holds across them (one
+ * round trip per limit checked). A shared store that cannot be reached
+ * refuses the request (503 `store_unavailable`) rather than let it through
+ * unlimited.
  */
 export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPluginOptions): Promise<void> {
   const { rate, visitorRate, visitorAddressRate, sessionRate } = options.limits;
   if (rate === undefined && visitorRate === undefined && sessionRate === undefined) return;
-  // A callback hook, not an async one: this runs on every request.
-  app.addHook("onRequest", (request, reply, done) => {
-    if (request.routeOptions.config?.rateLimit === false) return done();
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.routeOptions.config?.rateLimit === false) return;
     const auth = request.auth;
     const address = clientAddress(request.ip);
-    const checks: [TokenBuckets | undefined, string, string][] = auth?.visitor
+    const checks: [RateLimit | undefined, string, string][] = auth?.visitor
       ? [
           [visitorRate, `visitor:${auth.visitor.visitorId}`, "for this visitor"],
           [visitorAddressRate, `${auth.keyId}:${address}`, "for this site's visitors at your address"],
@@ -64,13 +69,13 @@ export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPl
     let tightest: { perMinute: number; remaining: number } | undefined;
     for (const [buckets, key, scope] of checks) {
       if (buckets === undefined) continue;
-      const taken = buckets.take(key);
+      const taken = await buckets.take(key);
       if (!taken.allowed) {
         const retryAfter = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
         reply.header("x-ratelimit-limit-requests", String(buckets.perMinute));
         reply.header("x-ratelimit-remaining-requests", "0");
         reply.header("retry-after", String(retryAfter));
-        return done(rateLimitExceeded(buckets.perMinute, retryAfter, scope));
+        throw rateLimitExceeded(buckets.perMinute, retryAfter, scope);
       }
       if (tightest === undefined || taken.remaining < tightest.remaining) {
         tightest = { perMinute: buckets.perMinute, remaining: taken.remaining };
@@ -80,7 +85,6 @@ export async function rateLimitPlugin(app: FastifyInstance, options: RateLimitPl
       reply.header("x-ratelimit-limit-requests", String(tightest.perMinute));
       reply.header("x-ratelimit-remaining-requests", String(tightest.remaining));
     }
-    done();
   });
 }
 (rateLimitPlugin as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;

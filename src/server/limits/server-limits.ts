@@ -1,6 +1,8 @@
 import type { FastifyServerOptions } from "fastify";
+import type { RateLimitStore } from "../../spec/rate-limits.js";
 import { GenerationQueues, type QueueLimits } from "./generation-queues.js";
-import { TokenBuckets } from "./token-buckets.js";
+import { MemoryRateLimits } from "./memory-rate-limits.js";
+import { RateLimit } from "./rate-limit.js";
 import { TokenBudget, type TokenBudgetOptions } from "./token-budget.js";
 
 /** Every limit the server applies; each has a default fit for one modest machine. */
@@ -37,36 +39,48 @@ export interface LimitsOptions {
 
 export interface ServerLimits {
   /** Undefined when rate limiting is off. */
-  readonly rate: TokenBuckets | undefined;
+  readonly rate: RateLimit | undefined;
   /** Per visitor token; undefined when off. */
-  readonly visitorRate: TokenBuckets | undefined;
+  readonly visitorRate: RateLimit | undefined;
   /** Per client address, for the requests of all its visitor tokens of one site together (4× `visitorRate`). */
-  readonly visitorAddressRate: TokenBuckets | undefined;
+  readonly visitorAddressRate: RateLimit | undefined;
   /** Per client address, for requests made with a public chat key (opening sessions); undefined when off. */
-  readonly sessionRate: TokenBuckets | undefined;
+  readonly sessionRate: RateLimit | undefined;
+  /** Where the rate limits' buckets are kept: this process's memory, or a store replicas share. */
+  readonly rateStore: RateLimitStore;
   readonly budget: TokenBudget;
   readonly queues: GenerationQueues;
   readonly requestTimeoutMs: number;
 }
 
+/**
+ * `persistence.rateLimits`: where the rate limits' buckets are kept (replicas
+ * of one PostgreSQL database share theirs); default this process's memory.
+ * `persistence.refreshMs`: how often a tenant's daily count is read again
+ * from the store that replicas share (see `TokenBudgetOptions`).
+ */
 export function createLimits(
   options: LimitsOptions = {},
-  persistence: Pick<TokenBudgetOptions, "store" | "onFlushError"> = {},
+  persistence: Pick<TokenBudgetOptions, "store" | "onFlushError" | "refreshMs"> & {
+    rateLimits?: RateLimitStore;
+  } = {},
 ): ServerLimits {
+  const rateStore = persistence.rateLimits ?? new MemoryRateLimits();
   const perMinute = options.requestsPerMinute ?? 600;
-  const buckets = (perMinute: number) => (perMinute > 0 ? new TokenBuckets({ perMinute }) : undefined);
+  const limit = (scope: string, perMinute: number, burst = perMinute) =>
+    perMinute > 0 ? new RateLimit({ scope, perMinute, burst }, rateStore) : undefined;
   return {
-    rate:
-      perMinute > 0
-        ? new TokenBuckets({ perMinute, ...(options.burst ? { burst: options.burst } : {}) })
-        : undefined,
-    visitorRate: buckets(options.visitorRequestsPerMinute ?? 30),
-    visitorAddressRate: buckets(4 * (options.visitorRequestsPerMinute ?? 30)),
-    sessionRate: buckets(options.visitorSessionsPerMinute ?? 20),
+    rate: limit("key", perMinute, options.burst || perMinute),
+    visitorRate: limit("visitor", options.visitorRequestsPerMinute ?? 30),
+    visitorAddressRate: limit("visitor-address", 4 * (options.visitorRequestsPerMinute ?? 30)),
+    sessionRate: limit("session", options.visitorSessionsPerMinute ?? 20),
+    rateStore,
     budget: new TokenBudget({
       ...(options.dailyTokens !== undefined ? { dailyTokens: options.dailyTokens } : {}),
       ...(options.tenantDailyTokens ? { tenants: options.tenantDailyTokens } : {}),
-      ...persistence,
+      ...(persistence.store ? { store: persistence.store } : {}),
+      ...(persistence.onFlushError ? { onFlushError: persistence.onFlushError } : {}),
+      ...(persistence.refreshMs !== undefined ? { refreshMs: persistence.refreshMs } : {}),
     }),
     queues: new GenerationQueues({
       defaults: { concurrency: options.queue?.concurrency ?? 4, maxWaiting: options.queue?.maxWaiting ?? 16 },

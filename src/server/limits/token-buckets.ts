@@ -45,7 +45,8 @@ export class TokenBuckets {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  take(key: string): TakeResult {
+  /** Takes `count` tokens (default 1) from `key`'s bucket; a refused take spends none. */
+  take(key: string, count = 1): TakeResult {
     const now = this.#now();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
@@ -56,11 +57,13 @@ export class TokenBuckets {
       bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.#perMs);
       bucket.at = now;
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
       return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterMs: 0 };
     }
-    return { allowed: false, remaining: 0, retryAfterMs: Math.ceil((1 - bucket.tokens) / this.#perMs) };
+    // A take larger than the bucket can never succeed: its wait is that of a full bucket and more.
+    const missing = Math.max(count - bucket.tokens, Number.EPSILON);
+    return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, Math.ceil(missing / this.#perMs)) };
   }
 
   get size(): number {

@@ -107,3 +107,44 @@ describe("TokenBudget", () => {
     }
   });
 });
+
+describe("TokenBudget shared by replicas (refreshMs)", () => {
+  it("counts what another process spent once its count is read again, and not before without refreshMs", async () => {
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), "alq-budget-")), "a.db"));
+    const tenant = await store.tenants.create({ slug: "shop", name: "Shop" });
+    let now = Date.parse("2026-03-01T10:00:00Z");
+    const replica = (refreshMs?: number) =>
+      new TokenBudget({
+        dailyTokens: 1_000,
+        store,
+        now: () => now,
+        ...(refreshMs !== undefined ? { refreshMs } : {}),
+      });
+    const [a, b, once] = [replica(2_000), replica(2_000), replica()];
+    try {
+      for (const budget of [a, b, once]) expect(await budget.used(tenant.id)).toBe(0);
+      a.spend(tenant.id, 700);
+      await a.flush();
+      // Within refreshMs, b goes on with its own count; past it, the next request reads the store again.
+      expect((await b.reserve(tenant.id, 100)).allowed).toBe(true);
+      now += 2_000;
+      await b.check(tenant.id); // starts the read; this request is not held up by it
+      await b.flush(); // waits for the read, queued behind b's writes
+      expect(await b.used(tenant.id)).toBe(700);
+      b.spend(tenant.id, 300); // 1 000 in all, 300 of them not written yet
+      now += 2_000;
+      await b.check(tenant.id);
+      await b.flush();
+      expect(await b.used(tenant.id)).toBe(1_000);
+      expect(await b.reserve(tenant.id, 10)).toMatchObject({ allowed: false, reason: "spent" });
+      // Without refreshMs the count of the day's first request stays: another's spending is never seen.
+      now += 2_000;
+      await once.check(tenant.id);
+      await once.flush();
+      expect(await once.used(tenant.id)).toBe(0);
+    } finally {
+      await Promise.all([a.close(), b.close(), once.close()]);
+      await store.close();
+    }
+  });
+});

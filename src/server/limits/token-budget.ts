@@ -13,6 +13,13 @@ export interface TokenBudgetOptions {
   now?: () => number;
   /** Told when writing to the store fails (the tokens are kept and written with the next flush). */
   onFlushError?: (error: unknown) => void;
+  /**
+   * With a store that other processes write too (replicas on PostgreSQL): a
+   * tenant's count is read again from the store when a request finds it
+   * older than this, in ms, so that what the other replicas spent counts
+   * here within about `flushMs + refreshMs`. Undefined: read once a day.
+   */
+  refreshMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -24,6 +31,9 @@ interface UsedToday {
   held: number;
   /** Whether the store's count for the day has been added (always, without a store). */
   loaded: boolean;
+  /** When the store's count was last read (`now()`), for `refreshMs`. */
+  readAt?: number;
+  refreshing?: boolean;
   loading?: Promise<void> | undefined;
 }
 
@@ -73,7 +83,10 @@ const HELD_RETRY_SECONDS = 2;
  * and on `close()`: a restart keeps the day's count (a crash loses at most
  * the last `flushMs` of it), and requests never wait for a disk write.
  * Several servers on one store each add their own spending; each reads the
- * others' only on its first request of the day.
+ * others' on its first request of the day, and again every `refreshMs` when
+ * set (replicas): the store's count, plus what is spent here and not yet
+ * written, replaces the one kept here. Holds stay in each process: replicas
+ * admitting at once may together pass the budget by what they hold.
  */
 export class TokenBudget {
   readonly #options: TokenBudgetOptions;
@@ -115,6 +128,7 @@ export class TokenBudget {
     try {
       entry.tokens += (await this.#options.store?.usage.get(tenantId, isoDay(entry.day))) ?? 0;
       entry.loaded = true;
+      entry.readAt = this.#now();
     } finally {
       entry.loading = undefined;
     }
@@ -174,14 +188,43 @@ export class TokenBudget {
     };
   }
 
-  /** Today's entry of the tenant, with the store's count added. */
+  /** Today's entry of the tenant, with the store's count added (and read again when older than `refreshMs`). */
   async #today(tenantId: string): Promise<UsedToday> {
     for (;;) {
       await this.used(tenantId);
       const entry = this.#used.get(tenantId);
       // Checked again after the await: the day may have turned while the store was read.
-      if (entry?.day === this.#day() && entry.loaded) return entry;
+      if (entry?.day === this.#day() && entry.loaded) {
+        this.#refreshIfStale(tenantId, entry);
+        return entry;
+      }
     }
+  }
+
+  /**
+   * Reads the tenant's stored count again in the background (this request
+   * goes on with what is known) when it is older than `refreshMs`. Queued
+   * behind the flushes, so that the count read never misses a write of this
+   * process that it would then count twice or not at all: the store's count
+   * plus what is spent here and not yet written is the whole.
+   */
+  #refreshIfStale(tenantId: string, entry: UsedToday): void {
+    const { refreshMs, store } = this.#options;
+    if (refreshMs === undefined || !store || entry.refreshing) return;
+    if (this.#now() - (entry.readAt ?? 0) < refreshMs) return;
+    entry.refreshing = true;
+    const key = `${tenantId} ${isoDay(entry.day)}`;
+    this.#enqueue(async () => {
+      try {
+        const stored = await store.usage.get(tenantId, isoDay(entry.day));
+        entry.tokens = stored + (this.#pending.get(key) ?? 0);
+        entry.readAt = this.#now();
+      } catch (error) {
+        this.#options.onFlushError?.(error);
+      } finally {
+        entry.refreshing = false;
+      }
+    });
   }
 
   #untilTomorrow(): number {
@@ -218,10 +261,10 @@ export class TokenBudget {
   flush(): Promise<void> {
     const store = this.#options.store;
     if (!store || this.#pending.size === 0) return this.#flushing ?? Promise.resolve();
-    const batch = [...this.#pending];
-    this.#pending.clear();
-    const previous = this.#flushing ?? Promise.resolve();
-    const run = previous.then(async () => {
+    // Taken when its turn comes, not now: a refresh queued before it must still count these as unwritten.
+    return this.#enqueue(async () => {
+      const batch = [...this.#pending];
+      this.#pending.clear();
       for (const [key, tokens] of batch) {
         const [tenantId, day] = key.split(" ") as [string, string];
         try {
@@ -236,6 +279,12 @@ export class TokenBudget {
         }
       }
     });
+  }
+
+  /** Runs `work` after the store work queued before it (flushes, refreshes), one at a time. Never rejects. */
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const previous = this.#flushing ?? Promise.resolve();
+    const run = previous.then(work).catch(() => {});
     const tracked: Promise<void> = run.finally(() => {
       if (this.#flushing === tracked) this.#flushing = undefined;
     });

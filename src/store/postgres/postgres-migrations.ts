@@ -8,6 +8,8 @@ import { v1Core } from "./migrations/v1-core.js";
 import { v2Knowledge } from "./migrations/v2-knowledge.js";
 import { v3Distill, v4SizeCap } from "./migrations/v3-distill.js";
 import { v5Channels } from "./migrations/v5-channels.js";
+import { v6Replicas } from "./migrations/v6-replicas.js";
+import { v7AgentVersions } from "./migrations/v7-agent-versions.js";
 
 export interface PostgresMigration {
   version: number;
@@ -21,6 +23,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 3, name: "synthetic data, datasets, evaluations and promotions", sql: v3Distill },
   { version: 4, name: "size cap for capped connections", sql: v4SizeCap },
   { version: 5, name: "channels with their inbound and outbound queues", sql: v5Channels },
+  { version: 6, name: "shared rate limit buckets and conversation change notifications", sql: v6Replicas },
+  { version: 7, name: "agent spec versions", sql: v7AgentVersions },
 ];
 
 /** The schema version this code writes and understands. */
