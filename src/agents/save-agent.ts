@@ -19,6 +19,8 @@ export async function saveAgent(
   tenantId: string,
   spec: AgentSpec,
   references: AgentReferenceContext,
+  /** Kept with the version this save records (an API key's id); omitted when unknown. */
+  savedBy?: string,
 ): Promise<{ agent: AgentRecord; created: boolean }> {
   const issues = await checkAgentReferences(spec, references);
   if (issues.length > 0) {
@@ -33,9 +35,13 @@ export async function saveAgent(
   const json = spec as unknown as Record<string, JsonValue>;
   for (let attempt = 0; ; attempt++) {
     const existing = await store.agents.getByName(tenantId, spec.name);
-    if (existing) return { agent: await store.agents.update(tenantId, existing.id, json), created: false };
+    if (existing)
+      return { agent: await store.agents.update(tenantId, existing.id, json, savedBy), created: false };
     try {
-      return { agent: await store.agents.create({ tenantId, name: spec.name, spec: json }), created: true };
+      return {
+        agent: await store.agents.create({ tenantId, name: spec.name, spec: json, savedBy }),
+        created: true,
+      };
     } catch (error) {
       if (!(StoreError.isInstance(error) && error.kind === "unique") || attempt > 0) throw error;
     }

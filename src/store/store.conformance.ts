@@ -10,6 +10,7 @@
  * `conformance/*.conformance.ts`, one area each.
  */
 import { describe } from "vitest";
+import { describeAgentVersions } from "./conformance/agent-versions.conformance.js";
 import { describeChannels } from "./conformance/channels.conformance.js";
 import { describeConversationsAndMessages } from "./conformance/conversations-and-messages.conformance.js";
 import { describeDatasets } from "./conformance/datasets.conformance.js";
@@ -36,6 +37,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     const kit = createStoreTestKit(makeUrl);
     describeTenantsAndKeys(kit);
     describeModelsAndAgents(kit);
+    describeAgentVersions(kit);
     describeConversationsAndMessages(kit);
     describeMessageFeedback(kit);
     describeMessageAnnotations(kit);

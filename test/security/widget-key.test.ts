@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoAgent } from "../../src/agents/demo-agent.fixture.js";
 import { type ApiServer, startApiServer } from "../../src/server/api/api-server.fixture.js";
+import { plantDistillLoop } from "../../src/server/api/distill-records.fixture.js";
 
 /**
  * Issue 10, findings 2 and 3: a widget's key sits in the page's source, so
@@ -269,6 +270,71 @@ describe("issue 18: the public key reaches no channel configuration", () => {
       }
     }
     expect(await server.store.channels.list(server.other.tenant.id)).toEqual([channel]);
+  });
+});
+
+describe("issue 16: the public key reads nothing of the agent's knowledge", () => {
+  it("cannot preview a document's chunks nor search the knowledge, with the key or a visitor token", async () => {
+    const agent = (await server.store.agents.getByName(server.other.tenant.id, "la-espiga"))!;
+    const [source] = await server.store.knowledge.listSources(server.other.tenant.id, agent.id);
+    expect(source).toBeDefined();
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, visitor.token]) {
+      for (const url of [
+        `/api/agents/la-espiga/knowledge/${source!.id}/chunks`,
+        "/api/agents/la-espiga/knowledge/search?q=pan",
+      ]) {
+        const res = await server.call(key, { url });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(403);
+        expect(res.body).not.toContain(source!.id);
+      }
+    }
+    // The admin key does read them: the refusal is the key's kind, not a route that cannot answer.
+    const admin = await server.call(server.other.admin, {
+      url: "/api/agents/la-espiga/knowledge/search?q=pan",
+    });
+    expect(admin.statusCode, admin.body).toBe(200);
+  });
+});
+
+describe("issue 16: the public key reads no agent spec versions", () => {
+  it("cannot list or read an agent's saved versions, with the key or a visitor token", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, visitor.token]) {
+      for (const url of ["/api/agents/la-espiga/versions", "/api/agents/la-espiga/versions/1"]) {
+        const res = await server.call(key, { url });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(403);
+        expect(res.body).not.toContain("persona");
+      }
+    }
+    // The admin key does read them: the refusal is the key's kind, not a route that cannot answer.
+    const admin = await server.call(server.other.admin, { url: "/api/agents/la-espiga/versions/1" });
+    expect(admin.statusCode, admin.body).toBe(200);
+    expect(admin.json().spec.name).toBe("la-espiga");
+  });
+});
+
+describe("issue 16: the public key reads no distillation, usage or conversation languages", () => {
+  it("cannot list jobs or scorecards, resume a job, read usage or languages, with the key or a visitor token", async () => {
+    const agent = (await server.store.agents.getByName(server.other.tenant.id, "la-espiga"))!;
+    const { job, scorecard } = await plantDistillLoop(server.store, server.other.tenant.id, agent);
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, visitor.token]) {
+      for (const request of [
+        { url: "/api/distill/jobs" },
+        { url: "/api/distill/scorecards" },
+        { method: "POST" as const, url: `/api/distill/jobs/${job.id}/resume` },
+        { url: "/api/usage" },
+        { url: "/api/conversation-languages" },
+      ]) {
+        const res = await server.call(key, request);
+        expect(res.statusCode, `${request.url}: ${res.body}`).toBe(403);
+        expect(res.body).not.toContain(job.id);
+        expect(res.body).not.toContain(scorecard.id);
+        expect(res.body).not.toContain("Ferrer");
+      }
+    }
+    expect((await server.store.jobs.get(job.id))?.status).toBe("paused");
   });
 });
 

@@ -36,8 +36,11 @@ if (!process.argv.includes("--force") && builtAt > Math.max(...inputs.map(newest
   process.exit(0);
 }
 const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+// NODE_ENV is set for the build: run from a test (vitest sets NODE_ENV=test, which children inherit), Vite would
+// otherwise keep `test` and bundle React's development build, twice the size and slower.
 const result = spawnSync(process.execPath, [vite, "build", "--config", join(here, "vite.config.ts")], {
   stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

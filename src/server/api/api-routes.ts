@@ -5,16 +5,21 @@ import type { OperationDoc } from "../openapi/operation-doc.js";
 import { opsOperations } from "../openapi/ops-operations.js";
 import { v1Operations } from "../openapi/v1-operations.js";
 import { yamlContentTypes } from "./agent-spec-body.js";
+import { agentVersionsRoutes } from "./agent-versions-routes.js";
 import { agentsRoutes } from "./agents-routes.js";
 import type { ApiDeps } from "./api-deps.js";
 import { catalogRoute } from "./catalog-route.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { conversationEventsRoute } from "./conversation-events-route.js";
+import { conversationLanguagesRoute } from "./conversation-languages-route.js";
 import { conversationsRoutes } from "./conversations-routes.js";
 import type { ApiRoute } from "./define-api-route.js";
+import { distillRoutes } from "./distill-routes.js";
 import { keysRoutes } from "./keys-routes.js";
+import { knowledgeReadRoutes } from "./knowledge-read-routes.js";
 import { knowledgeRoutes } from "./knowledge-routes.js";
 import { tenantsRoutes } from "./tenants-routes.js";
+import { usageRoutes } from "./usage-routes.js";
 import { visitorRoutes } from "./visitor-routes.js";
 
 export interface ApiPluginOptions extends ApiDeps {
@@ -28,12 +33,17 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...tenantsRoutes(deps),
     ...keysRoutes(deps),
     ...agentsRoutes(deps),
+    ...agentVersionsRoutes(deps),
     ...knowledgeRoutes(deps),
+    ...knowledgeReadRoutes(deps),
     ...conversationsRoutes(deps),
     ...channelsRoutes(deps),
     conversationEventsRoute(deps),
+    conversationLanguagesRoute(deps),
     catalogRoute(deps),
     ...visitorRoutes(deps),
+    ...distillRoutes(deps),
+    ...usageRoutes(deps),
   ];
 }
 

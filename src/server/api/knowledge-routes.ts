@@ -209,7 +209,7 @@ async function streamProgress(
 }
 
 /** The agent's embedding model, resolved before anything is received: without it, new chunks would lack vectors. */
-async function embeddingModelOf(
+export async function embeddingModelOf(
   deps: ApiDeps,
   agent: AgentRecord,
 ): Promise<{ name: string; model: EmbeddingModelV3 } | undefined> {

@@ -3,6 +3,7 @@ import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../spec/store.js";
 import { type ApiServer, agentSpec, startApiServer, type TestTenant } from "./api-server.fixture.js";
+import { plantDistillLoop } from "./distill-records.fixture.js";
 
 /**
  * Tenant isolation, as issue 5 requires it: every route the server has is
@@ -30,6 +31,8 @@ interface Holdings {
   keyIds: string[];
   /** The agent's Telegram channel. */
   channelId: string;
+  /** A distillation loop of the agent, paused before promotion. */
+  distillJobId: string;
   markers: string[];
 }
 
@@ -78,12 +81,25 @@ const cases: Record<string, Case> = {
     payload: { persona: "An impostor." },
   })),
   "DELETE /api/agents/:name": deny((v) => ({ method: "DELETE", url: `/api/agents/${v.agentName}` })),
+  "GET /api/agents/:name/versions": deny((v) => ({ url: `/api/agents/${v.agentName}/versions` }), control),
+  "GET /api/agents/:name/versions/:n": deny(
+    (v) => ({ url: `/api/agents/${v.agentName}/versions/1` }),
+    control,
+  ),
   "POST /api/agents/:name/knowledge": deny((v) => ({
     method: "POST",
     url: `/api/agents/${v.agentName}/knowledge`,
     payload: upload(),
   })),
   "GET /api/agents/:name/knowledge": deny((v) => ({ url: `/api/agents/${v.agentName}/knowledge` }), control),
+  "GET /api/agents/:name/knowledge/:sourceId/chunks": deny(
+    (v) => ({ url: `/api/agents/${v.agentName}/knowledge/${v.sourceId}/chunks` }),
+    control,
+  ),
+  "GET /api/agents/:name/knowledge/search": deny(
+    (v) => ({ url: `/api/agents/${v.agentName}/knowledge/search?q=sourdough` }),
+    control,
+  ),
   "DELETE /api/agents/:name/knowledge/:sourceId": deny((v) => ({
     method: "DELETE",
     url: `/api/agents/${v.agentName}/knowledge/${v.sourceId}`,
@@ -150,6 +166,14 @@ const cases: Record<string, Case> = {
   "GET /api/conversation-events": own(() => ({ url: "/api/conversation-events?wait=0" })),
   // The server's catalog, the same for every tenant (as `/v1/models`).
   "GET /api/models": own(() => ({ url: "/api/models" })),
+  "GET /api/distill/jobs": own(() => ({ url: "/api/distill/jobs" })),
+  "GET /api/distill/scorecards": own(() => ({ url: "/api/distill/scorecards" })),
+  "POST /api/distill/jobs/:id/resume": deny((v) => ({
+    method: "POST",
+    url: `/api/distill/jobs/${v.distillJobId}/resume`,
+  })),
+  "GET /api/usage": own(() => ({ url: "/api/usage" })),
+  "GET /api/conversation-languages": own(() => ({ url: "/api/conversation-languages" })),
   "GET /api/openapi.json": own(() => ({ url: "/api/openapi.json" })),
   "GET /healthz": own(() => ({ url: "/healthz" })),
   // The console's static files: public, the same for every caller (its data comes from `/api`).
@@ -248,6 +272,7 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
   });
   expect(channel.statusCode, channel.body).toBe(201);
   const channelId = channel.json().id as string;
+  const loop = await plantDistillLoop(store, tenantId, { id: agentId, name: agentName }, `${slug}-pupil`);
   const apiKeys = await store.apiKeys.list(tenantId);
   return {
     keys,
@@ -260,7 +285,11 @@ async function plant(server: ApiServer, keys: TestTenant): Promise<Holdings> {
     visitor: visitor.token,
     keyIds: apiKeys.map((k) => k.id),
     channelId,
+    distillJobId: loop.job.id,
     markers: [
+      loop.job.id,
+      loop.scorecard.id,
+      `${slug}-pupil-0.5b`,
       tenantId,
       agentId,
       agentName,

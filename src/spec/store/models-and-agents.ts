@@ -38,6 +38,19 @@ export interface AgentRecord {
   updatedAt: string;
 }
 
+/** One saved spec of an agent. Versions run 1, 2, 3… per agent, one per save (creation included). */
+export interface AgentVersionRecord {
+  agentId: string;
+  version: number;
+  spec: Record<string, JsonValue>;
+  savedAt: string;
+  /** Who saved it (an API key's id), or null when unknown (the CLI, or saved before versions were kept). */
+  savedBy: string | null;
+}
+
+/** A version without its spec, for listings. */
+export type AgentVersionSummary = Omit<AgentVersionRecord, "spec">;
+
 export interface ModelsRepository {
   /** Inserts; throws StoreError(unique) when the name exists. */
   add(model: NewModel): Promise<ModelRecord>;
@@ -47,12 +60,30 @@ export interface ModelsRepository {
   remove(name: string): Promise<void>;
 }
 
+/**
+ * Every `create` and `update` also records the spec it saved as the agent's
+ * next version, in the same transaction; `savedBy` is kept with it.
+ */
 export interface AgentsRepository {
-  create(input: { tenantId: string; name: string; spec: Record<string, JsonValue> }): Promise<AgentRecord>;
+  create(input: {
+    tenantId: string;
+    name: string;
+    spec: Record<string, JsonValue>;
+    savedBy?: string | null;
+  }): Promise<AgentRecord>;
   get(tenantId: string, id: string): Promise<AgentRecord | undefined>;
   getByName(tenantId: string, name: string): Promise<AgentRecord | undefined>;
   list(tenantId: string): Promise<AgentRecord[]>;
-  update(tenantId: string, id: string, spec: Record<string, JsonValue>): Promise<AgentRecord>;
+  update(
+    tenantId: string,
+    id: string,
+    spec: Record<string, JsonValue>,
+    savedBy?: string | null,
+  ): Promise<AgentRecord>;
+  /** The agent's versions, newest first, at most `limit` (≥ 1); empty when the agent is not the tenant's. */
+  listVersions(tenantId: string, agentId: string, limit: number): Promise<AgentVersionSummary[]>;
+  /** One version with its spec; undefined when absent or not the tenant's. */
+  getVersion(tenantId: string, agentId: string, version: number): Promise<AgentVersionRecord | undefined>;
   /** Removes the agent and its conversations. */
   remove(tenantId: string, id: string): Promise<void>;
 }

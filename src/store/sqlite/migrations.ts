@@ -488,6 +488,27 @@ CREATE TABLE channel_outbound (
 CREATE INDEX channel_outbound_due ON channel_outbound (status, next_attempt_at);
 `,
   },
+  {
+    version: 9,
+    name: "agent spec versions",
+    sql: `
+-- Every saved spec of an agent, numbered 1, 2, 3… per agent; written in the
+-- transaction of each save. An agent saved before this migration starts with
+-- its current spec as version 1.
+CREATE TABLE agent_versions (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  spec TEXT NOT NULL CHECK (json_valid(spec) AND json_type(spec) = 'object'),
+  saved_at TEXT NOT NULL,
+  saved_by TEXT,
+  PRIMARY KEY (agent_id, version),
+  FOREIGN KEY (tenant_id, agent_id) REFERENCES agents (tenant_id, id) ON DELETE CASCADE
+) STRICT;
+INSERT INTO agent_versions (tenant_id, agent_id, version, spec, saved_at, saved_by)
+  SELECT tenant_id, id, 1, spec, updated_at, NULL FROM agents;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

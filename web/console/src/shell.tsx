@@ -1,4 +1,5 @@
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
+import { playChime, soundWanted } from "./inbox/chime.js";
 import { customerLabel } from "./inbox/customer-label.js";
 import { InboxContext } from "./inbox/inbox-context.js";
 import { useLiveConversations } from "./inbox/use-live-conversations.js";
@@ -31,14 +32,23 @@ export function Shell(props: {
   const name: PageName = route[0] && route[0] in pages ? (route[0] as PageName) : "agents";
   const Page = pages[name];
   const [menuOpen, setMenuOpen] = useState(false);
-  const inbox = useLiveConversations(api.key, props.onRevoked, (conversation) => {
-    if (typeof Notification !== "undefined" && Notification.permission === "granted") {
-      new Notification(words.notifyTitle, {
-        body: customerLabel(conversation.externalUserId, words),
-        tag: conversation.id,
-      });
-    }
-  });
+  const inbox = useLiveConversations(
+    api.key,
+    props.onRevoked,
+    (conversation) => {
+      if (soundWanted()) playChime();
+      if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+        new Notification(words.notifyTitle, {
+          body: customerLabel(conversation.externalUserId, words),
+          tag: conversation.id,
+        });
+      }
+    },
+    // A customer waiting for a person already chimed; a new conversation chimes once.
+    (conversation) => {
+      if (soundWanted() && conversation.status !== "waiting_human") playChime();
+    },
+  );
   useEffect(() => {
     document.title = `${inbox.waiting > 0 ? `(${inbox.waiting}) ` : ""}${words.appName} · ${words.nav[name]}`;
   }, [inbox.waiting, name, words]);

@@ -5,12 +5,14 @@ import type { Agent, CatalogModel } from "../api/api-types.js";
 import { useConsole } from "../session/console-context.js";
 import { go } from "../ui/use-hash-route.js";
 import { AgentForm, type Draft } from "./agent-form.js";
-import { differingPaths, specIssues } from "./spec-issues.js";
+import { AgentVersions } from "./agent-versions.js";
+import { paramPath } from "./param-path.js";
+import { SpecDiff } from "./spec-diff.js";
+import { specIssues } from "./spec-issues.js";
 
 interface Conflict {
   theirs: Draft;
   etag: string;
-  paths: string[];
 }
 
 /**
@@ -29,10 +31,13 @@ export default function AgentEditor({ name }: { name: string | undefined }) {
   const [models, setModels] = useState<CatalogModel[]>([]);
   const [status, setStatus] = useState<{ kind: "saving" | "saved" | "error"; message?: string }>();
   const [conflict, setConflict] = useState<Conflict>();
-  const issues = useMemo(
-    () => (draft ? specIssues(draft, locale) : new Map<string, string[]>()),
-    [draft, locale],
-  );
+  // What the server refused the last save for (a model not in its catalog, a private webhook host), on its field until the next edit.
+  const [refused, setRefused] = useState<{ path: string; message: string }>();
+  const issues = useMemo(() => {
+    const found = draft ? specIssues(draft, locale) : new Map<string, string[]>();
+    if (refused) found.set(refused.path, [...(found.get(refused.path) ?? []), refused.message]);
+    return found;
+  }, [draft, locale, refused]);
 
   useEffect(() => {
     api.get<{ data: CatalogModel[] }>("/v1/models").then(
@@ -57,6 +62,7 @@ export default function AgentEditor({ name }: { name: string | undefined }) {
 
   const change = (next: Draft) => {
     setDraft(next);
+    setRefused(undefined);
     setStatus(undefined);
   };
   const showYaml = () => {
@@ -99,7 +105,12 @@ export default function AgentEditor({ name }: { name: string | undefined }) {
           `/api/agents/${encodeURIComponent(agentName)}`,
         );
         const theirs = body.spec as Draft;
-        setConflict({ theirs, etag: headers.get("etag") ?? "", paths: differingPaths(theirs, draft) });
+        setConflict({ theirs, etag: headers.get("etag") ?? "" });
+        setStatus(undefined);
+        return;
+      }
+      if (error instanceof ApiError && error.param && (error.status === 400 || error.status === 403)) {
+        setRefused({ path: paramPath(error.param), message: error.message });
         setStatus(undefined);
         return;
       }
@@ -167,13 +178,13 @@ export default function AgentEditor({ name }: { name: string | undefined }) {
         {conflict && (
           <div className="conflict" role="alert">
             <p>{words.specChanged}</p>
-            <ul>
-              {conflict.paths.map((path) => (
-                <li key={path}>
-                  <code>{path}</code>
-                </li>
-              ))}
-            </ul>
+            <SpecDiff
+              before={conflict.theirs}
+              after={draft}
+              beforeLabel={words.diffTheirs}
+              afterLabel={words.diffMine}
+              words={words}
+            />
             <button
               type="button"
               className="secondary"
@@ -203,6 +214,18 @@ export default function AgentEditor({ name }: { name: string | undefined }) {
           </span>
         </div>
       </form>
+      {name !== undefined && etag && (
+        <AgentVersions
+          name={name}
+          etag={etag}
+          onReverted={(agent, tag) => {
+            setDraft(agent.spec as Draft);
+            setEtag(tag);
+            setConflict(undefined);
+            setStatus(undefined);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -1,22 +1,24 @@
 import type { CatalogModel } from "../api/api-types.js";
 import type { Words } from "../i18n/words.js";
 import { Field } from "../ui/field.js";
+import { LinesInput } from "../ui/lines-input.js";
+import { GuardrailsFields } from "./guardrails-fields.js";
+import { type HoursDraft, HoursGrid } from "./hours-grid.js";
 import { issuesAt, type SpecIssues } from "./spec-issues.js";
+import { ToolsFields } from "./tools-fields.js";
 
 /** A draft spec as the form edits it: the spec's input shape, loosely typed (it may be invalid). */
 export type Draft = Record<string, unknown> & {
   handoff?: Record<string, unknown>;
+  guardrails?: Record<string, unknown>;
   widget?: Record<string, unknown>;
 };
 
-const lines = (value: unknown) => (Array.isArray(value) ? value.join("\n") : "");
-const splitLines = (text: string) =>
-  text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "");
-
-/** The main fields of an agent spec; everything else is in the YAML view. */
+/**
+ * The fields of an agent spec an owner sets (tools, guardrails and opening
+ * hours included); the rest (routing, evaluation, per-language texts) is in
+ * the YAML view.
+ */
 export function AgentForm(props: {
   draft: Draft;
   isNew: boolean;
@@ -101,11 +103,10 @@ export function AgentForm(props: {
       )}
       <Field label={words.handoffTopics} help={words.handoffTopicsHelp} errors={issuesAt(issues, "handoff")}>
         {(a) => (
-          <textarea
+          <LinesInput
             {...a}
-            rows={3}
-            value={lines(draft.handoff?.topics)}
-            onChange={(e) => set({ handoff: { ...draft.handoff, topics: splitLines(e.target.value) } })}
+            value={Array.isArray(draft.handoff?.topics) ? (draft.handoff.topics as string[]) : []}
+            onLines={(topics) => set({ handoff: { ...draft.handoff, topics } })}
           />
         )}
       </Field>
@@ -128,6 +129,19 @@ export function AgentForm(props: {
           </select>
         )}
       </Field>
+      <ToolsFields tools={draft.tools} issues={issues} words={words} onChange={(tools) => set({ tools })} />
+      <GuardrailsFields
+        guardrails={draft.guardrails}
+        issues={issues}
+        words={words}
+        onChange={(guardrails) => set({ guardrails })}
+      />
+      <HoursGrid
+        hours={draft.businessHours as HoursDraft | undefined}
+        issues={issues}
+        words={words}
+        onChange={(businessHours) => set({ businessHours })}
+      />
       <div className="field checkbox">
         <label>
           <input

@@ -62,17 +62,49 @@ export class ApiClient {
     }
     const text = await res.text();
     const parsed = text === "" ? undefined : safeJson(text);
-    if (!res.ok) {
-      const error = (parsed as { error?: { message?: string; code?: string; param?: string | null } })?.error;
-      if (res.status === 401) this.onUnauthorized();
-      throw new ApiError(
-        error?.message ?? `${res.status} ${res.statusText}`,
-        res.status,
-        error?.code ?? "http_error",
-        error?.param ?? null,
-      );
-    }
+    if (!res.ok) throw this.refused(res, parsed);
     return { body: parsed as T, headers: res.headers };
+  }
+
+  /**
+   * POSTs `body` asking for JSON lines (`Accept: application/x-ndjson`) and
+   * calls `onLine` with each as it arrives; resolves when the answer ends.
+   * Throws ApiError when the request is refused (a status that is not 2xx).
+   */
+  async lines(path: string, body: FormData, onLine: (line: unknown) => void): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method: "POST",
+        body,
+        headers: { authorization: `Bearer ${this.key}`, accept: "application/x-ndjson" },
+      });
+    } catch (error) {
+      throw new ApiError(error instanceof Error ? error.message : String(error), 0, "network");
+    }
+    if (!res.ok || !res.body) throw this.refused(res, safeJson(await res.text()));
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      pending += value ?? "";
+      const complete = done ? pending : pending.slice(0, pending.lastIndexOf("\n") + 1);
+      pending = pending.slice(complete.length);
+      for (const line of complete.split("\n")) if (line.trim() !== "") onLine(safeJson(line));
+      if (done) return;
+    }
+  }
+
+  /** The ApiError for a refused answer (and back to sign-in for a 401). */
+  private refused(res: Response, parsed: unknown): ApiError {
+    const error = (parsed as { error?: { message?: string; code?: string; param?: string | null } })?.error;
+    if (res.status === 401) this.onUnauthorized();
+    return new ApiError(
+      error?.message ?? `${res.status} ${res.statusText}`,
+      res.status,
+      error?.code ?? "http_error",
+      error?.param ?? null,
+    );
   }
 }
 

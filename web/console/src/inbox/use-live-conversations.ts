@@ -16,13 +16,15 @@ export interface LiveConversations {
  * The tenant's conversations, kept live from `/api/conversation-events`
  * for as long as the console is signed in (so the badge and the notification
  * work on every page). `onNeedsPerson` is called when a conversation starts
- * waiting for a person after the first snapshot: not for those already waiting.
+ * waiting for a person after the first snapshot: not for those already waiting;
+ * `onArrived` when a conversation appears after the first snapshot.
  * `onRevoked` when the server stops accepting the key (401).
  */
 export function useLiveConversations(
   key: string,
   onRevoked: () => void,
   onNeedsPerson: (c: Conversation) => void,
+  onArrived: (c: Conversation) => void = () => {},
 ): LiveConversations {
   const [state, setState] = useState<LiveConversations>({
     all: new Map(),
@@ -32,6 +34,8 @@ export function useLiveConversations(
   });
   const notify = useRef(onNeedsPerson);
   notify.current = onNeedsPerson;
+  const arrived = useRef(onArrived);
+  arrived.current = onArrived;
   const revoked = useRef(onRevoked);
   revoked.current = onRevoked;
   useEffect(() => {
@@ -52,6 +56,8 @@ export function useLiveConversations(
           const before = all.get(id);
           if (event.type === "conversation") all.set(id, event.conversation);
           else all.delete(id);
+          if (ready && event.type === "conversation" && before === undefined)
+            queueMicrotask(() => arrived.current(event.conversation));
           if (
             ready &&
             event.type === "conversation" &&

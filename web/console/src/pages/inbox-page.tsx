@@ -1,8 +1,10 @@
 import { useEffect, useState } from "react";
 import type { Conversation } from "../api/api-types.js";
+import { playChime, setSoundWanted, soundWanted } from "../inbox/chime.js";
 import { ConversationView } from "../inbox/conversation-view.js";
 import { customerLabel } from "../inbox/customer-label.js";
 import { useInbox } from "../inbox/inbox-context.js";
+import { useConversationLanguages } from "../inbox/use-conversation-languages.js";
 import { useConsole } from "../session/console-context.js";
 
 type Filter = "all" | "waiting" | "closed" | "today";
@@ -12,6 +14,10 @@ export default function InboxPage({ route }: { route: string[] }) {
   const { words, locale } = useConsole();
   const inbox = useInbox();
   const [filter, setFilter] = useState<Filter>("all");
+  const [language, setLanguage] = useState("");
+  const [languagesWanted, setLanguagesWanted] = useState(false);
+  const languages = useConversationLanguages(languagesWanted);
+  const [sound, setSound] = useState(soundWanted);
   const [permission, setPermission] = useState(
     typeof Notification === "undefined" ? "denied" : Notification.permission,
   );
@@ -25,6 +31,7 @@ export default function InboxPage({ route }: { route: string[] }) {
   };
   const list = [...inbox.all.values()]
     .filter(keep[filter])
+    .filter((c) => language === "" || languages.get(c.id) === language)
     .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
   useEffect(() => {
     if (selected) document.getElementById("conversation")?.focus();
@@ -67,6 +74,37 @@ export default function InboxPage({ route }: { route: string[] }) {
             {label}
           </button>
         ))}
+        <span className="picker">
+          <label htmlFor="inbox-language">{words.inboxExtras.language}</label>
+          <select
+            id="inbox-language"
+            value={language}
+            onFocus={() => setLanguagesWanted(true)}
+            onChange={(e) => {
+              setLanguagesWanted(true);
+              setLanguage(e.target.value);
+            }}
+          >
+            <option value="">{words.inboxExtras.anyLanguage}</option>
+            {[...new Set([...languages.values(), language].filter((l) => l !== ""))].sort().map((l) => (
+              <option key={l} value={l}>
+                {languageName(l, locale)}
+              </option>
+            ))}
+          </select>
+        </span>
+        <label className="sound">
+          <input
+            type="checkbox"
+            checked={sound}
+            onChange={(e) => {
+              setSound(e.target.checked);
+              setSoundWanted(e.target.checked);
+              if (e.target.checked) playChime(); // heard now, and it unlocks the later ones
+            }}
+          />{" "}
+          {words.inboxExtras.sound}
+        </label>
       </fieldset>
       <div className={selected ? "inbox-grid has-selection" : "inbox-grid"}>
         <ul className="conversations" aria-label={words.inboxTitle}>
@@ -91,4 +129,13 @@ export default function InboxPage({ route }: { route: string[] }) {
       </div>
     </section>
   );
+}
+
+/** "español", "English": a language's own name, in the console's language. */
+function languageName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
 }

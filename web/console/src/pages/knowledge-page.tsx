@@ -1,5 +1,9 @@
 import { type DragEvent, useState } from "react";
-import type { IngestReport, KnowledgeSource } from "../api/api-types.js";
+import type { IngestProgress, IngestReport, KnowledgeSource } from "../api/api-types.js";
+import type { Words } from "../i18n/words.js";
+import { KnowledgeSearch } from "../knowledge/knowledge-search.js";
+import { SourceRow } from "../knowledge/source-row.js";
+import { uploadWithProgress } from "../knowledge/upload-with-progress.js";
 import { useConsole } from "../session/console-context.js";
 import { AgentPicker } from "../ui/agent-picker.js";
 import { useLoad } from "../ui/use-load.js";
@@ -8,12 +12,16 @@ interface FileResult {
   name: string;
   state: "uploading" | "added" | "updated" | "unchanged" | "skipped" | "duplicate" | "failed";
   detail?: string;
+  /** While it is read and stored: how far (pages or files), for a progress bar. */
+  progress?: { done: number; total: number; text: string };
 }
 
 /**
  * `#/knowledge/NAME`: an agent's documents. Files are sent one request each,
  * so that one that fails (too big, unreadable, the connection lost) is that
- * file's result alone and the others are kept.
+ * file's result alone and the others are kept; each shows the server's
+ * progress while it is read. Below: the documents (chunk preview, re-ingest,
+ * remove) and a search box that asks the agent's own retrieval.
  */
 export default function KnowledgePage({ route }: { route: string[] }) {
   const { api, words } = useConsole();
@@ -26,18 +34,20 @@ export default function KnowledgePage({ route }: { route: string[] }) {
   const [results, setResults] = useState<FileResult[]>([]);
   const [dragging, setDragging] = useState(false);
 
-  const upload = async (files: File[]) => {
-    setResults(files.map((f) => ({ name: f.name, state: "uploading" })));
+  /** `uris[i]`: the name to store `files[i]` under (a document's own, to re-ingest it). */
+  const upload = async (files: File[], uris = files.map((f) => f.name)) => {
+    setResults(files.map((_, i) => ({ name: uris[i] ?? "", state: "uploading" })));
     const set = (index: number, result: FileResult) =>
       setResults((all) => all.map((r, i) => (i === index ? result : r)));
     for (const [index, file] of files.entries()) {
-      const form = new FormData();
-      form.append("file", file, file.name);
+      const uri = uris[index] ?? file.name;
       try {
-        const report = await api.post<IngestReport>(base, form);
-        set(index, describe(file.name, report, words.chunks));
+        const report = await uploadWithProgress(api, base, file, uri, (progress) =>
+          set(index, { name: uri, state: "uploading", progress: describeProgress(progress, words) }),
+        );
+        set(index, describe(uri, report, words.chunks));
       } catch (error) {
-        set(index, { name: file.name, state: "failed", detail: (error as Error).message });
+        set(index, { name: uri, state: "failed", detail: (error as Error).message });
       }
     }
     sources.reload();
@@ -95,6 +105,13 @@ export default function KnowledgePage({ route }: { route: string[] }) {
               {results.map((r) => (
                 <li key={r.name} className={`result ${r.state}`}>
                   <strong>{r.name}</strong>: {label[r.state]} {r.detail}
+                  {r.progress && (
+                    <>
+                      {" "}
+                      <progress max={r.progress.total} value={r.progress.done} aria-label={r.name} />{" "}
+                      <span className="muted">{r.progress.text}</span>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
@@ -103,22 +120,18 @@ export default function KnowledgePage({ route }: { route: string[] }) {
           {sources.data?.data.length === 0 && <p className="muted">{words.noDocuments}</p>}
           <table className="table">
             <tbody>
-              {sources.data?.data.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.uri}</td>
-                  <td>{s.kind}</td>
-                  <td>
-                    {s.chunkCount} {words.chunks}
-                  </td>
-                  <td>
-                    <button type="button" className="secondary" onClick={() => void remove(s)}>
-                      {words.remove} <span className="sr-only">{s.uri}</span>
-                    </button>
-                  </td>
-                </tr>
+              {sources.data?.data.map((source) => (
+                <SourceRow
+                  key={source.id}
+                  source={source}
+                  base={base}
+                  onReingest={(file, uri) => void upload([file], [uri])}
+                  onRemove={(s) => void remove(s)}
+                />
               ))}
             </tbody>
           </table>
+          <KnowledgeSearch base={base} />
         </>
       )}
     </section>
@@ -134,4 +147,15 @@ function describe(name: string, report: IngestReport, chunks: string): FileResul
   if (report.added.length) return { name, state: "added", detail };
   if (report.updated.length) return { name, state: "updated", detail };
   return { name, state: "unchanged" };
+}
+
+/** The server's progress in words: pages of a PDF, chunks cut, files stored, chunks embedded. */
+function describeProgress(p: IngestProgress, words: Words): FileResult["progress"] {
+  const w = words.ingestProgress;
+  if (p.stage === "read")
+    return p.pagesTotal > 0
+      ? { done: p.pages, total: p.pagesTotal, text: w.pages(p.pages, p.pagesTotal, p.chunks) }
+      : { done: 0, total: 1, text: w.chunks(p.chunks) };
+  if (p.stage === "files") return { done: p.bytesDone, total: Math.max(1, p.bytesTotal), text: w.storing };
+  return { done: 1, total: 1, text: w.embedding(p.done) };
 }

@@ -1,26 +1,48 @@
-import type { Tenant } from "../api/api-types.js";
+import { useState } from "react";
+import type { Tenant, Usage } from "../api/api-types.js";
 import { useInbox } from "../inbox/inbox-context.js";
 import { useConsole } from "../session/console-context.js";
 import { useLoad } from "../ui/use-load.js";
+import { UsageTable } from "../usage/usage-table.js";
 
-/** `#/usage`: today's tokens against the budget (`GET /api/tenant`) and the conversations the console follows. */
+/**
+ * `#/usage`: today's tokens against the budget (`GET /api/tenant`), the
+ * tokens of each day of the period, and the agents' answers per day, agent
+ * and model with their tokens, latency and cost (`GET /api/usage`).
+ */
 export default function UsagePage() {
-  const { api, words } = useConsole();
+  const { api, words, locale } = useConsole();
+  const w = words.usagePage;
   const inbox = useInbox();
+  const [days, setDays] = useState(7);
   const tenant = useLoad(() => api.get<Tenant>("/api/tenant"), [api]);
+  const report = useLoad(() => api.get<Usage>(`/api/usage?days=${days}`), [api, days]);
   const usage = tenant.data?.usage;
   const share = usage?.dailyLimit ? Math.min(1, usage.tokens / usage.dailyLimit) : undefined;
+  const most = Math.max(1, report.data?.dailyLimit ?? 0, ...(report.data?.days ?? []).map((d) => d.tokens));
   return (
     <section aria-labelledby="usage-title">
-      <h1 id="usage-title">{words.usageTitle}</h1>
+      <div className="page-head">
+        <h1 id="usage-title">{words.usageTitle}</h1>
+        <div className="picker">
+          <label htmlFor="usage-days">{w.window}</label>
+          <select id="usage-days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+            {[7, 14, 31].map((n) => (
+              <option key={n} value={n}>
+                {w.lastDays(n)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
       <dl className="stats">
         <div>
           <dt>{words.tokensToday}</dt>
-          <dd>{usage?.tokens.toLocaleString() ?? "…"}</dd>
+          <dd>{usage?.tokens.toLocaleString(locale) ?? "…"}</dd>
         </div>
         <div>
           <dt>{words.dailyBudget}</dt>
-          <dd>{usage ? (usage.dailyLimit?.toLocaleString() ?? words.noBudget) : "…"}</dd>
+          <dd>{usage ? (usage.dailyLimit?.toLocaleString(locale) ?? words.noBudget) : "…"}</dd>
         </div>
         <div>
           <dt>{words.conversationsLoaded}</dt>
@@ -36,9 +58,19 @@ export default function UsagePage() {
           {Math.round(share * 100)}%
         </meter>
       )}
-      <p className="notice">
-        <span className="badge-soft">{words.notBuilt}</span> {words.usageMissing}
-      </p>
+      {report.error && <p className="error">{report.error.message}</p>}
+      <h2>{w.tokensPerDay}</h2>
+      <ol className="bars">
+        {report.data?.days.map((d) => (
+          <li key={d.day}>
+            <span className="bar-label">{d.day.slice(5)}</span>
+            <span className="bar" style={{ width: `${(d.tokens / most) * 100}%` }} />
+            <span className="bar-value">{d.tokens.toLocaleString(locale)}</span>
+          </li>
+        ))}
+      </ol>
+      <h2>{w.perAgent}</h2>
+      {report.data && <UsageTable usage={report.data} />}
     </section>
   );
 }
