@@ -178,6 +178,8 @@ export const errorCodes = {
     meaning: "The trainer sidecar left no GGUF that loads with a chat template.",
   },
   training_quantize_failed: { status: 500, meaning: "llama.cpp could not quantize the student." },
+  training_adapter_invalid: { status: 400, meaning: "The file is not a GGUF LoRA adapter." },
+  training_adapter_mismatch: { status: 400, meaning: "The LoRA adapter does not fit the base model." },
   student_in_use: { status: 409, meaning: "An agent answers with the student: it cannot be removed." },
 
   // Evaluating a student and promoting it (`eval`, `students promote|rollback`).

@@ -62,6 +62,28 @@ export const studentLicenseSchema = z
   .strict();
 export type StudentLicense = z.infer<typeof studentLicenseSchema>;
 
+/**
+ * A student that is a GGUF LoRA adapter served on its base (llama.cpp applies
+ * it when the base's context is created): W' = W + scale * alpha / rank * B·A.
+ */
+export const studentAdapterSchema = z
+  .object({
+    /** The adapter GGUF in the catalog's folder (the record's `source` is the base's GGUF). */
+    file: z.string(),
+    /** SHA-256 of the adapter GGUF. */
+    sha256: z.string(),
+    /** The rank of its pairs (the largest, when they differ). */
+    rank: z.int().min(1),
+    /** `adapter.lora.alpha`; null when the file has none (llama.cpp then applies `scale` alone). */
+    alpha: z.number().nullable(),
+    /** Adapted weight matrices (lora_a/lora_b pairs). */
+    tensors: z.int().min(1),
+    /** Strength it is served at; 1 applies it as trained. */
+    scale: z.number(),
+  })
+  .strict();
+export type StudentAdapter = z.infer<typeof studentAdapterSchema>;
+
 /** The student's provenance: `ModelRecord.metadata.student`. */
 export const studentProvenanceSchema = z
   .object({
@@ -104,6 +126,8 @@ export const studentProvenanceSchema = z
       })
       .strict()
       .optional(),
+    /** Present when the trainer sidecar left a LoRA adapter: the student is the base with it applied. */
+    adapter: studentAdapterSchema.optional(),
     hyperparameters: trainingHyperparametersSchema,
     metrics: z
       .object({
@@ -128,6 +152,29 @@ export const studentProvenanceSchema = z
   })
   .strict();
 export type StudentProvenance = z.infer<typeof studentProvenanceSchema>;
+
+/**
+ * The provenance of a student imported as a LoRA adapter made elsewhere
+ * (`students import --adapter`): `ModelRecord.metadata.student` too, told
+ * apart by `engine: "import"`. What trained it is not known here; the dataset
+ * is recorded when the person names it.
+ */
+export const importedStudentSchema = z
+  .object({
+    engine: z.literal("import"),
+    base: z.object({ name: z.string(), file: z.string(), licenseId: z.string().nullable() }).strict(),
+    adapter: studentAdapterSchema,
+    /** The path it was imported from. */
+    importedFrom: z.string(),
+    dataset: z
+      .object({ name: z.string(), version: z.int().min(1), sha256: z.string().nullable() })
+      .strict()
+      .nullable(),
+    license: studentLicenseSchema,
+    importedAt: z.string(),
+  })
+  .strict();
+export type ImportedStudent = z.infer<typeof importedStudentSchema>;
 
 /** What the training child process reports on its IPC channel, one message per event. */
 export const trainerEventSchema = z.discriminatedUnion("type", [
@@ -181,7 +228,11 @@ export type TrainingErrorReason =
   /** The trainer sidecar succeeded but left no GGUF that loads with a chat template. */
   | "command_no_output"
   /** llama.cpp could not quantize the trained GGUF. */
-  | "quantize_failed";
+  | "quantize_failed"
+  /** A file given as a LoRA adapter is not one (not a GGUF, a whole model, no lora_a/lora_b pairs). */
+  | "adapter_invalid"
+  /** A LoRA adapter that does not fit its base (architecture, missing tensors, shapes). */
+  | "adapter_mismatch";
 
 const trainingMarker = errorMarker("TrainingError");
 

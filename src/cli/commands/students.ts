@@ -116,8 +116,9 @@ export function registerStudents(program: Command, context: CliContext): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { studentView } = await import("../students/student-view.js");
+      const { importedStudentView } = await import("../students/imported-student-view.js");
       const all = (await (await context.store()).models.list()).flatMap((m) => {
-        const view = studentView(m);
+        const view = studentView(m) ?? importedStudentView(m);
         return view ? [view] : [];
       });
       if (options.json) return context.io.out(JSON.stringify(all, null, 2));
@@ -127,8 +128,8 @@ export function registerStudents(program: Command, context: CliContext): void {
       const rows = all.map((s) => [
         s.name,
         s.base,
-        `${s.dataset.name}@${s.dataset.version}`,
-        s.engine,
+        s.dataset ? `${s.dataset.name}@${s.dataset.version}` : "not recorded",
+        s.adapter ? `${s.engine} (LoRA)` : s.engine,
         s.metrics.validationLoss?.toFixed(3) ?? "n/a",
         s.metrics.baseValidationLoss?.toFixed(3) ?? "n/a",
         s.license ?? "unknown",
@@ -142,15 +143,67 @@ export function registerStudents(program: Command, context: CliContext): void {
     .option("--json", "print JSON")
     .action(async (name: string, options: { json?: boolean }) => {
       const { printStudent, studentView } = await import("../students/student-view.js");
+      const { importedStudentView, printImportedStudent } = await import(
+        "../students/imported-student-view.js"
+      );
       const model = await (await context.store()).models.get(name);
-      const view = model && studentView(model);
+      const view = model && (studentView(model) ?? importedStudentView(model));
       if (!view) {
         const { NotFoundError } = await import("../../spec/errors.js");
         throw new NotFoundError("student", name, "`alambique students list` shows the students");
       }
       if (options.json) return context.io.out(JSON.stringify(view, null, 2));
-      printStudent(context, view);
+      if (view.engine === "import") printImportedStudent(context, view);
+      else printStudent(context, view);
     });
+
+  students
+    .command("import")
+    .description(
+      "add a LoRA adapter made elsewhere (llama.cpp's convert_lora_to_gguf.py) as a student: served on its base with the adapter applied",
+    )
+    .requiredOption("--adapter <file>", "the GGUF LoRA adapter (general.type adapter, adapter.type lora)")
+    .requiredOption("--base <model>", "the model it was trained from: a catalog name or .gguf file")
+    .requiredOption("--name <name>", "the student's name in the catalog")
+    .option("--scale <x>", "the adapter's strength (default 1: as trained)", nonNegativeNumber)
+    .option("--dataset <name[@version]>", "the frozen dataset it was trained on, to record")
+    .option("--allow-license <id>", "import although that licence refuses it (you hold permission; recorded)")
+    .option("--json", "print the student as JSON")
+    .action(
+      async (options: {
+        adapter: string;
+        base: string;
+        name: string;
+        scale?: number;
+        dataset?: string;
+        allowLicense?: string;
+        json?: boolean;
+      }) => {
+        const { importAdapterStudent } = await import(
+          "../../distill/training/adapter/import-adapter-student.js"
+        );
+        const { importedStudentView, printImportedStudent } = await import(
+          "../students/imported-student-view.js"
+        );
+        const { defaultTenant } = await import("../../store/default-tenant.js");
+        const { join } = await import("node:path");
+        const store = await context.store();
+        const { model, warnings } = await importAdapterStudent(store, {
+          tenantId: (await defaultTenant(store)).id,
+          modelsDir: join(context.config.dataPath, "models"),
+          adapter: options.adapter,
+          base: options.base,
+          name: options.name,
+          scale: options.scale,
+          dataset: options.dataset,
+          allowLicense: options.allowLicense,
+        });
+        for (const warning of warnings) context.io.err(`warning: ${warning}`);
+        const view = importedStudentView(model)!;
+        if (options.json) return context.io.out(JSON.stringify(view, null, 2));
+        printImportedStudent(context, view);
+      },
+    );
 
   students
     .command("remove <name>")

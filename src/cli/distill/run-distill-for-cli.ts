@@ -14,6 +14,7 @@ import { type DistillRunResult, runDistillJob } from "../../distill/loop/run-dis
 import type { ModelRegistry } from "../../models/model-registry.js";
 import type { Store } from "../../spec/store.js";
 import type { CliContext } from "../cli-context.js";
+import { onStopSignal } from "../stop-signals.js";
 import { distillProgressView } from "./distill-progress-view.js";
 
 export async function runDistillForCli(
@@ -29,7 +30,7 @@ export async function runDistillForCli(
     context.io.err("interrupted: pausing the stage in flight at its last checkpoint…");
     controller.abort();
   };
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal(onSigint, ["SIGINT"]);
   try {
     const result = await runDistillJob({
       store,
@@ -44,7 +45,7 @@ export async function runDistillForCli(
     report(context, result);
     return result;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
   }
 }
 

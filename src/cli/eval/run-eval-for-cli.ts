@@ -13,6 +13,7 @@ import type { ModelRegistry } from "../../models/model-registry.js";
 import { scorecardSchema } from "../../spec/evaluation.js";
 import type { Store } from "../../spec/store.js";
 import type { CliContext } from "../cli-context.js";
+import { onStopSignal } from "../stop-signals.js";
 import { formatDuration } from "../synth/format-synth-report.js";
 import { formatScorecard } from "./format-scorecard.js";
 
@@ -28,7 +29,7 @@ export async function runEvalForCli(
     context.io.err("interrupted: writing the turns already scored, then pausing the job…");
     controller.abort();
   };
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal(onSigint, ["SIGINT"]);
   try {
     const result = await runEvalJob({
       store,
@@ -60,7 +61,7 @@ export async function runEvalForCli(
     );
     context.exitCode = 1;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
   }
 }
 

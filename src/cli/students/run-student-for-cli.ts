@@ -11,6 +11,7 @@ import type { StudentCheckpoint } from "../../distill/training/student-job-paylo
 import type { Store } from "../../spec/store.js";
 import type { TrainerEvent } from "../../spec/students.js";
 import type { CliContext } from "../cli-context.js";
+import { onStopSignal } from "../stop-signals.js";
 import { printStudent, studentView } from "./student-view.js";
 
 export async function runStudentForCli(
@@ -24,7 +25,7 @@ export async function runStudentForCli(
     context.io.err("interrupted: stopping the trainer; the job keeps its last finished epoch…");
     controller.abort();
   };
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal(onSigint, ["SIGINT"]);
   try {
     const result = await runStudentJob({
       store,
@@ -55,7 +56,7 @@ export async function runStudentForCli(
     }
     if (result.error) throw result.error;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
   }
 }
 

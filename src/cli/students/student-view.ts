@@ -22,7 +22,10 @@ export function studentView(model: ModelRecord) {
     licenseDetails: p.license,
     metrics: p.metrics,
     hyperparameters: p.hyperparameters,
-    file: model.source.replace(/^gguf:/, ""),
+    // An adapter student's own file is its adapter; what llama.cpp loads under it is `baseFile`.
+    file: p.adapter?.file ?? model.source.replace(/^gguf:/, ""),
+    baseFile: p.base.file,
+    adapter: p.adapter ?? null,
     sha256: p.sha256,
     job: p.job,
     durationSeconds: p.durationSeconds,
@@ -87,6 +90,14 @@ export function printStudent(context: CliContext, s: StudentView): void {
         "duration",
         `${s.durationSeconds.toFixed(1)} s on ${s.machine.platform}-${s.machine.arch}, ${s.machine.cpus} CPUs`,
       ],
+      ...(s.adapter
+        ? [
+            [
+              "adapter",
+              `LoRA rank ${s.adapter.rank}, alpha ${s.adapter.alpha ?? "none"}, ${s.adapter.tensors} matrices, scale ${s.adapter.scale}, served on ${s.baseFile}`,
+            ],
+          ]
+        : []),
       ["file", s.file],
       ["sha256", s.sha256],
     ]),

@@ -14,6 +14,7 @@ import { synthJobPayloadSchema } from "../../distill/pipeline/synth-job-payload.
 import { ModelRegistry } from "../../models/model-registry.js";
 import type { Store } from "../../spec/store.js";
 import type { CliContext } from "../cli-context.js";
+import { onStopSignal } from "../stop-signals.js";
 import { formatDuration, formatSynthReport, formatUsd } from "./format-synth-report.js";
 
 export function synthModelRegistry(context: CliContext, store: Store): ModelRegistry {
@@ -42,7 +43,7 @@ export async function runSynthForCli(
     context.io.err("interrupted: writing the rows already made, then pausing the job…");
     controller.abort();
   };
-  process.once("SIGINT", onSigint);
+  const stopListening = onStopSignal(onSigint, ["SIGINT"]);
   const progress = progressPrinter(context);
   try {
     const result = await runSynthJob({
@@ -95,7 +96,7 @@ export async function runSynthForCli(
         context.exitCode = 1;
     }
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
   }
 }
 

@@ -10,10 +10,10 @@
 import { AlambiqueError, UsageError } from "../../spec/errors.js";
 import { defaultEvalGate } from "../../spec/evaluation.js";
 import type { Dataset, Job, ModelRecord, Store } from "../../spec/store.js";
-import { studentProvenanceSchema } from "../../spec/students.js";
 import { findDataset } from "../datasets/find-dataset.js";
 import { defaultJudgeThresholds } from "../judge/judge-thresholds.js";
 import { loadAgent, type SynthModelSource } from "../pipeline/load-synth-context.js";
+import { studentDataset } from "../training/student-dataset.js";
 import {
   EVAL_JOB_KIND,
   type EvalJobPayload,
@@ -146,13 +146,8 @@ async function chooseDataset(
   candidate: ModelRecord,
 ): Promise<Dataset> {
   if (request.dataset !== undefined) return findDataset(store, request.tenantId, request.dataset);
-  const trained = studentProvenanceSchema.safeParse(candidate.metadata.student);
-  if (trained.success)
-    return findDataset(
-      store,
-      request.tenantId,
-      `${trained.data.dataset.name}@${trained.data.dataset.version}`,
-    );
+  const trained = studentDataset(candidate);
+  if (trained) return findDataset(store, request.tenantId, `${trained.name}@${trained.version}`);
   return findDataset(store, request.tenantId, agentName);
 }
 
@@ -165,9 +160,9 @@ async function checkOverlap(
   candidate: ModelRecord,
 ): Promise<void> {
   const sources: Dataset[] = [dataset];
-  const trained = studentProvenanceSchema.safeParse(candidate.metadata.student);
-  if (trained.success) {
-    const { name, version } = trained.data.dataset;
+  const trained = studentDataset(candidate);
+  if (trained) {
+    const { name, version } = trained;
     const used = await store.datasets.getByName(tenantId, name, version);
     if (used && used.id !== dataset.id) sources.push(used);
   }

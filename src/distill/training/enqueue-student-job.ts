@@ -9,14 +9,13 @@
  * other weights, on other hardware. What the checks decided (hyper-parameters with defaults, the licence) goes
  * into the payload, so every session of the job trains the same student.
  */
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
 import { checkTrainingInput } from "../../models/training/check-training-input.js";
 import { windowLength } from "../../models/training/pack-windows.js";
 import { UsageError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
 import { TrainingError, type TrainingHyperparameters } from "../../spec/students.js";
 import { checkStudentLicense } from "./check-student-license.js";
+import { checkStudentName } from "./check-student-name.js";
 import { findFrozenDataset, findStudentBase, studentRows } from "./student-data.js";
 import { STUDENT_JOB_KIND, type StudentJobPayload, studentJobPayloadSchema } from "./student-job-payload.js";
 
@@ -66,19 +65,7 @@ export async function enqueueStudentJob(
     optimizer: "adamw",
     lossOn: request.lossOn ?? "assistant",
   };
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(request.name)) {
-    throw new UsageError(
-      `${request.name} is not a model name`,
-      "use 1 to 64 letters, digits, '.', '_' or '-'",
-    );
-  }
-  if (await store.models.get(request.name)) {
-    throw new UsageError(`the catalog already has a model named ${request.name}`, "choose another --name");
-  }
-  const out = resolve(request.modelsDir, "students", `${request.name}.gguf`);
-  if (await stat(out).catch(() => undefined)) {
-    throw new UsageError(`${out} already exists`, "choose another --name, or remove the file");
-  }
+  const out = await checkStudentName(store, request.modelsDir, request.name);
   const dataset = await findFrozenDataset(store, request.tenantId, request.dataset);
   const base = await findStudentBase(store, request.base);
   const { license, warnings } = checkStudentLicense({

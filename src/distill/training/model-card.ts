@@ -1,5 +1,22 @@
 import type { StudentProvenance } from "../../spec/students.js";
 
+type Openness = { weights: string | null; data: string | null; code: string | null };
+
+/** The attribution, "Licence" section and openness line every model card carries (the base's licence). */
+export function licenceLines(license: StudentProvenance["license"], openness: Openness): string[] {
+  return [
+    ...(license.attribution.length > 0 ? [...license.attribution.map((a) => `**${a}**`), ""] : []),
+    "## Licence",
+    "",
+    `- Licence: ${license.id ?? "unknown"} (inherited from the base)${license.url ? ` — ${license.url}` : ""}`,
+    ...license.conditions.map((c) => `- Condition: ${c}`),
+    ...(license.override
+      ? [`- Allowed past a licence refusal with \`--allow-license ${license.override}\``]
+      : []),
+    `- Openness: weights ${openness.weights ?? "unknown"}, data ${openness.data ?? "unknown"}, code ${openness.code ?? "unknown"}`,
+  ];
+}
+
 /**
  * The model card (Markdown) written beside an exported student: what it is,
  * where it came from (base, dataset and its hash, teacher and judge), its
@@ -23,15 +40,7 @@ export function modelCard(input: {
     `A student model: \`${p.base.name}\` fine-tuned by Alambique on the dataset ` +
       `\`${d.name}@${d.version}\` with llama.cpp's own trainer (${p.engineVersion}).`,
     "",
-    ...(p.license.attribution.length > 0 ? [...p.license.attribution.map((a) => `**${a}**`), ""] : []),
-    "## Licence",
-    "",
-    `- Licence: ${p.license.id ?? "unknown"} (inherited from the base)${p.license.url ? ` — ${p.license.url}` : ""}`,
-    ...p.license.conditions.map((c) => `- Condition: ${c}`),
-    ...(p.license.override
-      ? [`- Allowed past a licence refusal with \`--allow-license ${p.license.override}\``]
-      : []),
-    `- Openness: weights ${input.openness.weights ?? "unknown"}, data ${input.openness.data ?? "unknown"}, code ${input.openness.code ?? "unknown"}`,
+    ...licenceLines(p.license, input.openness),
     "",
     "## Provenance",
     "",
@@ -52,6 +61,12 @@ export function modelCard(input: {
       ? `Full fine-tuning, AdamW, learning rate ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token windows, ` +
         `${h.threads} threads, loss on ${h.lossOn === "assistant" ? "the assistant's tokens only" : "whole conversations"}.`
       : `Trained by the operator's trainer command \`${(p.command ?? []).join(" ")}\` (asked for: learning rate ${h.learningRate}, ${h.epochs} epochs, ${h.contextLength}-token sequences).`,
+    ...(p.adapter
+      ? [
+          "",
+          `The trainer left a LoRA adapter (rank ${p.adapter.rank}, alpha ${p.adapter.alpha ?? "none"}, ${p.adapter.tensors} matrices): \`${input.file}\` is the adapter, applied to the base at scale ${p.adapter.scale} (llama.cpp's \`--lora\`, Ollama's \`ADAPTER\`).`,
+        ]
+      : []),
     ...(p.quantization
       ? [
           "",

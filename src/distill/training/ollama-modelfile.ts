@@ -1,5 +1,6 @@
 /**
- * An Ollama Modelfile for a student: `FROM` its GGUF, a `TEMPLATE` in
+ * An Ollama Modelfile for a student: `FROM` its GGUF (an adapter student:
+ * `FROM` its base and `ADAPTER` the LoRA GGUF), a `TEMPLATE` in
  * Ollama's Go-template language equal to the GGUF's Jinja chat template for
  * the families Alambique knows (Llama 3, ChatML, Gemma), the stop tokens of
  * that template, and the licence. For another template `TEMPLATE` is left out:
@@ -47,13 +48,17 @@ export function templateFamily(chatTemplate: string): TemplateFamily | undefined
 }
 
 export function ollamaModelfile(input: {
-  /** The GGUF's file name, beside the Modelfile. */
+  /** The GGUF's file name, beside the Modelfile (for an adapter student, the adapter's). */
   ggufFile: string;
+  /** For an adapter student: the base GGUF's absolute path (`FROM`), the adapter being `ggufFile` (`ADAPTER`). */
+  baseFile?: string | undefined;
   chatTemplate: string;
   license: string;
 }): string {
   const family = templateFamily(input.chatTemplate);
-  const lines = [`FROM ./${input.ggufFile}`, ""];
+  const lines = input.baseFile
+    ? [`FROM ${input.baseFile}`, `ADAPTER ./${input.ggufFile}`, ""]
+    : [`FROM ./${input.ggufFile}`, ""];
   if (family) {
     lines.push(`# The ${family.name} chat template of the GGUF, in Ollama's template language`);
     lines.push(`TEMPLATE """${family.template}"""`, "");

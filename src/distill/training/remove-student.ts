@@ -1,9 +1,11 @@
 import { unlink } from "node:fs/promises";
+import { modelLora } from "../../models/catalog/model-lora.js";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { Store } from "../../spec/store.js";
 
 /**
- * Removes a student from the catalog and deletes its GGUF. Refuses while an
+ * Removes a student from the catalog and deletes its GGUF (an adapter
+ * student's adapter; never its base). Refuses while an
  * agent of any tenant answers with it (`model`) or escalates to it
  * (`fallbackModel`), naming them: removing it would break them.
  *
@@ -43,7 +45,8 @@ export async function removeStudent(store: Store, name: string): Promise<{ file:
     );
   }
   await store.models.remove(name);
-  const file = model.source.replace(/^gguf:/, "");
+  // An adapter student's file is its adapter: the base under it (`source`) is another model's.
+  const file = modelLora(model)?.[0]?.path ?? model.source.replace(/^gguf:/, "");
   const deleted = await unlink(file).then(
     () => true,
     () => false,

@@ -9,8 +9,9 @@
  *    in the job's folder, and the job's checkpoint (epoch, file, losses,
  *    time) is written to the store before the previous file is deleted; a
  *    SIGKILL loses at most the epoch in flight. A trainer sidecar runs again
- *    from its start in the same job folder. With `quantize`, the trained
- *    GGUF is quantized before step 3.
+ *    from its start in the same job folder, unless its earlier run had
+ *    finished with a usable output, which is then imported as it is. With
+ *    `quantize`, the trained GGUF is quantized before step 3.
  * 3. Registers the student and finishes the job in one transaction: the
  *    catalog never holds a student whose job did not succeed, nor the
  *    reverse. Then the job's folder is removed.
@@ -136,9 +137,8 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
     if (!dataset) throw new NotFoundError("dataset", `${payload.dataset.name}@${payload.dataset.version}`);
     const rows = await studentRows(store, tenantId, dataset);
     if (payload.engine.type === "command" && ck.epoch > 0) {
-      options.onNotice?.(
-        "running the trainer command again from its start (it may resume from its own checkpoints)",
-      );
+      // The sidecar's epochs are told again: by the command run anew, or replayed from its progress file
+      // when it had finished (`trainWithCommand` says which).
       ck = { ...ck, epoch: 0, file: null, epochs: [] };
     }
     if (ck.file !== null && !(await stat(ck.file).catch(() => undefined))) {
@@ -193,6 +193,7 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         await write();
       },
     });
+    const studentFile = trained.adapter?.file ?? payload.out;
     ck = {
       ...ck,
       parameters: trained.parameters || ck.parameters,
@@ -211,8 +212,9 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         validationSplit: rows.validationSplit,
         rows: { train: rows.train.length, validation: rows.validation.length },
       },
-      sha256: await sha256File(payload.out),
+      sha256: await sha256File(studentFile),
       quantization: trained.quantization,
+      adapter: trained.adapter,
     });
     await writes.catch(() => undefined);
     const model = await store
@@ -223,7 +225,7 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         return added;
       })
       .catch(async (error: unknown) => {
-        await unlink(payload.out).catch(() => undefined);
+        await unlink(studentFile).catch(() => undefined);
         throw error;
       });
     await rm(workDir, { recursive: true, force: true });

@@ -2,6 +2,8 @@ import { arch, availableParallelism, platform } from "node:os";
 import type { JsonValue } from "../../spec/json.js";
 import type { Dataset, ModelRecord, NewModel } from "../../spec/store.js";
 import { type StudentProvenance, studentProvenanceSchema } from "../../spec/students.js";
+import { adapterStudentRecord } from "./adapter/adapter-student-record.js";
+import type { LoraAdapterFacts } from "./adapter/check-lora-adapter.js";
 import type { ValidationSplit } from "./student-data.js";
 import type { StudentCheckpoint, StudentJobPayload } from "./student-job-payload.js";
 
@@ -23,6 +25,8 @@ export function studentRecord(input: {
   sha256: string;
   /** Present when the trained GGUF was quantized before it entered the catalog. */
   quantization?: StudentProvenance["quantization"];
+  /** Present when a trainer sidecar left a LoRA adapter (`sha256` is then the adapter's). */
+  adapter?: { file: string; facts: LoraAdapterFacts } | undefined;
 }): NewModel {
   const { payload, checkpoint: ck, dataset, base } = input;
   const last = ck.epochs.at(-1);
@@ -43,6 +47,18 @@ export function studentRecord(input: {
     engineVersion: payload.engine.type === "builtin" ? ENGINE_VERSION : COMMAND_ENGINE_VERSION,
     ...(payload.engine.type === "command" ? { command: payload.engine.command } : {}),
     ...(input.quantization ? { quantization: input.quantization } : {}),
+    ...(input.adapter
+      ? {
+          adapter: {
+            file: input.adapter.file,
+            sha256: input.sha256,
+            rank: input.adapter.facts.rank,
+            alpha: input.adapter.facts.alpha,
+            tensors: input.adapter.facts.tensors,
+            scale: 1,
+          },
+        }
+      : {}),
     hyperparameters: payload.hyperparameters,
     metrics: {
       validationLoss: last?.validationLoss ?? null,
@@ -58,6 +74,15 @@ export function studentRecord(input: {
     machine: { platform: platform(), arch: arch(), cpus: availableParallelism() },
     trainedAt: new Date().toISOString(),
   } satisfies StudentProvenance);
+  if (provenance.adapter) {
+    return adapterStudentRecord({
+      name: payload.name,
+      base: { path: payload.base.path, record: base },
+      adapter: provenance.adapter,
+      license: payload.license,
+      provenance: provenance as unknown as JsonValue,
+    });
+  }
   return {
     name: payload.name,
     source: `gguf:${payload.out}`,

@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { trainGguf } from "../../models/training/train-gguf.js";
 import type { Dataset } from "../../spec/store.js";
-import type { EpochMetrics, StudentProvenance, TrainerEvent } from "../../spec/students.js";
+import {
+  type EpochMetrics,
+  type StudentProvenance,
+  type TrainerEvent,
+  TrainingError,
+} from "../../spec/students.js";
+import type { LoraAdapterFacts } from "./adapter/check-lora-adapter.js";
 import { quantizeStudent } from "./quantize-student.js";
 import { trainWithCommand } from "./sidecar/train-with-command.js";
 import type { StudentRows } from "./student-data.js";
@@ -28,6 +34,8 @@ export interface TrainedForJob {
   tokens: { train: number; validation: number };
   unmaskable: number;
   quantization: StudentProvenance["quantization"];
+  /** Present when a trainer sidecar left a LoRA adapter (at `adapterPath(payload.out)`): the student is the base with it. */
+  adapter?: { file: string; facts: LoraAdapterFacts } | undefined;
 }
 
 /**
@@ -35,9 +43,11 @@ export interface TrainedForJob {
  * `payload.out`: the built-in engine (`trainGguf`, resumable from a
  * checkpoint) or the operator's sidecar (`trainWithCommand`, run again from
  * its start on a resume). With `payload.quantize` the trained GGUF is written
- * in the job's folder and its quantized copy is what goes to `out`.
+ * in the job's folder and its quantized copy is what goes to `out`. A
+ * sidecar's LoRA adapter goes beside `out` (`.lora.gguf`), not quantized.
  *
- * Throws TrainingError (the engine's reasons, quantize_failed).
+ * Throws TrainingError (the engine's reasons, quantize_failed: its hint names
+ * the unquantized file, kept in the job's folder).
  */
 export async function trainForJob(options: TrainForJobOptions): Promise<TrainedForJob> {
   const { payload, rows } = options;
@@ -45,7 +55,7 @@ export async function trainForJob(options: TrainForJobOptions): Promise<TrainedF
   const trained = payload.quantize ? join(options.workDir, "trained.gguf") : payload.out;
   let result: Omit<TrainedForJob, "quantization">;
   if (payload.engine.type === "command") {
-    const { parameters } = await trainWithCommand({
+    const { parameters, adapter } = await trainWithCommand({
       name: payload.name,
       base: { name: payload.base.name, gguf: payload.base.path, huggingFace: null },
       dataset: {
@@ -65,7 +75,14 @@ export async function trainForJob(options: TrainForJobOptions): Promise<TrainedF
       onEpoch: (metrics) => options.onEpoch(metrics, null),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     });
-    result = { parameters, tokens: { train: 0, validation: 0 }, unmaskable: 0 };
+    result = { parameters, tokens: { train: 0, validation: 0 }, unmaskable: 0, adapter };
+    if (adapter && payload.quantize) {
+      // llama_model_quantize takes whole models only; an adapter is small, and served as it is.
+      options.onNotice?.(
+        `the trainer left a LoRA adapter: --quantize ${payload.quantize} does not apply to it`,
+      );
+      return { ...result, quantization: undefined };
+    }
   } else {
     const built = await trainGguf({
       base: payload.base.path,
@@ -87,7 +104,22 @@ export async function trainForJob(options: TrainForJobOptions): Promise<TrainedF
     result = { parameters: built.parameters, tokens: built.tokens, unmaskable: built.unmaskable };
   }
   const quantization = payload.quantize
-    ? await quantizeStudent(trained, payload.out, payload.quantize, h.threads)
+    ? await quantizeStudent(trained, payload.out, payload.quantize, h.threads).catch((error: unknown) => {
+        throw keptUnquantized(error, trained);
+      })
     : undefined;
   return { ...result, quantization };
+}
+
+/**
+ * A quantization failure, saying where the trained, unquantized GGUF is kept
+ * (the job's folder stays when a job fails): hours of training are not lost
+ * to a quantizer's refusal.
+ */
+function keptUnquantized(error: unknown, trained: string): unknown {
+  if (!TrainingError.isInstance(error) || error.reason !== "quantize_failed") return error;
+  return new TrainingError("quantize_failed", error.message, {
+    hint: `The trained, unquantized model is kept at ${trained}: \`alambique models add NAME --gguf ${trained}\` uses it as it is, or quantize it yourself with llama.cpp's llama-quantize. Nothing entered the catalog.`,
+    cause: error,
+  });
 }

@@ -8,7 +8,8 @@
  * Job folder: `job.json`, `train.jsonl` and `validation.jsonl` (OpenAI chat
  * rows: `{"messages": [...]}`, tool calls included), `axolotl.yaml` and
  * `trl_sft.py` (ready configs for LoRA/QLoRA), `progress.jsonl` (empty, the
- * command appends), and `output/` where the command leaves its GGUF.
+ * command appends), and `output/` where the command leaves its GGUF (a whole
+ * model, or a LoRA adapter).
  */
 import { z } from "zod";
 import { trainingHyperparametersSchema } from "../../../spec/students.js";
@@ -43,8 +44,14 @@ export const sidecarJobSchema = z
       .object({
         /** Where the command leaves the trained model: one whole GGUF, with the base's chat template. */
         model: z.string(),
-        /** Accepted formats, in order of preference. */
-        formats: z.array(z.literal("gguf")),
+        /**
+         * Or, instead, where it leaves a GGUF LoRA adapter for `base.gguf`
+         * (llama.cpp's convert_lora_to_gguf.py): the student is then the base
+         * served with it applied. `model` wins when both are there.
+         */
+        adapter: z.string(),
+        /** Accepted formats, in order of preference: `gguf` at `model`, `gguf-lora` at `adapter`. */
+        formats: z.array(z.enum(["gguf", "gguf-lora"])),
       })
       .strict(),
   })

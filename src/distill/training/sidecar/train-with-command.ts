@@ -1,7 +1,9 @@
 import type { EpochMetrics, TrainerEvent } from "../../../spec/students.js";
-import { importSidecarOutput } from "./import-sidecar-output.js";
+import type { LoraAdapterFacts } from "../adapter/check-lora-adapter.js";
+import { earlierRun, markCommandExited } from "./finished-sidecar-run.js";
+import { checkSidecarOutput, placeSidecarOutput, type SidecarOutput } from "./import-sidecar-output.js";
 import { runSidecarCommand } from "./run-sidecar-command.js";
-import type { SidecarProgressLine } from "./sidecar-job.js";
+import type { SidecarJob, SidecarProgressLine } from "./sidecar-job.js";
 import { type SidecarJobInput, writeSidecarJob } from "./write-sidecar-job.js";
 
 export interface TrainWithCommandOptions extends SidecarJobInput {
@@ -20,20 +22,68 @@ export interface TrainWithCommandOptions extends SidecarJobInput {
   signal?: AbortSignal;
 }
 
+export interface TrainedWithCommand {
+  /** llama.cpp's count for a model; the base's is not read for an adapter (0). */
+  parameters: number;
+  /** Present when the sidecar left a LoRA adapter, placed beside `out` (`.lora.gguf`). */
+  adapter?: { file: string; facts: LoraAdapterFacts };
+}
+
 /**
  * Trains a student with the operator's trainer sidecar: writes the job
  * folder (`writeSidecarJob`), runs the command and follows its progress file
- * (`runSidecarCommand`), then imports the GGUF it left (`importSidecarOutput`)
- * to `out`. A resumed job runs the command again in the same folder.
+ * (`runSidecarCommand`), then imports what it left (`checkSidecarOutput`: a
+ * model, or a LoRA adapter for the base) to `out`.
+ *
+ * A resumed job whose earlier session's command had finished with a usable
+ * output (`earlierRun`) is not run again: its progress lines are replayed
+ * (the losses it reported) and its output imported. Otherwise the command
+ * runs again in the same folder, and `onNotice` says why.
  *
  * Throws TrainingError (command_failed, command_timeout, command_no_output,
- * cancelled, engine_mismatch). Returns the parameter count llama.cpp read.
+ * cancelled, engine_mismatch).
  */
-export async function trainWithCommand(options: TrainWithCommandOptions): Promise<{ parameters: number }> {
-  const job = await writeSidecarJob(options.jobDir, options);
-  const started = performance.now();
-  let epochStarted = started;
-  const onLine = async (line: SidecarProgressLine) => {
+export async function trainWithCommand(options: TrainWithCommandOptions): Promise<TrainedWithCommand> {
+  const epochs = options.hyperparameters.epochs;
+  const earlier = await earlierRun(options.jobDir, epochs, options.base.gguf);
+  let job: SidecarJob;
+  let output: SidecarOutput;
+  if (earlier.finished) {
+    options.onNotice?.(
+      `the trainer command had finished before this job stopped: importing ${earlier.output.path} without running it again`,
+    );
+    job = earlier.job;
+    const onLine = followLines(job, options);
+    for (const line of earlier.lines) if (line.type !== "progress") await onLine(line);
+    output = earlier.output;
+  } else {
+    if (earlier.why) options.onNotice?.(`running the trainer command again from its start: ${earlier.why}`);
+    job = await writeSidecarJob(options.jobDir, options);
+    await runSidecarCommand({
+      command: options.command,
+      jobDir: options.jobDir,
+      progressFile: job.progress,
+      progressTimeoutMs: options.progressTimeoutMs,
+      onLine: followLines(job, options),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    await markCommandExited(job);
+    output = await checkSidecarOutput(job.output, options.base.gguf);
+  }
+  const file = await placeSidecarOutput(output, options.out);
+  return output.kind === "model"
+    ? { parameters: output.parameters }
+    : { parameters: 0, adapter: { file, facts: output.facts } };
+}
+
+/** Turns the sidecar's progress lines into the built-in engine's events and epochs. */
+function followLines(
+  job: SidecarJob,
+  options: TrainWithCommandOptions,
+): (line: SidecarProgressLine) => Promise<void> {
+  let epochStarted = performance.now();
+  return async (line) => {
     if (line.type === "base") {
       options.onEvent?.({ type: "base", validationLoss: line.validationLoss, assistantValidationLoss: null });
     } else if (line.type === "progress") {
@@ -60,15 +110,4 @@ export async function trainWithCommand(options: TrainWithCommandOptions): Promis
       await options.onEpoch?.(metrics);
     }
   };
-  await runSidecarCommand({
-    command: options.command,
-    jobDir: options.jobDir,
-    progressFile: job.progress,
-    progressTimeoutMs: options.progressTimeoutMs,
-    onLine,
-    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  const inspected = await importSidecarOutput(job.output.model, options.out);
-  return { parameters: inspected.parameters };
 }

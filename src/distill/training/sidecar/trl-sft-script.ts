@@ -6,7 +6,9 @@
  * `progress` at each logged step, `epoch` after each evaluation), merges the
  * adapter into the base and converts the result with llama.cpp's
  * `convert_hf_to_gguf.py` (`LLAMA_CPP` names a llama.cpp checkout) into
- * `output.model`. `BASE_MODEL` overrides the base's Hugging Face repo.
+ * `output.model` (with `ADAPTER_ONLY=1`, converts the LoRA unmerged with
+ * `convert_lora_to_gguf.py` into `output.adapter` instead). `BASE_MODEL`
+ * overrides the base's Hugging Face repo.
  *
  * Needs: torch, transformers, datasets, peft, trl (>= 0.20), bitsandbytes for
  * QLoRA, and llama.cpp's requirements for the conversion.
@@ -104,6 +106,12 @@ trainer.train()
 
 adapter = job_dir / "trl-out" / "adapter"
 trainer.save_model(str(adapter))
+if os.environ.get("ADAPTER_ONLY") == "1":
+    # Leave the LoRA unmerged, as a GGUF adapter: Alambique serves it on the base (output.adapter).
+    where = ["--base", base] if Path(base).is_dir() else ["--base-model-id", base]
+    subprocess.run([sys.executable, str(Path(llama_cpp) / "convert_lora_to_gguf.py"), str(adapter), *where,
+                    "--outfile", job["output"]["adapter"]], check=True)
+    sys.exit(0)
 # Merge into full-precision weights (a 4-bit base cannot be merged into exactly), then convert to GGUF.
 merged_dir = job_dir / "trl-out" / "merged"
 full = AutoModelForCausalLM.from_pretrained(base, torch_dtype=torch.bfloat16)

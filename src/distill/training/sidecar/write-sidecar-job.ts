@@ -38,7 +38,11 @@ export async function writeSidecarJob(dir: string, input: SidecarJobInput): Prom
     hyperparameters: input.hyperparameters,
     lora: { r: 16, alpha: 32, dropout: 0.05 },
     progress: join(dir, "progress.jsonl"),
-    output: { model: join(output, "model.gguf"), formats: ["gguf"] },
+    output: {
+      model: join(output, "model.gguf"),
+      adapter: join(output, "adapter.gguf"),
+      formats: ["gguf", "gguf-lora"],
+    },
   } satisfies SidecarJob);
   const jsonl = (rows: SidecarJobInput["train"]) =>
     rows.map((messages) => `${JSON.stringify({ messages })}\n`).join("");
