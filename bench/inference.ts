@@ -4,6 +4,13 @@
  *   npx tsx bench/inference.ts [--model PATH | --preset tiny|small|tiny,small] [--threads 1]
  *     [--prompt-tokens 512] [--decode-tokens 256] [--runs 5] [--warmup-calls 50] [--context-size 2048] [--sequences 1]
  *     [--api stream|generate] [--seed 1]
+ *   npx tsx bench/inference.ts --shapes real [--models llama-1b-q4_k_m,llama-1b-q8_0,qwen-0.5b-q4_k_m,qwen-0.5b-q8_0]
+ *     [--threads 1,2] [--prompt-tokens 128] [--decode-tokens 32] [--runs 3] [--context-size 2048] [--seed 1]
+ *
+ * `--shapes real` (opt-in: it takes tens of minutes on 2 cores, and forges
+ * and quantizes the models once, minutes more) compares the provider with
+ * llama.cpp itself at real model shapes: see bench/inference-real.ts. What
+ * follows describes the default, `--shapes forged`.
  *
  * Three sides run one loaded copy of the GGUF on one context sequence (the
  * provider loads both; the direct sides borrow them with
@@ -62,6 +69,8 @@ import { FORGE_PRESET_NAMES, isForgePresetName } from "../src/models/forge/forge
 import { createLlamaCpp, type LlamaCppProvider } from "../src/models/llamacpp/create-llamacpp-provider.js";
 import type { SequenceLease } from "../src/models/llamacpp/model-pool.js";
 import { buildPrompts } from "./inference-prompts.js";
+import { runRealShapes } from "./inference-real.js";
+import { REAL_MODELS, realModelName } from "./inference-real-models.js";
 import {
   type BenchSide,
   type CallResult,
@@ -72,6 +81,7 @@ import {
 } from "./inference-sides.js";
 import { formatTable } from "./lib/format-table.js";
 import { median, percentile } from "./lib/stats.js";
+import { llamaCppReferences } from "./llama-cpp-references.js";
 
 const TARGET = 0.97;
 /** The side the target applies to: LlamaChat (index in `sides`). */
@@ -81,10 +91,12 @@ const { values: args } = parseArgs({
   options: {
     model: { type: "string" },
     preset: { type: "string", default: "small" },
-    threads: { type: "string", default: "1" },
-    "prompt-tokens": { type: "string", default: "512" },
-    "decode-tokens": { type: "string", default: "256" },
-    runs: { type: "string", default: "5" },
+    shapes: { type: "string", default: "forged" },
+    models: { type: "string" },
+    threads: { type: "string" },
+    "prompt-tokens": { type: "string" },
+    "decode-tokens": { type: "string" },
+    runs: { type: "string" },
     "warmup-calls": { type: "string", default: "50" },
     "context-size": { type: "string", default: "2048" },
     sequences: { type: "string", default: "1" },
@@ -97,24 +109,31 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(
     "npx tsx bench/inference.ts [--model PATH | --preset tiny|small|tiny,small] [--threads 1] [--prompt-tokens 512]\n" +
-      "  [--decode-tokens 256] [--runs 5] [--warmup-calls 50] [--context-size 2048] [--sequences 1] [--api stream|generate] [--seed 1]",
+      "  [--decode-tokens 256] [--runs 5] [--warmup-calls 50] [--context-size 2048] [--sequences 1] [--api stream|generate] [--seed 1]\n" +
+      "npx tsx bench/inference.ts --shapes real [--models llama-1b-q4_k_m,...] [--threads 1,2] [--prompt-tokens 128]\n" +
+      "  [--decode-tokens 32] [--runs 3] [--context-size 2048] [--seed 1]   (against llama-server and llama-bench; see bench/inference-real.ts)",
   );
   process.exit(0);
 }
 
-const positive = (name: keyof typeof args): number => {
-  const value = Number(args[name]);
+if (args.shapes === "real") {
+  process.exit((await realShapes()) ? 1 : 0);
+} else if (args.shapes !== "forged") throw new Error("--shapes must be forged or real");
+
+/** The option's value (`fallback` when not given); throws unless it is a positive integer. */
+function positive(name: keyof typeof args, fallback?: string): number {
+  const value = Number(args[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
-};
-const promptTokens = positive("prompt-tokens");
-const decodeTokens = positive("decode-tokens");
-const runs = positive("runs");
+}
+const promptTokens = positive("prompt-tokens", "512");
+const decodeTokens = positive("decode-tokens", "256");
+const runs = positive("runs", "5");
 const warmupCalls = Number(args["warmup-calls"]);
 if (!Number.isInteger(warmupCalls) || warmupCalls < 0)
   throw new Error("--warmup-calls must be an integer >= 0");
 const settings: ContextSettings = {
-  threads: positive("threads"),
+  threads: positive("threads", "1"),
   contextSize: positive("context-size"),
   sequences: positive("sequences"),
   seed: Number(args.seed),
@@ -180,6 +199,46 @@ if (Math.max(loadavg()[0]!, loadBefore) > cpus().length) {
   );
 }
 process.exitCode = failed ? 1 : 0;
+
+/** `--shapes real`: the provider against llama.cpp itself (bench/inference-real.ts); returns true on FAIL. */
+async function realShapes(): Promise<boolean> {
+  const names = (args.models ?? REAL_MODELS.map(realModelName).join(",")).split(",");
+  const models = names.map((name) => {
+    const spec = REAL_MODELS.find((m) => realModelName(m) === name);
+    if (!spec) throw new Error(`--models: a list of ${REAL_MODELS.map(realModelName).join(", ")}`);
+    return spec;
+  });
+  const threads = (args.threads ?? "1,2").split(",").map(Number);
+  if (!threads.every((t) => Number.isInteger(t) && t >= 1))
+    throw new Error("--threads must be a list of positive integers, e.g. 1,2");
+  const options = {
+    models,
+    threads,
+    promptTokens: positive("prompt-tokens", "128"),
+    decodeTokens: positive("decode-tokens", "32"),
+    runs: positive("runs", "3"),
+    contextSize: positive("context-size"),
+    seed: Number(args.seed),
+  };
+  if (options.promptTokens + options.decodeTokens >= options.contextSize)
+    throw new Error(
+      `--prompt-tokens + --decode-tokens must stay below --context-size (${options.contextSize})`,
+    );
+  const references = llamaCppReferences((line) => console.log(line));
+  console.log(
+    `reproduce: npx tsx bench/inference.ts --shapes real --models ${names.join(",")} --threads ${threads.join(",")} ` +
+      `--prompt-tokens ${options.promptTokens} --decode-tokens ${options.decodeTokens} --runs ${options.runs} ` +
+      `--context-size ${options.contextSize} --seed ${options.seed}`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ` +
+      `node-llama-cpp ${await nodeLlamaCppVersion()}; llama-server and llama-bench of llama.cpp ${references.commit.slice(0, 12)} ` +
+      `(the bundled source, -march=native)\nload average before: ${loadAverage()}`,
+  );
+  const failed = await runRealShapes({ ...options, references });
+  console.log(`\nload average after: ${loadAverage()}`);
+  return failed;
+}
 
 /** Benchmarks one GGUF file and prints its table; returns true when a ratio misses the target. */
 async function benchModel(provider: LlamaCppProvider, path: string, label: string): Promise<boolean> {

@@ -13,7 +13,7 @@ import {
 } from "./forge-presets.js";
 import { type GgufValue, gguf, writeGguf } from "./gguf-writer.js";
 import { llamaTensors, parameterCount } from "./llama-tensors.js";
-import { buildLlama3Vocab, LLAMA3_CHAT_TEMPLATE, type Llama3Vocab } from "./llama3-vocab.js";
+import { buildLlama3Vocab, LLAMA3_CHAT_TEMPLATE, type Llama3Vocab, padLlama3Vocab } from "./llama3-vocab.js";
 
 /**
  * Bumped whenever the bytes the forge writes for given options change (corpus,
@@ -83,7 +83,12 @@ export async function forgeModel(options: ForgeOptions): Promise<ForgeResult> {
     : FORGE_PRESETS[presetName];
 
   const bpe = trainBpe(await readForgeCorpus(), { maxMerges: preset.maxMerges, minFrequency: 1 });
-  const vocab = buildLlama3Vocab(bpe);
+  const learned = buildLlama3Vocab(bpe);
+  const vocab = preset.vocabSize === undefined ? learned : padLlama3Vocab(learned, preset.vocabSize);
+  if (preset.neverEndsTurn) {
+    vocab.suppressed[vocab.special["<|eot_id|>"]] = 1;
+    vocab.suppressed[vocab.special["<|end_of_text|>"]] = 1;
+  }
   const tensors = llamaTensors(preset, { size: vocab.tokens.length, suppressed: vocab.suppressed }, seed);
   const metadata = buildMetadata(preset, seed, vocab);
 

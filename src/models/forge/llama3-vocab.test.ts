@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { trainBpe } from "./bpe-trainer.js";
 import { toByteLevel } from "./byte-level.js";
 import { readForgeCorpus } from "./forge-corpus.js";
-import { buildLlama3Vocab, isStandaloneText, LLAMA3_SPECIAL_TOKENS, TOKEN_TYPE } from "./llama3-vocab.js";
+import {
+  buildLlama3Vocab,
+  isStandaloneText,
+  LLAMA3_SPECIAL_TOKENS,
+  padLlama3Vocab,
+  TOKEN_TYPE,
+} from "./llama3-vocab.js";
 
 describe("isStandaloneText", () => {
   it.each([["a"], [" panadería"], ["\n\n"], ["\t"], ["ñ"], ["🍞"]])("accepts %j", (text) => {
@@ -49,5 +55,23 @@ describe("buildLlama3Vocab", () => {
     const count = vocab.suppressed.reduce((a, b) => a + b, 0);
     expect(count).toBeGreaterThan(128);
     expect(count).toBeLessThan(vocab.tokens.length / 10);
+  });
+});
+
+describe("padLlama3Vocab", () => {
+  it("appends unused, suppressed, uniquely named tokens up to the size, keeping the rest", async () => {
+    const vocab = buildLlama3Vocab(trainBpe(await readForgeCorpus(), { maxMerges: 300 }));
+    const have = vocab.tokens.length;
+    const padded = padLlama3Vocab(vocab, have + 5);
+    expect(padded.tokens).toHaveLength(have + 5);
+    expect(padded.tokens.slice(0, have)).toEqual(vocab.tokens);
+    expect(new Set(padded.tokens).size).toBe(have + 5);
+    expect([...padded.tokenTypes.slice(0, have)]).toEqual([...vocab.tokenTypes]);
+    expect([...padded.tokenTypes.slice(have)]).toEqual(Array(5).fill(TOKEN_TYPE.unused));
+    expect([...padded.suppressed.slice(0, have)]).toEqual([...vocab.suppressed]);
+    expect([...padded.suppressed.slice(have)]).toEqual(Array(5).fill(1));
+    expect(padded.special).toEqual(vocab.special);
+    expect(padLlama3Vocab(vocab, have).tokens).toHaveLength(have);
+    expect(() => padLlama3Vocab(vocab, have - 1)).toThrow(/cannot pad/);
   });
 });

@@ -15,7 +15,7 @@ import { byteLevelToBytes } from "./byte-level.js";
  */
 
 /** llama.cpp's `llama_token_type` values as stored in `tokenizer.ggml.token_type`. */
-export const TOKEN_TYPE = { normal: 1, control: 3 } as const;
+export const TOKEN_TYPE = { normal: 1, control: 3, unused: 5 } as const;
 
 export const LLAMA3_SPECIAL_TOKENS = [
   "<|begin_of_text|>",
@@ -97,4 +97,22 @@ export function buildLlama3Vocab(model: BpeModel): Llama3Vocab {
     special,
     suppressed,
   };
+}
+
+/**
+ * Appends unused tokens (`<|alambique_unused_N|>`, type unused: llama.cpp's
+ * tokenizer never matches them, and they are suppressed so that a random model
+ * never emits them) until the vocabulary has `size` tokens. Throws when the
+ * vocabulary is already larger.
+ */
+export function padLlama3Vocab(vocab: Llama3Vocab, size: number): Llama3Vocab {
+  const have = vocab.tokens.length;
+  if (size < have) throw new Error(`cannot pad a vocabulary of ${have} tokens down to ${size}`);
+  const tokens = [...vocab.tokens];
+  for (let id = have; id < size; id++) tokens.push(`<|alambique_unused_${id - have}|>`);
+  const tokenTypes = new Int32Array(size).fill(TOKEN_TYPE.unused);
+  tokenTypes.set(vocab.tokenTypes);
+  const suppressed = new Uint8Array(size).fill(1);
+  suppressed.set(vocab.suppressed);
+  return { ...vocab, tokens, tokenTypes, suppressed };
 }
