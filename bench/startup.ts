@@ -10,10 +10,11 @@
  *
  * Rounds are interleaved so that drift in the machine's load hits every side alike; the table prints the median
  * and the range of the rounds, and the ratio of the medians. Target: `serve` ready in under 1 s. Uses the built
- * CLI (`dist/`), which is what `npx alambique` runs: run `npm run build` first.
+ * CLI (`dist/`), which is what `npx alambique` runs: run `npm run build` first. `--compare-bin OTHER/bin/alambique.js`
+ * adds another build's `serve` to the same rounds (before/after a change, measured side by side).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,9 @@ import { parseArgs } from "node:util";
 import { formatTable } from "./lib/format-table.js";
 import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
+const { values: args } = parseArgs({
+  options: { rounds: { type: "string", default: "5" }, "compare-bin": { type: "string" } },
+});
 const rounds = Number(args.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) {
   console.error("--rounds takes a positive integer");
@@ -48,8 +51,12 @@ await app.listen({ host: "127.0.0.1", port: Number(process.env.PORT) });\n`,
 const demo = spawnSync(process.execPath, [bin, "demo", "--no-serve"], { cwd: work, encoding: "utf8" });
 if (demo.status !== 0) throw new Error(`demo --no-serve failed (${demo.status}):\n${demo.stderr}`);
 
-/** Milliseconds from spawn until GET /healthz answers 200; the process is killed after. */
-async function readyMs(argv: string[]): Promise<number> {
+/**
+ * Milliseconds from spawn until GET /healthz answers 200, and the CPU the process used until then (user + system,
+ * from /proc on Linux; NaN elsewhere): on a loaded machine the wall time mostly measures the wait for a core, the
+ * CPU time what start-up itself costs. The process is killed after.
+ */
+async function readyMs(argv: string[]): Promise<{ wall: number; cpu: number }> {
   const port = await freePort();
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...argv, "--port", String(port)], {
@@ -63,7 +70,7 @@ async function readyMs(argv: string[]): Promise<number> {
         throw new Error(`${argv.join(" ")} exited (${child.exitCode}) before it was ready`);
       try {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (response.status === 200) return performance.now() - started;
+        if (response.status === 200) return { wall: performance.now() - started, cpu: cpuMsOf(child.pid) };
       } catch {
         // not listening yet
       }
@@ -73,6 +80,16 @@ async function readyMs(argv: string[]): Promise<number> {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await exited;
+  }
+}
+
+/** User + system CPU of a live process so far, ms (Linux /proc: fields 14 and 15 of stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -95,12 +112,30 @@ function freePort(): Promise<number> {
   });
 }
 
-const samples = { serve: [] as number[], fastify: [] as number[], npx: [] as number[], node: [] as number[] };
+const samples = {
+  serve: [] as number[],
+  fastify: [] as number[],
+  serveCpu: [] as number[],
+  fastifyCpu: [] as number[],
+  other: [] as number[],
+  otherCpu: [] as number[],
+  npx: [] as number[],
+  node: [] as number[],
+};
 try {
   commandMs("npx", ["alambique", "--version"]); // a first run may link the clone into npx's cache: not timed
   for (let round = 0; round < rounds; round++) {
-    samples.serve.push(await readyMs([bin, "serve"]));
-    samples.fastify.push(await readyMs([bare]));
+    const serve = await readyMs([bin, "serve"]);
+    const fastify = await readyMs([bare]);
+    samples.serve.push(serve.wall);
+    samples.serveCpu.push(serve.cpu);
+    samples.fastify.push(fastify.wall);
+    samples.fastifyCpu.push(fastify.cpu);
+    if (args["compare-bin"]) {
+      const other = await readyMs([args["compare-bin"], "serve"]);
+      samples.other.push(other.wall);
+      samples.otherCpu.push(other.cpu);
+    }
     samples.npx.push(commandMs("npx", ["alambique", "--version"]));
     samples.node.push(commandMs(process.execPath, [bin, "--version"]));
   }
@@ -118,6 +153,13 @@ console.log(
     [
       ["measure", "ms", "reference", "reference ms", "ratio"],
       row("serve ready (warm data folder)", samples.serve, samples.fastify, "bare Fastify ready"),
+      row("serve CPU until ready", samples.serveCpu, samples.fastifyCpu, "bare Fastify CPU"),
+      ...(args["compare-bin"]
+        ? [
+            row("serve ready", samples.serve, samples.other, "--compare-bin serve ready"),
+            row("serve CPU until ready", samples.serveCpu, samples.otherCpu, "--compare-bin CPU"),
+          ]
+        : []),
       row("npx alambique --version", samples.npx, samples.node, "node bin/alambique.js"),
     ],
     [0, 2],
@@ -128,5 +170,5 @@ console.log(
   `\nserve ready in under 1 s: ${serveMedian < 1000 ? "yes" : "NO"} (median ${serveMedian.toFixed(0)} ms over ${rounds} rounds)`,
 );
 console.log(
-  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}`,
+  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}${args["compare-bin"] ? ` --compare-bin ${args["compare-bin"]}` : ""}`,
 );

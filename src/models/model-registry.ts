@@ -5,6 +5,7 @@ import { AlambiqueError, NotFoundError } from "../spec/errors.js";
 import type { EmbeddingModelV3, LanguageModelV3, ModelResolver } from "../spec/models.js";
 import type { ModelRecord, Store } from "../spec/store.js";
 import { downloadHfModel } from "./catalog/download-hf-model.js";
+import { modelLora } from "./catalog/model-lora.js";
 import {
   formatModelSource,
   ggufSource,
@@ -12,15 +13,33 @@ import {
   parseHfReference,
   parseModelSource,
 } from "./catalog/model-source.js";
-import {
-  createLlamaCpp,
-  type LlamaCppProvider,
-  type LlamaCppProviderSettings,
-} from "./llamacpp/create-llamacpp-provider.js";
-import {
-  createOpenAICompatibleProvider,
-  type OpenAICompatibleProvider,
-} from "./openai-compatible/create-openai-compatible-provider.js";
+import type { LlamaCppProvider, LlamaCppProviderSettings } from "./llamacpp/create-llamacpp-provider.js";
+import type { OpenAICompatibleProvider } from "./openai-compatible/create-openai-compatible-provider.js";
+
+/*
+ * The providers are imported on first use, not with this module: node-llama-cpp (~0.75 s of CPU to import) and the
+ * AI SDK's OpenAI-compatible provider would otherwise be loaded by every `serve`, also when no agent uses a model
+ * (retrieval mode). The first turn on an embedded model pays the import once.
+ */
+let llamaCppModule: Promise<typeof import("./llamacpp/create-llamacpp-provider.js")> | undefined;
+let remoteModule:
+  | Promise<typeof import("./openai-compatible/create-openai-compatible-provider.js")>
+  | undefined;
+const loadLlamaCpp = () => {
+  llamaCppModule ??= import("./llamacpp/create-llamacpp-provider.js");
+  return llamaCppModule;
+};
+/**
+ * Imports the embedded provider now rather than at the first model call: for processes whose work is models
+ * (`worker`), where an import blocking the event loop mid-job would hold up lease renewals.
+ */
+export async function preloadEmbeddedProvider(): Promise<void> {
+  await loadLlamaCpp();
+}
+const loadRemote = () => {
+  remoteModule ??= import("./openai-compatible/create-openai-compatible-provider.js");
+  return remoteModule;
+};
 
 export interface ModelRegistryOptions {
   /** The catalog (`alambique models add`). */
@@ -50,15 +69,19 @@ export class ModelRegistry implements ModelResolver {
   async languageModel(nameOrPath: string): Promise<LanguageModelV3> {
     const record = await this.find(nameOrPath);
     const source = parseModelSource(record.source);
-    if (source.kind === "url") return this.remoteProvider(record).languageModel(remoteId(record));
-    return this.embeddedProvider(record).languageModel(await this.localPath(record));
+    if (source.kind === "url") return (await this.remoteProvider(record)).languageModel(remoteId(record));
+    const lora = modelLora(record); // a student that is an adapter on its base (`source`)
+    return (await this.embeddedProvider(record)).languageModel(
+      await this.localPath(record),
+      lora && { lora },
+    );
   }
 
   async embeddingModel(nameOrPath: string): Promise<EmbeddingModelV3> {
     const record = await this.find(nameOrPath);
     const source = parseModelSource(record.source);
-    if (source.kind === "url") return this.remoteProvider(record).embeddingModel(remoteId(record));
-    return this.embeddedProvider(record).embeddingModel(await this.localPath(record));
+    if (source.kind === "url") return (await this.remoteProvider(record)).embeddingModel(remoteId(record));
+    return (await this.embeddedProvider(record)).embeddingModel(await this.localPath(record));
   }
 
   async contextTokens(nameOrPath: string): Promise<number | undefined> {
@@ -66,7 +89,8 @@ export class ModelRegistry implements ModelResolver {
     const given = numberOr(record.metadata.contextSize, undefined);
     if (given !== undefined) return given;
     if (parseModelSource(record.source).kind === "url") {
-      const reported = (await this.remoteProvider(record).engineInfo(remoteId(record))).contextTokens;
+      const remote = await this.remoteProvider(record);
+      const reported = (await remote.engineInfo(remoteId(record))).contextTokens;
       if (reported !== undefined) return reported;
     }
     return record.contextLength ?? undefined;
@@ -127,7 +151,9 @@ export class ModelRegistry implements ModelResolver {
     });
   }
 
-  private embeddedProvider(record: ModelRecord): LlamaCppProvider {
+  /** The shared embedded provider for the record's settings; made (after the import) without an await between. */
+  private async embeddedProvider(record: ModelRecord): Promise<LlamaCppProvider> {
+    const { createLlamaCpp } = await loadLlamaCpp();
     const threads = numberOr(record.metadata.threads, this.options.llamacpp?.threads);
     const contextSize = numberOr(record.metadata.contextSize, this.options.llamacpp?.contextSize);
     const key = `${threads ?? "auto"}:${contextSize ?? "auto"}`;
@@ -143,7 +169,8 @@ export class ModelRegistry implements ModelResolver {
     return provider;
   }
 
-  private remoteProvider(record: ModelRecord): OpenAICompatibleProvider {
+  private async remoteProvider(record: ModelRecord): Promise<OpenAICompatibleProvider> {
+    const { createOpenAICompatibleProvider } = await loadRemote();
     const source = parseModelSource(record.source);
     if (source.kind !== "url") throw new Error("unreachable: not a remote model");
     const apiKeyEnv = typeof record.metadata.apiKeyEnv === "string" ? record.metadata.apiKeyEnv : undefined;

@@ -5,10 +5,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from "pino";
 import type { AgentRuntime } from "../agents/agent-runtime.js";
 import { ConversationDesk } from "../agents/conversation-desk.js";
+import { ChannelHealth, type ChannelHealthOptions } from "../channels/channel-health.js";
 import { ChannelHub, type ChannelHubOptions } from "../channels/channel-hub.js";
 import type { IngestLimitsInput } from "../knowledge/ingest-limits.js";
 import { defaultMaxFileBytes } from "../knowledge/ingest-sources.js";
+import type { ChangeFeed } from "../spec/change-feed.js";
 import type { ModelResolver } from "../spec/models.js";
+import type { RateLimitStore } from "../spec/rate-limits.js";
 import type { Store } from "../spec/store.js";
 import { apiPlugin } from "./api/api-routes.js";
 import { defaultAccess } from "./auth/default-access.js";
@@ -21,6 +24,7 @@ import { InflightRequests } from "./inflight-requests.js";
 import { installCors } from "./install-cors.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { rateLimitPlugin } from "./limits/rate-limit-plugin.js";
+import { setRetryAfter } from "./limits/retry-after.js";
 import { createLimits, type LimitsOptions, serverTimeouts } from "./limits/server-limits.js";
 import { openaiRoutes } from "./openai/openai-routes.js";
 import { toOpenAIError } from "./openai-error.js";
@@ -66,7 +70,17 @@ export interface ServerOptions {
   /** How long visitor tokens (what a widget's chat key gives each visitor) last and resume. */
   visitorSessions?: VisitorSessionOptions;
   /** Channels (WhatsApp, Telegram): the secrets key (default `ALAMBIQUE_SECRET_KEY`), queue polling, send retries. Served with `agents`. */
-  channels?: Omit<ChannelHubOptions, "store" | "agents" | "customerAnswer">;
+  channels?: Omit<ChannelHubOptions, "store" | "agents" | "customerAnswer" | "health"> & {
+    /** When `/readyz` calls a channel's provider out (see `ChannelHealth`). */
+    outage?: ChannelHealthOptions;
+  };
+  /**
+   * What replicas on one PostgreSQL database share (see openReplicaSync): the
+   * rate limits' buckets (default: this process's memory) and the feed that
+   * wakes live inboxes (default: they poll). Given at all, the daily token
+   * budgets read the others' spending every 2 s. The caller closes them.
+   */
+  replicas?: { rateLimits?: RateLimitStore; changes?: ChangeFeed };
 }
 
 /**
@@ -131,12 +145,20 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
 
   const limits = createLimits(options.limits, {
     ...(options.store ? { store: options.store } : {}),
+    ...(options.replicas?.rateLimits ? { rateLimits: options.replicas.rateLimits } : {}),
+    // Replicas spend one tenant's daily tokens together: each reads the others' spending every 2 s.
+    ...(options.replicas ? { refreshMs: 2000 } : {}),
     onFlushError: (error) => app.log.error({ err: error }, "could not record token usage; will retry"),
   });
   // After the routes have drained (hooks run in registration order): the day's last tokens reach the store.
   app.addHook("onClose", () => limits.budget.close());
   const streams = new OpenStreams();
   const metrics = new ServerMetrics({ queues: limits.queues, streams });
+  // Channels' providers in `/readyz` and `/metrics`; their sender (below) reports each send to it.
+  const channelHealth =
+    options.auth !== "disabled" && options.agents
+      ? new ChannelHealth(options.store, options.channels?.outage)
+      : undefined;
   app.register(opsPlugin, {
     metrics,
     streams,
@@ -146,6 +168,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     ...(options.store ? { store: options.store } : {}),
     ...(options.agents ? { mcpProblems: () => options.agents!.mcpHealth.problems() } : {}),
     ...(options.agents ? { studentProblems: () => options.agents!.studentProblems() } : {}),
+    ...(channelHealth ? { channels: channelHealth } : {}),
     drainMs: options.drainMs ?? 10_000,
   });
   app.register(rateLimitPlugin, { limits });
@@ -156,6 +179,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     const mapped = toOpenAIError(error, request.id);
     if (mapped.internal) request.log.error({ err: error }, "request failed");
     else request.log.info({ status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
+    setRetryAfter(reply, error); // 409 conversation_busy, 503 busy database: when to try again
     return reply.status(mapped.status).send(mapped.body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -191,6 +215,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
     const hub = options.agents
       ? new ChannelHub({
           ...options.channels,
+          ...(channelHealth ? { health: channelHealth } : {}),
           store: options.store,
           agents: options.agents,
           customerAnswer: channelCustomerAnswer,
@@ -200,8 +225,14 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       : undefined;
     if (hub) {
       app.register(channelWebhookRoutes, { hub });
-      app.addHook("onReady", async () => hub.worker.start());
-      app.addHook("onClose", () => hub.worker.stop());
+      app.addHook("onReady", async () => {
+        hub.worker.start();
+        hub.watchers.start();
+      });
+      app.addHook("onClose", async () => {
+        await hub.watchers.stop();
+        await hub.worker.stop();
+      });
     }
     app.register(apiPlugin, {
       store: options.store,
@@ -212,6 +243,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       ...(options.agents ? { agents: options.agents } : {}),
       budget: limits.budget,
       streams,
+      ...(options.replicas?.changes ? { changes: options.replicas.changes } : {}),
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
       maxUploadBytes: options.maxUploadBytes ?? options.knowledgeLimits?.fileBytes ?? defaultMaxFileBytes,
       ...(options.knowledgeLimits ? { ingestLimits: options.knowledgeLimits } : {}),

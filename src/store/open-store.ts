@@ -13,7 +13,6 @@
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../spec/errors.js";
 import type { Store } from "../spec/store.js";
-import { openPostgresStore } from "./postgres/open-postgres-store.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { StoreLogger } from "./store-logger.js";
 
@@ -53,6 +52,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   if (target.kind === "postgres") {
     const poolSize = options.poolSize ?? (Number(process.env.ALAMBIQUE_PG_POOL_SIZE) || undefined);
+    // Imported here: the pg driver (~0.2 s of CPU to import) is not loaded by servers on SQLite.
+    const { openPostgresStore } = await import("./postgres/open-postgres-store.js");
     return openPostgresStore({
       url: target.url,
       poolSize,

@@ -16,20 +16,12 @@
  * server refused the request without running it. Nothing else is retried:
  * tools have side effects.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import {
-  type CallToolResult,
-  ErrorCode,
-  McpError,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpToolSpec } from "../../spec/agent.js";
 import { AlambiqueError } from "../../spec/errors.js";
 import { safeJsonSchemaValidator } from "./mcp-schema-validator.js";
+import { loadedMcpSdk, loadMcpSdk, type McpSdk } from "./mcp-sdk.js";
 import { createMcpTransport, mcpFixHint } from "./mcp-transport.js";
 import { type ToolError, toolError } from "./tool-result.js";
 
@@ -47,6 +39,8 @@ type Secrets = (name: string) => string | undefined;
 interface Live {
   client: Client;
   tools: McpToolInfo[] | undefined;
+  /** The SDK the session was made with (imported on the first connect, see mcp-sdk.ts). */
+  sdk: McpSdk;
 }
 
 const stderrKeep = 2048;
@@ -121,7 +115,7 @@ export class McpConnection {
         return tools;
       } catch (error) {
         this.drop(live);
-        if (attempt === 0 && isStaleSession(error)) continue;
+        if (attempt === 0 && isStaleSession(live.sdk, error)) continue;
         throw new AlambiqueError(
           `could not list the tools of the MCP server ${this.spec.name}: ${this.reason(error)}`,
           {
@@ -172,6 +166,7 @@ export class McpConnection {
       } catch (error) {
         if (signal?.aborted)
           return failed("cancelled", "the turn was cancelled during the MCP call", { retryable: true });
+        const { McpError, ErrorCode } = live.sdk;
         if (
           error instanceof McpError &&
           error.code !== ErrorCode.ConnectionClosed &&
@@ -186,7 +181,7 @@ export class McpConnection {
           );
         }
         this.drop(live);
-        if (attempt === 0 && isStaleSession(error)) continue;
+        if (attempt === 0 && isStaleSession(live.sdk, error)) continue;
         if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
           return failed(
             "timeout",
@@ -223,7 +218,9 @@ export class McpConnection {
     const live = this.live ?? (await this.connecting?.catch(() => undefined));
     this.live = undefined;
     const transport = live?.client.transport;
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+    // A session (`live`) exists only once the SDK is loaded.
+    const http = loadedMcpSdk()?.StreamableHTTPClientTransport;
+    if (http && transport instanceof http && transport.sessionId !== undefined) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         transport.terminateSession().catch(() => undefined),
@@ -245,9 +242,12 @@ export class McpConnection {
   }
 
   private async connect(secrets: Secrets): Promise<Live> {
+    const sdk = await loadMcpSdk();
+    // Checked after the import: a close() meanwhile had no `starting` client to cut short.
     if (this.closed)
       throw new AlambiqueError(`the MCP connection ${this.spec.name} is closed`, { code: "mcp_closed" });
     const transport = createMcpTransport(
+      sdk,
       this.spec,
       secrets,
       (text) => {
@@ -258,11 +258,11 @@ export class McpConnection {
     // No client capabilities, on purpose (README, "MCP servers"): sampling would let a server prompt the
     // agent's model with text of its own choosing, elicitation would let it question the customer past the
     // agent's guardrails, and roots would hand it the operator's file paths. Servers see none of them.
-    const client = new Client(this.clientInfo, {
+    const client = new sdk.Client(this.clientInfo, {
       capabilities: {},
       jsonSchemaValidator: safeJsonSchemaValidator,
     });
-    const live: Live = { client, tools: undefined };
+    const live: Live = { client, tools: undefined, sdk };
     client.onclose = () => {
       if (this.live === live) this.live = undefined;
     };
@@ -276,7 +276,7 @@ export class McpConnection {
         this.drop(live);
       }
     };
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+    client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
       live.tools = undefined;
     });
     this.stderrTail = "";
@@ -324,6 +324,6 @@ function failed(...args: Parameters<typeof toolError>): { ok: false; error: Tool
 }
 
 /** The HTTP server no longer knows our session (it restarted): start a new one. */
-function isStaleSession(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
+function isStaleSession(sdk: McpSdk, error: unknown): boolean {
+  return error instanceof sdk.StreamableHTTPError && error.code === 404;
 }

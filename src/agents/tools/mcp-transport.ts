@@ -7,13 +7,16 @@
  * plus the spec's `env`, never the whole server environment; their stderr is
  * piped to `onStderr` (the MCP SDK would otherwise let it through to ours).
  */
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { McpToolSpec } from "../../spec/agent.js";
 import { AlambiqueError } from "../../spec/errors.js";
+import type { McpSdk } from "./mcp-sdk.js";
 import { resolveSecretValues } from "./resolve-secret-values.js";
 
+/** `sdk`: the loaded MCP SDK (`loadMcpSdk`), whose transport classes are used. */
 export function createMcpTransport(
+  sdk: McpSdk,
   spec: McpToolSpec,
   secrets: (name: string) => string | undefined,
   onStderr: (text: string) => void,
@@ -30,12 +33,12 @@ export function createMcpTransport(
     });
   }
   if (transport.kind === "http") {
-    return new StreamableHTTPClientTransport(new URL(transport.url), {
+    return new sdk.StreamableHTTPClientTransport(new URL(transport.url), {
       requestInit: { headers: resolved.values },
       ...(fetcher ? { fetch: fetcher } : {}),
     });
   }
-  const stdio = new StdioClientTransport({
+  const stdio = new sdk.StdioClientTransport({
     command: transport.command,
     args: transport.args,
     env: resolved.values,

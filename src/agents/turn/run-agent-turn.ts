@@ -3,12 +3,13 @@ import { isAffirmative } from "../tools/affirmative-reply.js";
 import { pendingConfirmationsKey, pendingFromHistory } from "../tools/confirmation.js";
 import { turnFailure } from "../turn-failure.js";
 import { answerFromDocuments } from "./answer-from-documents.js";
+import { answerWithMessage } from "./answer-with-message.js";
 import { citeAnswer } from "./cite-answer.js";
 import { followUpQuery } from "./follow-up-query.js";
 import { generateAnswer } from "./generate-answer.js";
 import { generateStudentFirst } from "./generate-student-first.js";
 import { guardInput } from "./guard-input.js";
-import { openConversation, scratchConversation } from "./open-conversation.js";
+import { type ConversationLog, openConversation, scratchConversation } from "./open-conversation.js";
 import { prepareModelCall } from "./prepare-model-call.js";
 import { type Answer, recordAnswer } from "./record-answer.js";
 import { retrieve } from "./retrieve.js";
@@ -46,11 +47,31 @@ async function answerTurn(
   state: { language: string },
 ): Promise<TurnResult> {
   const startedAt = performance.now();
+  const opened = input.conversation
+    ? scratchConversation(input.agent, input.externalUserId, input.conversation.history)
+    : await openConversation(deps.store, input.agent, input.externalUserId);
+  // No model (retrieval mode): the customer's message is stored with the answer, one commit (answer-with-message.ts).
+  const held = !deps.model && opened.stored ? answerWithMessage(deps.store, opened) : undefined;
+  let result: TurnResult;
+  try {
+    result = await answerOn(deps, input, state, held ?? opened, startedAt);
+  } catch (error) {
+    await held?.flush().catch(() => undefined); // the turn's own error is the one to report
+    throw error;
+  }
+  await held?.flush();
+  return result;
+}
+
+async function answerOn(
+  deps: TurnDeps,
+  input: TurnInput,
+  state: { language: string },
+  log: ConversationLog,
+  startedAt: number,
+): Promise<TurnResult> {
   const { agent, signal, onDelta } = input;
   const spec = agent.spec;
-  const log = input.conversation
-    ? scratchConversation(agent, input.externalUserId, input.conversation.history)
-    : await openConversation(deps.store, agent, input.externalUserId);
   const { conversation, history } = log;
   const guarded = guardInput({ text: input.message, spec, history });
   const { message, language } = guarded;

@@ -7,7 +7,9 @@
 
 import { newLeaseOwner } from "../../distill/pipeline/claim-job.js";
 import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
+import { preloadEmbeddedProvider } from "../../models/model-registry.js";
 import type { CliContext } from "../cli-context.js";
+import { onStopSignal } from "../stop-signals.js";
 import { synthModelRegistry } from "../synth/run-synth-for-cli.js";
 import { jobRunners } from "./job-runners.js";
 import { runWorker } from "./run-worker.js";
@@ -23,11 +25,10 @@ export async function startWorkerForCli(
     context.io.err(`${signal}: finishing the job in hand, then stopping…`);
     controller.abort();
   };
-  const onInt = () => stop("SIGINT");
-  const onTerm = () => stop("SIGTERM");
-  process.once("SIGINT", onInt);
-  process.once("SIGTERM", onTerm);
+  const stopListening = onStopSignal(stop);
   try {
+    // Every job kind runs models: import llama.cpp's binding before the first lease, not while holding one.
+    await preloadEmbeddedProvider();
     await runWorker({
       store,
       models: () => (models ??= synthModelRegistry(context, store)),
@@ -40,7 +41,6 @@ export async function startWorkerForCli(
       log: (line) => context.io.err(line),
     });
   } finally {
-    process.removeListener("SIGINT", onInt);
-    process.removeListener("SIGTERM", onTerm);
+    stopListening();
   }
 }

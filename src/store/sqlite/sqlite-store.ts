@@ -2,7 +2,9 @@
  * `Store` on better-sqlite3: the async contract on a synchronous driver.
  *
  * Each call runs synchronously on the one connection, so calls never
- * interleave — except across the awaits of `transaction(fn)`. While a
+ * interleave — except across the awaits of `transaction(fn)`. Calls made in
+ * the same turn of the event loop share one commit (`GroupCommit`): one fsync
+ * for many concurrent writes, each acknowledged only once durable. While a
  * transaction is open, an `AsyncMutex` makes other calls on this store wait
  * their turn; the transaction's own `tx` handle runs without waiting. Calling
  * the store itself (not `tx`) from inside its transaction would wait forever,
@@ -24,6 +26,7 @@ import type { Store, StoreHealth, StoreRepositories } from "../../spec/store.js"
 import { AsyncMutex } from "../async-mutex.js";
 import type { StoreLogger } from "../store-logger.js";
 import { readSchemaVersion } from "./apply-migrations.js";
+import { GroupCommit } from "./group-commit.js";
 import { latestSchemaVersion } from "./migrations.js";
 import { normalizeSqliteError, type SqliteErrorContext } from "./normalize-sqlite-error.js";
 import { openSqliteDatabase } from "./open-sqlite-database.js";
@@ -93,6 +96,7 @@ class SqliteStore implements Store {
   readonly #sync: SyncRepositories;
   readonly #mutex = new AsyncMutex();
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
+  readonly #group: GroupCommit;
   /** Set by close(): new calls are refused. */
   #closing: Promise<void> | undefined;
   /** Set once the connection is closed; calls queued before close() ran before it. */
@@ -102,6 +106,19 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#context = context;
     this.#sync = createSqliteRepositories(db);
+    this.#group = new GroupCommit(
+      db,
+      (call) => this.#execute(call),
+      async (batch) => {
+        const release = await this.#mutex.acquire();
+        try {
+          this.#assertNotClosed();
+          batch();
+        } finally {
+          release();
+        }
+      },
+    );
     const repositories = toAsyncRepositories(this.#sync, (call) => this.#run(call));
     this.tenants = repositories.tenants;
     this.apiKeys = repositories.apiKeys;
@@ -191,28 +208,24 @@ class SqliteStore implements Store {
 
   /** Waits for calls already queued (an open transaction first), then closes. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#mutex.acquire().then((release) => {
-      try {
-        this.#db.close();
-      } finally {
-        this.#closed = true;
-        release();
-      }
-    });
+    this.#closing ??= this.#group
+      .drain()
+      .then(() => this.#mutex.acquire())
+      .then((release) => {
+        try {
+          this.#db.close();
+        } finally {
+          this.#closed = true;
+          release();
+        }
+      });
     return this.#closing;
   }
 
-  /** One repository call outside a transaction: waits while one is open. */
+  /** One repository call outside a transaction: joins the next group commit, which waits while one is open. */
   async #run<R>(call: () => R): Promise<R> {
     this.#assertCallable("store");
-    if (!this.#mutex.held) return this.#execute(call);
-    const release = await this.#mutex.acquire();
-    try {
-      this.#assertNotClosed();
-      return this.#execute(call);
-    } finally {
-      release();
-    }
+    return this.#group.run(call);
   }
 
   #execute<R>(call: () => R): R {
