@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import type { ModelRecord } from "../../spec/store.js";
+import { modelLoraSchema } from "./model-lora.js";
 import { parseModelSource } from "./model-source.js";
 
 /**
@@ -20,7 +21,24 @@ export async function modelFileProblem(
   } catch {
     return "its source is not valid";
   }
-  return path === undefined ? undefined : ggufFileProblem(path);
+  if (path === undefined) return undefined;
+  return (await ggufFileProblem(path)) ?? adapterFileProblem(record);
+}
+
+/**
+ * What is wrong with the LoRA adapter files a student applies to its base
+ * (`metadata.lora`), or undefined: a missing adapter would otherwise serve
+ * the bare base under the student's name.
+ */
+export async function adapterFileProblem(record: Pick<ModelRecord, "metadata">): Promise<string | undefined> {
+  if (record.metadata.lora === undefined) return undefined;
+  const parsed = modelLoraSchema.safeParse(record.metadata.lora);
+  if (!parsed.success) return "its LoRA adapters are not recorded in shape";
+  for (const adapter of parsed.data) {
+    const problem = await ggufFileProblem(adapter.path);
+    if (problem) return problem.replace("its model file", "its LoRA adapter file");
+  }
+  return undefined;
 }
 
 /** Undefined when the file opens and starts with the GGUF magic; else what is wrong, without the path. */

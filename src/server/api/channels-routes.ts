@@ -146,6 +146,8 @@ export function channelsRoutes({ store, channels }: ApiDeps): ApiRoute[] {
         if (body.publicUrl && channel.connect) {
           await channel.connect(new URL(added.view.webhookPath, body.publicUrl).toString());
         }
+        // A channel that reads its provider (e-mail) starts now, not at the watchers' next read of the store.
+        if (channel.watch) void hub().watchers.refresh();
         const generated = Object.fromEntries(
           Object.entries(added.secrets).filter(
             ([name, value]) => body.secrets[name] !== value && name === "verifyToken",
@@ -179,6 +181,7 @@ export function channelsRoutes({ store, channels }: ApiDeps): ApiRoute[] {
       async handler({ auth, params }) {
         const record = await own(auth, params.name, params.id);
         await store.channels.remove(auth.tenantId, record.id);
+        void channels?.watchers.refresh(); // a mailbox being watched is let go now
         return { id: record.id, deleted: true as const };
       },
     }),

@@ -1,4 +1,7 @@
-import { ggufFileProblem as ggufProblem } from "../../models/catalog/model-file-problem.js";
+import {
+  adapterFileProblem,
+  ggufFileProblem as ggufProblem,
+} from "../../models/catalog/model-file-problem.js";
 import { parseModelSource } from "../../models/catalog/model-source.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
@@ -140,7 +143,7 @@ async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["mo
         return;
       }
       if (path === undefined) return;
-      const problem = await ggufProblem(path);
+      const problem = (await ggufProblem(path)) ?? (await adapterFileProblem(record));
       if (problem) problems.push(`${record.name}: ${problem}`);
     }),
   );
