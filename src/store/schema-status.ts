@@ -11,7 +11,6 @@ import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { AlambiqueError } from "../spec/errors.js";
 import { parseStoreUrl } from "./open-store.js";
-import { readPostgresSchemaStatus } from "./postgres/read-postgres-schema-status.js";
 import { assertSchemaUsable, readSchemaVersion } from "./sqlite/apply-migrations.js";
 import { latestSchemaVersion, migrations } from "./sqlite/migrations.js";
 import { normalizeSqliteError } from "./sqlite/normalize-sqlite-error.js";
@@ -30,7 +29,11 @@ export interface SchemaStatus {
 
 export async function readSchemaStatus(url: string): Promise<SchemaStatus> {
   const target = parseStoreUrl(url);
-  if (target.kind === "postgres") return readPostgresSchemaStatus(target.url);
+  if (target.kind === "postgres") {
+    // Imported here so that a SQLite store never loads `pg`.
+    const { readPostgresSchemaStatus } = await import("./postgres/read-postgres-schema-status.js");
+    return readPostgresSchemaStatus(target.url);
+  }
   const status = (exists: boolean, version: number): SchemaStatus => ({
     engine: "sqlite",
     where: target.file,

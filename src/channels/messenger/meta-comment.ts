@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metaTime } from "../graph/meta-time.js";
 
 /** Instagram's `comments` field. */
 const instagramCommentSchema = z.looseObject({
@@ -60,10 +61,4 @@ export function metaComment(
     };
   }
   return undefined;
-}
-
-/** Meta's times: milliseconds in `messaging`, seconds in `changes`; now when absent. */
-export function metaTime(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return new Date().toISOString();
-  return new Date(value < 1e12 ? value * 1000 : value).toISOString();
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { commentContactId, type InboundEvent, type UnsupportedKind } from "../../spec/channel.js";
 import { ValidationError } from "../../spec/errors.js";
-import { metaComment, metaTime } from "./meta-comment.js";
+import { metaTime } from "../graph/meta-time.js";
+import { metaComment } from "./meta-comment.js";
 
 export interface MetaWebhookOptions {
   /** `page` (Messenger) or `instagram`. */

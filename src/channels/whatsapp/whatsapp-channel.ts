@@ -10,6 +10,7 @@ import type {
 import { ValidationError } from "../../spec/errors.js";
 import { callGraph, graphCheckProblem } from "../graph/call-graph.js";
 import { answerHubHandshake, verifyHubSignature } from "../graph/hub-signature.js";
+import { metaTime } from "../graph/meta-time.js";
 import { toWhatsAppText } from "./whatsapp-format.js";
 
 export const whatsappSettingsSchema = z.strictObject({
@@ -143,7 +144,7 @@ export class WhatsAppChannel implements Channel {
           providerMessageId: m.id,
           contactId: m.from,
           ...(name ? { contactName: name } : {}),
-          sentAt: unixTime(m.timestamp),
+          sentAt: metaTime(Number(m.timestamp)),
           text: known ? text : "",
           ...(payload !== undefined ? { buttonPayload: payload } : {}),
           ...(known ? {} : { unsupported: unsupportedTypes[m.type] ?? "other" }),
@@ -157,7 +158,7 @@ export class WhatsAppChannel implements Channel {
           providerMessageId: `${s.id}:${s.status}`,
           contactId: s.recipient_id,
           status: s.status,
-          sentAt: unixTime(s.timestamp),
+          sentAt: metaTime(Number(s.timestamp)),
           ...(error ? { error } : {}),
         });
       }
@@ -235,11 +236,6 @@ export class WhatsAppChannel implements Channel {
     const target = { baseUrl, accessToken: this.#secrets.accessToken, provider: "WhatsApp", rateLimitCodes };
     return callGraph(target, method, path, json);
   }
-}
-
-function unixTime(seconds: string): string {
-  const n = Number(seconds);
-  return Number.isFinite(n) ? new Date(n * 1000).toISOString() : new Date().toISOString();
 }
 
 function notification(why: string): ValidationError {

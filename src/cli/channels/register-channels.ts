@@ -153,8 +153,8 @@ export function registerChannels(program: Command, context: CliContext): void {
     .option(...tenantOption)
     .option("--json", "print JSON")
     .action(async (agentName: string, kind: string, options: TenantOption & { json?: boolean }) => {
-      const { record } = await find(options.tenant, agentName, kind);
-      const check = await (await configs(options.tenant)).configs.test(record);
+      const { record, configs: all } = await find(options.tenant, agentName, kind);
+      const check = await all.test(record);
       context.exitCode = check.ok ? 0 : 1;
       if (options.json) return context.io.out(JSON.stringify(check, null, 2));
       if (check.ok) {

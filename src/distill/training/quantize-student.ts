@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { hashFile } from "../../knowledge/hash-file.js";
 import { runGgufTool } from "../../models/training/gguf-tool.js";
 import type { StudentQuantization } from "../../models/training/llama-model-tools.js";
 import type { StudentProvenance } from "../../spec/students.js";
@@ -24,18 +24,11 @@ export async function quantizeStudent(
   const temp = join(dirname(out), `.${basename(out)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await runGgufTool({ op: "quantize", from, to: temp, type, threads }, "quantize_failed");
-    const [before, after, sourceSha256] = await Promise.all([stat(from), stat(temp), sha256File(from)]);
+    const [before, after, sourceSha256] = await Promise.all([stat(from), stat(temp), hashFile(from)]);
     await rename(temp, out);
     return { type, bytesBefore: before.size, bytesAfter: after.size, sourceSha256 };
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-}
-
-/** Throws nothing but the read's errors: the file's SHA-256, hex. */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }

@@ -23,13 +23,13 @@
 import { rm, rmdir, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { lostLease } from "../../distill/pipeline/job-session.js";
+import { hashFile } from "../../knowledge/hash-file.js";
 import { type AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, ModelRecord, Store } from "../../spec/store.js";
 import type { TrainerEvent } from "../../spec/students.js";
 import { newLeaseOwner } from "../pipeline/claim-job.js";
 import { claimStudentJob } from "./claim-student-job.js";
-import { sha256File } from "./quantize-student.js";
 import { studentRows } from "./student-data.js";
 import {
   readStudentCheckpoint,
@@ -212,7 +212,7 @@ export async function runStudentJob(options: RunStudentJobOptions): Promise<Stud
         validationSplit: rows.validationSplit,
         rows: { train: rows.train.length, validation: rows.validation.length },
       },
-      sha256: await sha256File(studentFile),
+      sha256: await hashFile(studentFile),
       quantization: trained.quantization,
       adapter: trained.adapter,
     });

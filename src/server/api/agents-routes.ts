@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { saveAgent } from "../../agents/index.js";
 import { type AgentSpecInput, agentSpecSchema } from "../../spec/agent.js";
-import type { AgentRecord, Store } from "../../spec/store.js";
-import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
-import type { RequestAuth } from "../auth/request-auth.js";
+import type { AgentRecord } from "../../spec/store.js";
 import { agentEtag, checkAgentPreconditions } from "./agent-etag.js";
 import { readAgentSpecBody, yamlContentTypes } from "./agent-spec-body.js";
 import { checkAgentSpecPolicy } from "./agent-spec-policy.js";
@@ -11,6 +9,7 @@ import type { ApiDeps } from "./api-deps.js";
 import { deletedSchema, isoTime, listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 import { findAgent } from "./find-agent.js";
+import { isOperator } from "./is-operator.js";
 
 export const agentSpecDoc = agentSpecSchema.meta({
   id: "AgentSpec",
@@ -105,8 +104,4 @@ export function agentsRoutes({ store, agents, models }: ApiDeps): ApiRoute[] {
 /** Every stored spec was parsed with `agentSpecSchema` on its way in (here, or from a file by the CLI). */
 function toAgent(record: AgentRecord) {
   return { ...record, spec: record.spec as unknown as AgentSpecInput };
-}
-
-async function isOperator(store: Store, auth: RequestAuth): Promise<boolean> {
-  return (await store.tenants.get(auth.tenantId))?.slug === DEFAULT_TENANT_SLUG;
 }

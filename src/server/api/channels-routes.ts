@@ -4,13 +4,13 @@ import type { ChannelHub } from "../../channels/channel-hub.js";
 import { privateMailHosts } from "../../channels/email/private-mail-hosts.js";
 import { channelKinds } from "../../spec/channel.js";
 import { NotFoundError } from "../../spec/errors.js";
-import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
 import type { RequestAuth } from "../auth/request-auth.js";
 import { RequestError } from "../request-error.js";
 import type { ApiDeps } from "./api-deps.js";
 import { deletedSchema, isoTime, listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 import { findAgent } from "./find-agent.js";
+import { isOperator } from "./is-operator.js";
 
 const channelSchema = z
   .object({
@@ -116,15 +116,15 @@ export function channelsRoutes({ store, channels }: ApiDeps): ApiRoute[] {
       errors: [400, 403, 404, 409, 502, 503],
       async handler({ auth, params, body }) {
         const agent = await findAgent(store, auth.tenantId, params.name);
-        if (body.settings?.baseUrl !== undefined && !(await isOperator(auth))) {
+        const operator = await isOperator(store, auth);
+        if (body.settings?.baseUrl !== undefined && !operator) {
           throw new RequestError("only the operator may point a channel at another base URL", {
             code: "operator_only",
             status: 403,
             param: "settings.baseUrl",
           });
         }
-        const mailHosts =
-          body.kind === "email" && !(await isOperator(auth)) ? await privateMailHosts(body.settings) : [];
+        const mailHosts = body.kind === "email" && !operator ? await privateMailHosts(body.settings) : [];
         if (mailHosts.length > 0) {
           throw new RequestError(
             "only the operator may point a mail channel at a host off the public internet",
@@ -186,8 +186,4 @@ export function channelsRoutes({ store, channels }: ApiDeps): ApiRoute[] {
       },
     }),
   ];
-
-  async function isOperator(auth: RequestAuth): Promise<boolean> {
-    return (await store.tenants.get(auth.tenantId))?.slug === DEFAULT_TENANT_SLUG;
-  }
 }

@@ -1,7 +1,4 @@
-import {
-  adapterFileProblem,
-  ggufFileProblem as ggufProblem,
-} from "../../models/catalog/model-file-problem.js";
+import { modelFileProblem } from "../../models/catalog/model-file-problem.js";
 import { parseModelSource } from "../../models/catalog/model-source.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
@@ -121,29 +118,19 @@ async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["mo
   const problems: string[] = [];
   await Promise.all(
     records.map(async (record) => {
-      let path: string | undefined;
+      let source: ReturnType<typeof parseModelSource> | undefined;
       try {
-        const source = parseModelSource(record.source);
-        if (source.kind === "url") {
-          if (probeEngine === undefined) return;
-          const health = await probeEngine(
-            source.baseUrl,
-            apiKeyOf(record.metadata, deps.env ?? process.env),
-          );
-          if (!health.ok) problems.push(`${record.name}: ${health.problem}`);
-          return;
-        }
-        if (source.kind === "gguf") path = source.path;
-        else if (source.kind === "hf" && typeof record.metadata.localPath === "string") {
-          path = record.metadata.localPath;
-        }
+        source = parseModelSource(record.source);
       } catch {
-        // Public: the source itself (a path, an address) is for `alambique doctor`, not for whoever asks.
-        problems.push(`${record.name}: its source is not valid`);
+        // `modelFileProblem` below says "its source is not valid", never the source: /readyz is public.
+      }
+      if (source?.kind === "url") {
+        if (probeEngine === undefined) return;
+        const health = await probeEngine(source.baseUrl, apiKeyOf(record.metadata, deps.env ?? process.env));
+        if (!health.ok) problems.push(`${record.name}: ${health.problem}`);
         return;
       }
-      if (path === undefined) return;
-      const problem = (await ggufProblem(path)) ?? (await adapterFileProblem(record));
+      const problem = await modelFileProblem(record);
       if (problem) problems.push(`${record.name}: ${problem}`);
     }),
   );

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { hashFile } from "../../../knowledge/hash-file.js";
 import type { JsonValue } from "../../../spec/json.js";
 import type { ModelRecord, Store } from "../../../spec/store.js";
 import { type ImportedStudent, importedStudentSchema, TrainingError } from "../../../spec/students.js";
 import { checkStudentLicense } from "../check-student-license.js";
 import { checkStudentName } from "../check-student-name.js";
-import { sha256File } from "../quantize-student.js";
 import { findFrozenDataset, findStudentBase } from "../student-data.js";
 import { adapterStudentRecord } from "./adapter-student-record.js";
 import { checkLoraAdapter } from "./check-lora-adapter.js";
@@ -84,7 +84,7 @@ export async function importAdapterStudent(
       base: { name: base.name, file: base.path, licenseId: base.record?.licenseId ?? null },
       adapter: {
         file: out,
-        sha256: await sha256File(out),
+        sha256: await hashFile(out),
         rank: facts.rank,
         alpha: facts.alpha,
         tensors: facts.tensors,
