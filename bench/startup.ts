@@ -11,7 +11,8 @@
  * Rounds are interleaved so that drift in the machine's load hits every side alike; the table prints the median
  * and the range of the rounds, and the ratio of the medians. Target: `serve` ready in under 1 s. Uses the built
  * CLI (`dist/`), which is what `npx alambique` runs: run `npm run build` first. `--compare-bin OTHER/bin/alambique.js`
- * adds another build's `serve` to the same rounds (before/after a change, measured side by side).
+ * adds another build's `serve` to the same rounds (before/after a change, measured side by side); `--bin` measures
+ * another build's `serve` in place of the clone's (two snapshots built side by side, while the clone is being edited).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +25,11 @@ import { formatTable } from "./lib/format-table.js";
 import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: "string", default: "5" }, "compare-bin": { type: "string" } },
+  options: {
+    rounds: { type: "string", default: "5" },
+    "compare-bin": { type: "string" },
+    bin: { type: "string" },
+  },
 });
 const rounds = Number(args.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) {
@@ -32,7 +37,8 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   process.exit(2);
 }
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin", "alambique.js");
+const cloneBin = join(root, "bin", "alambique.js");
+const bin = args.bin ?? cloneBin;
 if (!existsSync(join(root, "dist", "cli", "main.js"))) {
   console.error("dist/ is not built: run `npm run build` first");
   process.exit(2);
@@ -137,7 +143,7 @@ try {
       samples.otherCpu.push(other.cpu);
     }
     samples.npx.push(commandMs("npx", ["alambique", "--version"]));
-    samples.node.push(commandMs(process.execPath, [bin, "--version"]));
+    samples.node.push(commandMs(process.execPath, [cloneBin, "--version"]));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -170,5 +176,5 @@ console.log(
   `\nserve ready in under 1 s: ${serveMedian < 1000 ? "yes" : "NO"} (median ${serveMedian.toFixed(0)} ms over ${rounds} rounds)`,
 );
 console.log(
-  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}${args["compare-bin"] ? ` --compare-bin ${args["compare-bin"]}` : ""}`,
+  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}${args.bin ? ` --bin ${args.bin}` : ""}${args["compare-bin"] ? ` --compare-bin ${args["compare-bin"]}` : ""}`,
 );

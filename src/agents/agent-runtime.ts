@@ -6,7 +6,6 @@ import type { Retriever } from "../spec/knowledge.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { Conversation, Store } from "../spec/store.js";
 import type { TurnLock } from "../spec/turn-lock.js";
-import { DEFAULT_TENANT_SLUG } from "../store/default-tenant.js";
 import { AgentSpecCache } from "./agent-spec-cache.js";
 import type { LoadedAgent } from "./loaded-agent.js";
 import { StudentWatch, type StudentWatchLog } from "./student-watch.js";
@@ -16,6 +15,7 @@ import { createConfirmationGate, type PendingConfirmation } from "./tools/confir
 import { McpConnections } from "./tools/mcp-connections.js";
 import { McpHealth, type McpServerStatus } from "./tools/mcp-health.js";
 import { fetchFor, type NetworkPolicy } from "./tools/public-network.js";
+import { tenantNetwork } from "./tools/tenant-network.js";
 import { envSecrets } from "./tools/tool-context.js";
 import { runAgentTurn } from "./turn/run-agent-turn.js";
 import { ShadowQueue } from "./turn/shadow-queue.js";
@@ -289,9 +289,8 @@ export class AgentRuntime {
   }
 
   /** The operator's tenant may call anything; every other tenant, public addresses only. */
-  private async networkOf(tenantId: string): Promise<NetworkPolicy> {
-    const tenant = await this.options.store.tenants.get(tenantId);
-    return tenant?.slug === DEFAULT_TENANT_SLUG ? "any" : "public";
+  private networkOf(tenantId: string): Promise<NetworkPolicy> {
+    return tenantNetwork(this.options.store, tenantId);
   }
 
   private async retriever(spec: AgentSpec): Promise<Retriever> {

@@ -134,8 +134,11 @@ function summarise(messages: Message[]): string {
   return text;
 }
 
-/** English names of language codes, made once: building `Intl.DisplayNames` is a turn's largest prompt cost. */
-const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+/**
+ * English names of language codes, made once, on the first turn: building `Intl.DisplayNames` is a turn's largest
+ * prompt cost, and loading its ICU data at import would cost `serve`'s start-up ~20 ms of CPU.
+ */
+let languageNames: Intl.DisplayNames | undefined;
 const namedLanguages = new Map<string, string>();
 
 /** The language's English name ("Spanish" for `es`); the code itself when it is not one. */
@@ -143,6 +146,7 @@ function languageName(code: string): string {
   let name = namedLanguages.get(code);
   if (name === undefined) {
     try {
+      languageNames ??= new Intl.DisplayNames(["en"], { type: "language" });
       name = languageNames.of(code) ?? code;
     } catch {
       name = code;

@@ -1,5 +1,5 @@
 import { relatedWords } from "../knowledge/business-lexicon.js";
-import { wordMatchesTerm } from "../knowledge/query-terms.js";
+import { termVariants, wordMatchesTerm } from "../knowledge/query-terms.js";
 import type { AgentSpec } from "../spec/agent.js";
 
 /**
@@ -72,8 +72,9 @@ for (const group of intentGroups) {
  * word of it (3+ letters) stands in the message: the word itself, another
  * form of it (`wordMatchesTerm`: "alérgica" for "alergias"), or a word that
  * `related` gives for one of the message's words. The message's words are
- * gathered once per turn and each topic's alternatives once per process
- * (topics come from specs: a few hundred strings), not once per topic.
+ * gathered once per turn and each topic's alternatives, with each word's
+ * forms, once per process (topics come from specs: a few hundred strings),
+ * not once per topic or per message word.
  */
 function messageWords(message: string, related: (word: string) => readonly string[]): string[] {
   const words = new Set<string>();
@@ -84,13 +85,19 @@ function messageWords(message: string, related: (word: string) => readonly strin
   return [...words];
 }
 
-const alternativesOf = new Map<string, string[][]>();
-function topicAlternatives(topic: string): string[][] {
+/** A word of a topic, with its other forms (`termVariants`) worked out once. */
+interface TopicWord {
+  word: string;
+  variants: readonly string[];
+}
+
+const alternativesOf = new Map<string, TopicWord[][]>();
+function topicAlternatives(topic: string): TopicWord[][] {
   let alternatives = alternativesOf.get(topic);
   if (alternatives === undefined) {
     alternatives = topic
       .split(/[/|,]|\s(?:or|o|and|y)\s/i)
-      .map((alternative) => stems(alternative))
+      .map((alternative) => stems(alternative).map((word) => ({ word, variants: termVariants(word) })))
       .filter((alternative) => alternative.length > 0);
     if (alternativesOf.size >= 10_000) alternativesOf.clear();
     alternativesOf.set(topic, alternatives);
@@ -100,7 +107,8 @@ function topicAlternatives(topic: string): string[][] {
 
 function mentions(words: readonly string[], topic: string): boolean {
   const set = new Set(words);
-  const stands = (w: string) => set.has(w) || words.some((m) => wordMatchesTerm(m, w));
+  const stands = ({ word, variants }: TopicWord) =>
+    set.has(word) || words.some((m) => wordMatchesTerm(m, word, variants));
   return topicAlternatives(topic).some((alternative) => alternative.every(stands));
 }
 

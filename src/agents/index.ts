@@ -27,6 +27,7 @@ export {
 } from "./tools/index.js";
 export { isPublicAddress } from "./tools/public-network.js";
 export { toModelOutput } from "./tools/tool-result.js";
+export { testWebhookCall, type WebhookTestCall } from "./tools/webhook-test-call.js";
 export { checkCitations } from "./turn/cite-answer.js";
 export { followUpQuery } from "./turn/follow-up-query.js";
 export {

@@ -1,4 +1,4 @@
-import { isSuspectChunk } from "../safety/detect-injection.js";
+import { isSuspectChunk, suspectChunkKey } from "../safety/detect-injection.js";
 import { sanitizeCustomerText } from "../safety/sanitize-customer-text.js";
 import { sourceDisplayName } from "../safety/source-display-name.js";
 import type { ChunkHit, RetrievedHit } from "../spec/knowledge.js";
@@ -49,7 +49,32 @@ export function retrievalAnswer(
 
 /** The hits retrieval mode may answer from: those whose chunk does not read as orders to the assistant. */
 export function answerableHits<T extends ChunkHit>(hits: T[]): T[] {
-  return hits.filter((hit) => !isSuspectChunk(hit.chunk));
+  return hits.filter((hit) => !suspect(hit.chunk));
+}
+
+/** Most chunks whose verdict is kept (as many as `readChunk` keeps read). */
+const MAX_JUDGED_CHUNKS = 4096;
+const judged = new Map<string, { title: string | null; text: string; flag: unknown; suspect: boolean }>();
+
+/**
+ * `isSuspectChunk`, kept per chunk: its patterns over the same five passages
+ * were a twentieth of a retrieval-mode turn's CPU. Keyed by chunk id and
+ * checked against the title, text and flag it was judged on, so a changed
+ * chunk is judged again; the least recently judged fall out past the bound.
+ */
+function suspect(chunk: ChunkHit["chunk"]): boolean {
+  const flag = chunk.metadata[suspectChunkKey];
+  const kept = judged.get(chunk.id);
+  if (kept !== undefined && kept.text === chunk.text && kept.title === chunk.title && kept.flag === flag) {
+    judged.delete(chunk.id);
+    judged.set(chunk.id, kept);
+    return kept.suspect;
+  }
+  const verdict = isSuspectChunk(chunk);
+  judged.delete(chunk.id);
+  judged.set(chunk.id, { title: chunk.title, text: chunk.text, flag, suspect: verdict });
+  if (judged.size > MAX_JUDGED_CHUNKS) judged.delete(judged.keys().next().value!);
+  return verdict;
 }
 
 function trimPassage(text: string, max: number): string {

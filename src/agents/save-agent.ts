@@ -12,7 +12,10 @@ import { type AgentReferenceContext, checkAgentReferences } from "./check-agent-
  *
  * Throws ValidationError listing every model missing from the catalog and
  * every missing knowledge path (its `issues` carry each path), before
- * anything is written.
+ * anything is written. `precondition` is given the stored agent of that name
+ * (undefined when none) each time it is read, first before the references are
+ * checked, and throws to refuse the save (an HTTP `If-Match`): the agent is
+ * read once for both.
  */
 export async function saveAgent(
   store: Store,
@@ -21,7 +24,14 @@ export async function saveAgent(
   references: AgentReferenceContext,
   /** Kept with the version this save records (an API key's id); omitted when unknown. */
   savedBy?: string,
+  precondition?: (current: AgentRecord | undefined) => void,
 ): Promise<{ agent: AgentRecord; created: boolean }> {
+  const read = async () => {
+    const current = await store.agents.getByName(tenantId, spec.name);
+    precondition?.(current);
+    return current;
+  };
+  let existing = await read();
   const issues = await checkAgentReferences(spec, references);
   if (issues.length > 0) {
     const lines = issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -34,7 +44,6 @@ export async function saveAgent(
   }
   const json = spec as unknown as Record<string, JsonValue>;
   for (let attempt = 0; ; attempt++) {
-    const existing = await store.agents.getByName(tenantId, spec.name);
     if (existing)
       return { agent: await store.agents.update(tenantId, existing.id, json, savedBy), created: false };
     try {
@@ -44,6 +53,7 @@ export async function saveAgent(
       };
     } catch (error) {
       if (!(StoreError.isInstance(error) && error.kind === "unique") || attempt > 0) throw error;
+      existing = await read(); // created meanwhile by another save
     }
   }
 }

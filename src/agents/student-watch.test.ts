@@ -8,6 +8,7 @@ import { checkReadiness } from "../server/ops/check-readiness.js";
 import type { JsonValue } from "../spec/json.js";
 import type { RoutingRecord } from "../spec/routing.js";
 import { AgentRuntime } from "./agent-runtime.js";
+import { StudentWatch } from "./student-watch.js";
 import { createTurnWorld, type TurnWorld } from "./turn/__fixtures__/turn-world.fixture.js";
 
 /**
@@ -130,4 +131,22 @@ describe("a routed agent's student that goes missing", () => {
     );
     expect(JSON.stringify(ready)).not.toContain(dir);
   }, 120_000);
+});
+
+describe("the watch's catalog reads", () => {
+  it("look up only the student, never the whole catalog, where the resolver can", async () => {
+    let listed = 0;
+    const models = Object.assign(Object.create(registry) as ModelRegistry, {
+      list: async () => {
+        listed += 1;
+        return registry.list();
+      },
+    });
+    const watch = new StudentWatch({ models, recheckMs: 0 });
+    const agent = { id: "a1", name: "rosa" };
+    expect((await watch.health(agent, "student")).unavailable).toBe(false);
+    expect((await watch.health(agent, "student")).unavailable).toBe(false);
+    expect((await watch.health({ id: "a2", name: "otra" }, "nowhere")).unavailable).toBe(true);
+    expect(listed).toBe(0);
+  });
 });

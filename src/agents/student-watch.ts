@@ -112,9 +112,14 @@ export class StudentWatch {
     );
   }
 
+  /** Reads only the student's own entry where the resolver can (`get`), not the whole catalog. */
   private async check(student: string): Promise<string | undefined> {
+    const { models } = this.options;
     try {
-      return await namedModelProblem(await this.options.models.list(), student);
+      const entries = models.get
+        ? [await models.get(student)].filter((m) => m !== undefined)
+        : await models.list();
+      return await namedModelProblem(entries, student);
     } catch (error) {
       return `the catalog cannot be read (${error instanceof Error ? error.message : String(error)})`;
     }

@@ -5,6 +5,8 @@ import type { ChannelOutboundRow, Store } from "../spec/store.js";
 import type { ChannelConfigs } from "./channel-configs.js";
 import type { ChannelHealth } from "./channel-health.js";
 import { assertWindowOpen } from "./customer-service-window.js";
+import { LastCustomerMessages } from "./last-customer-messages.js";
+import { OpenedChannels } from "./opened-channels.js";
 
 /** A queued message: Markdown within the channel's size, rendered for the channel when it is sent. */
 export interface OutboundPayload {
@@ -37,19 +39,26 @@ export interface SenderOptions {
  * spaced to its rate, and a retryable failure (429, 5xx, network) put back
  * with exponential backoff, or the provider's own wait when it gave one.
  * Each row is one message within the channel's size (`queueOutbound` splits),
- * so a retry never sends a part twice.
+ * so a retry never sends a part twice. Per row it reads the channel's record
+ * (a removed channel fails the row) and the conversation's messages added
+ * since its last send (the window); the opened channel is kept while its
+ * record is unchanged.
  */
 export class ChannelSender {
   /** When each channel may send next (ms since epoch): its rate limit, or a provider's 429 wait. */
   readonly #nextFree = new Map<string, number>();
   readonly #options: Required<Omit<SenderOptions, "now" | "health">>;
   readonly #now: () => Date;
+  readonly #channels: OpenedChannels;
+  readonly #customers: LastCustomerMessages;
 
   constructor(
     private readonly store: Store,
-    private readonly configs: ChannelConfigs,
+    configs: ChannelConfigs,
     private readonly options: SenderOptions = {},
   ) {
+    this.#channels = new OpenedChannels(configs);
+    this.#customers = new LastCustomerMessages(store);
     this.#options = {
       backoffBaseMs: options.backoffBaseMs ?? 2000,
       maxBackoffMs: options.maxBackoffMs ?? 300_000,
@@ -64,11 +73,13 @@ export class ChannelSender {
     let kind: string | undefined;
     try {
       const record = await this.store.channels.find(row.channelId);
-      if (!record)
+      if (!record) {
+        this.#channels.forget(row.channelId);
         return await this.store.channels.settleOutbound(row.id, { failed: "the channel was removed" });
-      const channel = this.configs.open(record);
+      }
+      const channel = this.#channels.open(record);
       kind = record.kind;
-      await assertWindowOpen(this.store, channel, payload.conversationId, this.#now());
+      await assertWindowOpen(this.store, channel, payload.conversationId, this.#now(), this.#customers);
       await this.#waitTurn(row.channelId, channel);
       const sent = await channel.send({
         contactId: payload.contactId,

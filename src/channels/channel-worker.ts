@@ -16,15 +16,26 @@ export interface ChannelWorkerOptions {
  * Rows live in the store with leases, so a worker that dies mid-row leaves it
  * to the next claim after the lease, and several workers (replicas) share
  * the queues. `kick()` drains now (the webhook calls it after queuing).
+ *
+ * The two queues drain apart: sends wait for their channel's rate
+ * (`sendsPerSecond`), and turns must not wait behind them. Each answered
+ * turn kicks the outbound drain, so its answer goes out without waiting for
+ * the rest of its batch.
  */
 export class ChannelWorker {
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
   #stopped = false;
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #batch: number;
+  readonly #inbound = new SerialDrain(
+    () => this.#drainInbound(),
+    () => !this.#stopped,
+  );
+  readonly #outbound = new SerialDrain(
+    () => this.#drainOutbound(),
+    () => !this.#stopped,
+  );
 
   constructor(
     private readonly store: Store,
@@ -45,20 +56,10 @@ export class ChannelWorker {
     this.#timer.unref();
   }
 
-  /** Drains the queues now, or right after the drain in progress. */
+  /** Drains the queues now, or right after the drains in progress. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    this.#inbound.kick();
+    this.#outbound.kick();
   }
 
   /** Stops polling and waits for the rows in hand. */
@@ -66,25 +67,27 @@ export class ChannelWorker {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await Promise.all([this.#inbound.idle(), this.#outbound.idle()]);
   }
 
-  async #drain(): Promise<void> {
+  async #drainInbound(): Promise<void> {
     try {
       for (;;) {
-        const inbound = await this.store.channels.claimInbound({
-          leaseMs: this.#leaseMs,
-          limit: this.#batch,
-        });
-        await Promise.all(inbound.map((row) => this.#turn(row)));
-        const outbound = await this.store.channels.claimOutbound({
-          leaseMs: this.#leaseMs,
-          limit: this.#batch,
-        });
-        await Promise.all(
-          outbound.map((row) => this.handlers.send(row).catch((e) => this.#error(e, "send"))),
-        );
-        if ((inbound.length === 0 && outbound.length === 0) || this.#stopped) return;
+        const rows = await this.store.channels.claimInbound({ leaseMs: this.#leaseMs, limit: this.#batch });
+        await Promise.all(rows.map((row) => this.#turn(row)));
+        if (rows.length === 0 || this.#stopped) return;
+      }
+    } catch (error) {
+      this.#error(error, "queue");
+    }
+  }
+
+  async #drainOutbound(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await this.store.channels.claimOutbound({ leaseMs: this.#leaseMs, limit: this.#batch });
+        await Promise.all(rows.map((row) => this.handlers.send(row).catch((e) => this.#error(e, "send"))));
+        if (rows.length === 0 || this.#stopped) return;
       }
     } catch (error) {
       this.#error(error, "queue");
@@ -94,6 +97,7 @@ export class ChannelWorker {
   async #turn(row: ChannelInboundRow): Promise<void> {
     try {
       await this.handlers.turn(row);
+      this.#outbound.kick(); // its answer, queued by the turn
       await this.store.channels.finishInbound(row.id);
     } catch (error) {
       this.#error(error, "turn");
@@ -110,5 +114,36 @@ export class ChannelWorker {
 
   #error(error: unknown, where: string): void {
     this.options.onError?.(error, where);
+  }
+}
+
+/** Runs `drain` now, or once more right after the run in progress (kicks meanwhile make one more run). */
+class SerialDrain {
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(
+    private readonly drain: () => Promise<void>,
+    private readonly open: () => boolean,
+  ) {}
+
+  kick(): void {
+    if (!this.open()) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.drain().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Settles when the run in progress (and the one it kicked) has ended. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
   }
 }

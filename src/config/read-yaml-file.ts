@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../spec/errors.js";
 
@@ -24,6 +26,16 @@ export function readYamlFile<S extends z.ZodType>(
   return parseYamlText(text, file, schema, what);
 }
 
+/**
+ * The yaml package, loaded on the first file read rather than at import (~65 ms of CPU): `serve` on a data folder
+ * without `alambique.yaml` reads no YAML at all. Its CommonJS build, the same one `import` gets under Node.
+ */
+let yaml: typeof Yaml | undefined;
+function loadYaml(): typeof Yaml {
+  yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
+  return yaml;
+}
+
 /** How many anchored values aliases may copy in one document (yaml's own default). */
 const MAX_ALIAS_COUNT = 100;
 
@@ -34,6 +46,7 @@ export function parseYamlText<S extends z.ZodType>(
   schema: S,
   what: { topLevel: string; hint: string },
 ): z.infer<S> {
+  const { LineCounter, parseDocument } = loadYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -93,6 +106,7 @@ function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssu
  * item of a sequence. Falls back to the whole document.
  */
 function rangeAt(doc: Document, path: (string | number)[]): [number, number, number] | null | undefined {
+  const { isMap, isNode, isScalar, isSeq } = loadYaml();
   for (let n = path.length; n > 0; n--) {
     const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
     const last = path[n - 1];

@@ -1,4 +1,4 @@
-import { embed as embedOne } from "ai";
+import { loadAiSdk } from "../models/ai-sdk.js";
 import { ValidationError } from "../spec/errors.js";
 import type { ChunkHit, RetrievedHit, Retriever, SearchMode } from "../spec/knowledge.js";
 import type { EmbeddingModelV3 } from "../spec/models.js";
@@ -161,6 +161,7 @@ export function bm25Query(terms: readonly string[]): string {
 }
 
 async function embedQuery(model: EmbeddingModelV3, query: string): Promise<Float32Array> {
-  const { embedding } = await embedOne({ model, value: query, maxRetries: 2 });
+  const { embed } = await loadAiSdk();
+  const { embedding } = await embed({ model, value: query, maxRetries: 2 });
   return Float32Array.from(embedding);
 }

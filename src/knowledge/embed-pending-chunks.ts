@@ -1,4 +1,4 @@
-import { embedMany } from "ai";
+import { loadAiSdk } from "../models/ai-sdk.js";
 import { AlambiqueError } from "../spec/errors.js";
 import type { Chunk } from "../spec/knowledge.js";
 import type { EmbeddingModelV3 } from "../spec/models.js";
@@ -49,6 +49,7 @@ export async function embedPendingChunks(options: EmbedPendingOptions): Promise<
         hint: "This is a bug in the store implementation: report it with the store kind (sqlite or postgres).",
       });
     }
+    const { embedMany } = await loadAiSdk();
     const { embeddings } = await embedMany({
       model,
       values: chunks.map(chunkEmbeddingText),

@@ -15,7 +15,7 @@ import {
   resolveIngestLimits,
 } from "./ingest-limits.js";
 import type { DocumentUsage, ReadBudget } from "./read-budget.js";
-import { type ReadRequest, readDocument } from "./read-document.js";
+import type { ReadRequest } from "./read-document.js";
 import { type DocumentRead, readInWorker } from "./read-in-worker.js";
 import { readHead } from "./read-text.js";
 import { writeSource } from "./write-source.js";
@@ -331,8 +331,12 @@ async function readSource(
   }
 }
 
-/** A small document read on this thread. */
+/**
+ * A small document read on this thread. The readers (htmlparser2, csv-parse: ~70 ms of CPU to import) are imported
+ * on the first read, not with the server that may ingest.
+ */
 async function readHere(request: ReadRequest): Promise<DocumentRead> {
+  const { readDocument } = await import("./read-document.js");
   const chunks: ChunkInput[] = [];
   const usage = await readDocument(request, { chunk: (chunk) => chunks.push(chunk) });
   return { chunks, usage };

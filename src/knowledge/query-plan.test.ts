@@ -31,6 +31,17 @@ describe("planQuery", () => {
   });
 });
 
+describe("termStrength, kept per term and word set", () => {
+  it("answers again once the term's related words grow (a typo's correction added by weighTerms)", () => {
+    const [term] = planQuery("zorblax").terms;
+    const chunk = set("quuxen de limon");
+    expect(termStrength(term!, chunk)).toBe(0);
+    term!.related.add("quuxen");
+    expect(termStrength(term!, chunk)).toBe(RELATED_STRENGTH);
+    expect(termStrength(term!, set("zorblax casero"))).toBe(1);
+  });
+});
+
 describe("weighTerms", () => {
   it("weighs the word that tells candidates apart over the one they share", () => {
     const plan = planQuery("tienen pan sin gluten");

@@ -14,7 +14,7 @@ export const RELATED_STRENGTH = 0.9;
 export interface PlannedTerm {
   /** The folded topic words as asked; matched with their variants (see `wordMatchesTerm`). */
   words: string[];
-  variants: string[][];
+  variants: (readonly string[])[];
   /** The lexicon's words for it (searched for), most telling first. */
   heads: string[];
   /** Folded words that stand for it with `RELATED_STRENGTH`: the lexicon's, their forms, spelling fixes. */
@@ -55,8 +55,26 @@ export function planQuery(query: string, maxWords = 32): QueryPlan {
   return { terms };
 }
 
-/** The words the lexicon relates to `word`: its own group's, or those of lexicon words one or two typos away. */
-function lexiconHeads(word: string): Set<string> {
+/** Most words whose `lexiconHeads` are kept; past it, the cache starts again (a word's heads never change). */
+const MAX_KEPT_HEADS = 10_000;
+const keptHeads = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The words the lexicon relates to `word`: its own group's, or those of lexicon words one or two typos away.
+ * Worked out once per word (the lexicon is fixed): a misspelt word is compared with every lexicon word, which
+ * was a tenth of a search's CPU when done for every question. Shared: read-only.
+ */
+function lexiconHeads(word: string): ReadonlySet<string> {
+  let heads = keptHeads.get(word);
+  if (heads === undefined) {
+    heads = findLexiconHeads(word);
+    if (keptHeads.size >= MAX_KEPT_HEADS) keptHeads.clear();
+    keptHeads.set(word, heads);
+  }
+  return heads;
+}
+
+function findLexiconHeads(word: string): Set<string> {
   const heads = new Set(relatedWords(word));
   const allowed = typoAllowance(word.length);
   if (heads.size === 0 && allowed > 0 && !/\d/.test(word)) {
@@ -76,11 +94,38 @@ function lexiconHeads(word: string): Set<string> {
 }
 
 /**
+ * Per term, the strengths worked out so far by word set, and the size of `related` they were worked out with.
+ * A plain Map per term, not a WeakMap: it dies with the term (one search), and weak keys on the long-lived chunk
+ * sets made every garbage collection walk them.
+ */
+const strengths = new WeakMap<PlannedTerm, { related: number; bySet: Map<ReadonlySet<string>, number> }>();
+
+/**
  * How strongly a set of folded words holds `term`: 1 when one of them is the
  * word as asked (or a form of it), `RELATED_STRENGTH` when one stands for
  * it, else 0.
+ *
+ * Kept per term and set: one search asks it of the same candidate's words
+ * several times (weighing, coverage, ranking, confidence), and each answer of
+ * 0 reads all of `related`. `related` may only grow (see `weighTerms`), which
+ * starts the term's answers again; a term's words and a set must not change
+ * once matched (chunk word sets are shared and read-only: see `readChunk`).
  */
 export function termStrength(term: PlannedTerm, present: ReadonlySet<string>): number {
+  let kept = strengths.get(term);
+  if (kept === undefined || kept.related !== term.related.size) {
+    kept = { related: term.related.size, bySet: new Map() };
+    strengths.set(term, kept);
+  }
+  let strength = kept.bySet.get(present);
+  if (strength === undefined) {
+    strength = strengthOf(term, present);
+    kept.bySet.set(present, strength);
+  }
+  return strength;
+}
+
+function strengthOf(term: PlannedTerm, present: ReadonlySet<string>): number {
   let byPrefix: ReadonlyMap<string, readonly string[]> | undefined;
   for (let i = 0; i < term.words.length; i++) {
     const word = term.words[i]!;

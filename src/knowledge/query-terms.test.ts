@@ -23,6 +23,13 @@ describe("contentTerms", () => {
 });
 
 describe("termVariants", () => {
+  it("works a word's forms out once and shares them, frozen", () => {
+    const first = termVariants("horario");
+    expect(termVariants("horario")).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(termVariants("horarios")).not.toBe(first);
+  });
+
   it("gives plural, singular and gender forms", () => {
     expect(termVariants("tarta")).toEqual(expect.arrayContaining(["tartas"]));
     expect(termVariants("pasteles")).toEqual(expect.arrayContaining(["pastel"]));

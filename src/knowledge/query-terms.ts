@@ -23,8 +23,26 @@ export function contentTerms(query: string): string[] {
  * `reparto`, `aparcar`/`aparcamiento`), and English `-ing`/`-ed`/`-s`/`-y` forms (`deliver`/
  * `delivery`/`delivers`). Guessed by rule, so some variants are not words;
  * those match nothing and cost nothing. Does not include the word itself.
+ *
+ * Worked out once per word (a few dozen rules, a set and closures each time,
+ * for every word of every question and handoff topic) and kept, frozen: the
+ * list is shared.
  */
-export function termVariants(term: string): string[] {
+export function termVariants(term: string): readonly string[] {
+  let variants = keptVariants.get(term);
+  if (variants === undefined) {
+    variants = Object.freeze(guessVariants(term));
+    if (keptVariants.size >= MAX_KEPT_VARIANTS) keptVariants.clear();
+    keptVariants.set(term, variants);
+  }
+  return variants;
+}
+
+/** Most words whose variants are kept; past it, the cache starts again. */
+const MAX_KEPT_VARIANTS = 20_000;
+const keptVariants = new Map<string, readonly string[]>();
+
+function guessVariants(term: string): string[] {
   if (term.length < 3 || /\d/.test(term)) return [];
   const out = new Set<string>();
   const add = (word: string) => {

@@ -9,6 +9,7 @@ import { deflateBombPdf, minimalPdf } from "./pdf-file.fixture.js";
 import type { DocumentUsage, ReadBudget } from "./read-budget.js";
 import { type ReadRequest, readDocument } from "./read-document.js";
 import { readInWorker } from "./read-in-worker.js";
+import { idleReadingWorkers } from "./reading-worker-pool.js";
 
 const mib = 2 ** 20;
 const unbounded = { decodedBytes: Number.MAX_SAFE_INTEGER, pages: 1e9, chars: 1e12 };
@@ -86,3 +87,80 @@ describe("readInWorker", () => {
     expect(refused).toMatchObject({ limit: "upload.decodedBytes", uri: "doc.pdf", code: "upload_too_large" });
   });
 });
+
+describe("readInWorker keeps its workers", () => {
+  // A heap limit no other test uses: only these readings take these workers.
+  const kept = { ...options, memoryMb: 1000, keepAliveMs: 60_000 };
+
+  it("reuses a worker that read its document to the end, whatever the next document's kind", async () => {
+    const pdf = join(tempDir(), "doc.pdf");
+    writeFileSync(pdf, minimalPdf(Array.from({ length: 300 }, (_, i) => [`Página ${i + 1}`])));
+    const text = join(tempDir(), "notas.md");
+    writeFileSync(text, "# Horarios\n\nAbrimos de 7:30 a 20:30.\n\n## Domingos\n\nDe 8:00 a 14:30.\n");
+    expect(idleReadingWorkers(1000)).toBe(0);
+    await readInWorker(request(pdf), kept);
+    expect(idleReadingWorkers(1000)).toBe(1);
+
+    // The kept worker is taken (none idle while it reads), then kept again.
+    let idleWhileReading = -1;
+    const again = await readInWorker(request(pdf), {
+      ...kept,
+      onProgress: () => {
+        idleWhileReading = idleReadingWorkers(1000);
+      },
+    });
+    expect(idleWhileReading).toBe(0);
+    expect(again.usage).toMatchObject({ pages: 300, chunks: 300 });
+    expect(idleReadingWorkers(1000)).toBe(1);
+
+    const markdown = { ...request(text), kind: "markdown" as const };
+    const read = await readInWorker(markdown, kept);
+    const here: unknown[] = [];
+    await readDocument(markdown, { chunk: (draft) => here.push(draft) });
+    expect(read.chunks).toEqual(here);
+    expect(read.chunks.map((c) => c.title)).toEqual(["Horarios", "Horarios > Domingos"]);
+    expect(idleReadingWorkers(1000)).toBe(1);
+  });
+
+  it("terminates, never keeps, a worker whose document went past a limit or failed", async () => {
+    if (idleReadingWorkers(1000) === 0) await readInWorker(request(writePdf(1)), kept);
+    expect(idleReadingWorkers(1000)).toBe(1);
+    const slow = await readInWorker(request(writePdf(3000)), { ...kept, timeoutMs: 50 }).catch((e) => e);
+    expect(slow).toMatchObject({ limit: "timeoutMs" });
+    expect(idleReadingWorkers(1000)).toBe(0);
+
+    const broken = join(tempDir(), "roto.pdf");
+    writeFileSync(broken, "%PDF-1.4\nthis is not a PDF body");
+    await expect(readInWorker(request(broken), kept)).rejects.toMatchObject({ name: "InvalidPDFException" });
+    expect(idleReadingWorkers(1000)).toBe(0);
+  });
+
+  it("terminates, never keeps, a worker whose heap grew large reading its document", async () => {
+    // A JSON document is parsed whole: 16 MB of it leave far more than keptHeapBytes behind (ordinary
+    // documents 12–35 MiB); the reading itself stays within the 1000 MiB limit.
+    if (idleReadingWorkers(1000) === 0) await readInWorker(request(writePdf(1)), kept);
+    expect(idleReadingWorkers(1000)).toBe(1);
+    const file = join(tempDir(), "faq.json");
+    const entry = (i: number) => ({
+      question: `¿Pregunta ${i}?`,
+      answer: `Respuesta ${i}: ${"masa madre ".repeat(8)}`,
+    });
+    writeFileSync(file, JSON.stringify(Array.from({ length: 120_000 }, (_, i) => entry(i))));
+    const read = await readInWorker({ ...request(file), kind: "json" }, kept);
+    expect(read.usage.chunks).toBe(120_000);
+    expect(idleReadingWorkers(1000)).toBe(0);
+  });
+
+  it("lets an idle worker go after keepAliveMs", async () => {
+    await readInWorker(request(writePdf(1)), { ...kept, keepAliveMs: 50 });
+    expect(idleReadingWorkers(1000)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idleReadingWorkers(1000)).toBe(0);
+  });
+});
+
+function writePdf(pages: number): string {
+  const file = join(tempDir(), "doc.pdf");
+  writeFileSync(file, minimalPdf(Array.from({ length: pages }, (_, i) => [`Página ${i + 1}`])));
+  return file;
+}

@@ -1,19 +1,24 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { ChunkInput } from "../spec/knowledge.js";
 import { IngestLimitError } from "./ingest-limit-error.js";
 import type { DocumentUsage } from "./read-budget.js";
 import type { ReadRequest } from "./read-document.js";
 import { type ReadingWorkerMessage, receiveError } from "./reading-worker-messages.js";
+import {
+  defaultKeepAliveMs,
+  keepReadingWorker,
+  keptHeapBytes,
+  takeReadingWorker,
+} from "./reading-worker-pool.js";
 
 export interface WorkerReadOptions {
-  /** Wall time for the document, in ms, from when its worker starts. */
+  /** Wall time for the document, in ms, from when its worker is started or taken from the idle ones. */
   timeoutMs: number;
   /** Its worker's JS heap limit, and how far this process's resident memory may grow while it runs, in MiB. */
   memoryMb: number;
   /** Documents read at once in this process; a call waits for its turn past it. */
   concurrency: number;
+  /** How long a worker that read a document to its end waits for the next one (`reading-worker-pool.ts`). */
+  keepAliveMs?: number;
   signal?: AbortSignal;
   onProgress?: (usage: DocumentUsage) => void;
 }
@@ -28,7 +33,7 @@ export interface DocumentRead {
 const memoryCheckMs = 20;
 
 /**
- * Reads a document (`readDocument`) in a worker thread of its own, at a
+ * Reads a document (`readDocument`) in a worker thread, one at a time, at a
  * lower CPU priority (`lowerThreadPriority`), so that parsing never holds
  * this thread's event loop nor takes its CPU, and whatever the document
  * costs is bounded: past `timeoutMs`, or when the worker's heap or this
@@ -36,6 +41,9 @@ const memoryCheckMs = 20;
  * (its memory goes with it) and the call rejects with `IngestLimitError`
  * (`timeoutMs`, `memoryMb`). The document's own failures are rethrown as
  * `readDocument` threw them. At most `concurrency` readings run at once.
+ * A worker that read its document to the end with a heap under
+ * `keptHeapBytes` is kept for the next one (`keepAliveMs`, default 10 s):
+ * starting one costs more than most documents.
  */
 export async function readInWorker(request: ReadRequest, options: WorkerReadOptions): Promise<DocumentRead> {
   const release = await turns.take(options.concurrency);
@@ -58,17 +66,26 @@ function runWorker(request: ReadRequest, options: WorkerReadOptions): Promise<Do
   return new Promise((resolve, reject) => {
     const chunks: ChunkInput[] = [];
     const baseline = process.memoryUsage.rss();
-    const worker = startWorker(request, options.memoryMb);
+    const worker = takeReadingWorker(options.memoryMb);
     let settled = false;
-    const finish = (error: unknown, usage?: DocumentUsage) => {
+    /** `heapBytes`: what the worker's heap held when it was done (a large one is not kept). */
+    const finish = (error: unknown, usage?: DocumentUsage, heapBytes = Number.POSITIVE_INFINITY) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       clearInterval(watch);
       options.signal?.removeEventListener("abort", onAbort);
-      void worker.terminate();
-      if (usage) resolve({ chunks, usage });
-      else reject(error);
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      if (usage) {
+        const keepAliveMs = heapBytes <= keptHeapBytes ? (options.keepAliveMs ?? defaultKeepAliveMs) : 0;
+        keepReadingWorker(worker, options.memoryMb, keepAliveMs, options.concurrency);
+        resolve({ chunks, usage });
+      } else {
+        void worker.terminate();
+        reject(error);
+      }
     };
     const deadline = setTimeout(
       () =>
@@ -86,41 +103,20 @@ function runWorker(request: ReadRequest, options: WorkerReadOptions): Promise<Do
     }, memoryCheckMs);
     const onAbort = () => finish(options.signal?.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    worker.on("message", (message: ReadingWorkerMessage) => {
+    const onMessage = (message: ReadingWorkerMessage) => {
       if (message.type === "chunks") for (const chunk of message.chunks) chunks.push(chunk);
       else if (message.type === "progress") options.onProgress?.(message.usage);
-      else if (message.type === "done") finish(undefined, message.usage);
+      else if (message.type === "done") finish(undefined, message.usage, message.heapBytes);
       else finish(receiveError(message.error));
-    });
-    worker.on("error", (error: NodeJS.ErrnoException) =>
-      finish(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? memoryError() : error),
-    );
-    worker.on("exit", (code) =>
-      finish(new Error(`the reading worker stopped (exit code ${code}) before it finished`)),
-    );
-  });
-}
-
-/**
- * A worker running `reading-worker`: the compiled `.js` beside this file in
- * `dist/`; from `src/` (tsx, vitest) the `.ts` through tsx's require hook,
- * since on Node 20 module loader hooks do not reach worker threads.
- */
-function startWorker(request: ReadRequest, memoryMb: number): Worker {
-  const options: WorkerOptions = {
-    workerData: request,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-  };
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./reading-worker.js", import.meta.url), options);
-  const tsx = createRequire(import.meta.url).resolve("tsx/cjs");
-  const entry = fileURLToPath(new URL("./reading-worker.ts", import.meta.url));
-  const lower = fileURLToPath(new URL("./lower-thread-priority.ts", import.meta.url));
-  // The priority first: compiling the reader is background work too.
-  const code = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(lower)}).lowerThreadPriority(); require(${JSON.stringify(entry)});`;
-  return new Worker(code, {
-    ...options,
-    eval: true,
+    };
+    const onError = (error: NodeJS.ErrnoException) =>
+      finish(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? memoryError() : error);
+    const onExit = (code: number) =>
+      finish(new Error(`the reading worker stopped (exit code ${code}) before it finished`));
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage(request);
   });
 }
 

@@ -6,7 +6,8 @@ import type { DocumentUsage } from "./read-budget.js";
 export type ReadingWorkerMessage =
   | { type: "chunks"; chunks: ChunkInput[] }
   | { type: "progress"; usage: DocumentUsage }
-  | { type: "done"; usage: DocumentUsage }
+  /** `heapBytes`: what the worker's JS heap holds now, garbage not yet collected included. */
+  | { type: "done"; usage: DocumentUsage; heapBytes: number }
   | { type: "error"; error: SentError };
 
 /** An error as it crosses threads: what the ingestion report's reasons are made from. */

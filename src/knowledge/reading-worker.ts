@@ -1,10 +1,12 @@
 /**
- * Entry of a reading worker thread (started by `readInWorker`): reads the
- * document of `workerData` (a `ReadRequest`) and posts its chunks in batches,
- * its progress at most every 100 ms, then `done` or `error`. Whatever the
- * document does to this thread (memory, time), the starting thread stops it.
+ * Entry of a reading worker thread (started by `readInWorker`): for each
+ * `ReadRequest` posted to it, one at a time, reads the document and posts
+ * its chunks in batches, its progress at most every 100 ms, then `done` or
+ * `error`. The thread stays for the next document until the starting thread
+ * terminates it, which it also does whenever a document takes too much memory or time.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { getHeapStatistics } from "node:v8";
+import { type MessagePort, parentPort } from "node:worker_threads";
 import type { ChunkInput } from "../spec/knowledge.js";
 import { lowerThreadPriority } from "./lower-thread-priority.js";
 import type { DocumentUsage } from "./read-budget.js";
@@ -14,7 +16,7 @@ import { type ReadingWorkerMessage, sendError } from "./reading-worker-messages.
 const batchSize = 256;
 const progressEveryMs = 100;
 
-async function main(port: NonNullable<typeof parentPort>): Promise<void> {
+async function read(port: MessagePort, request: ReadRequest): Promise<void> {
   const post = (message: ReadingWorkerMessage) => port.postMessage(message);
   let batch: ChunkInput[] = [];
   let lastProgress = 0;
@@ -24,7 +26,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
     batch = [];
   };
   try {
-    const usage = await readDocument(workerData as ReadRequest, {
+    const usage = await readDocument(request, {
       chunk(chunk) {
         batch.push(chunk);
         if (batch.length >= batchSize) flush();
@@ -37,7 +39,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
       },
     });
     flush();
-    post({ type: "done", usage });
+    post({ type: "done", usage, heapBytes: getHeapStatistics().used_heap_size });
   } catch (error) {
     post({ type: "error", error: sendError(error) });
   }
@@ -45,5 +47,6 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
 
 if (parentPort) {
   lowerThreadPriority();
-  void main(parentPort);
+  const port = parentPort;
+  port.on("message", (request: ReadRequest) => void read(port, request));
 }

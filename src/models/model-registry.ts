@@ -105,12 +105,16 @@ export class ModelRegistry implements ModelResolver {
     return [...declared, ...catalog].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  async get(name: string): Promise<ModelRecord | undefined> {
+    const declared = this.options.declared;
+    if (declared && Object.hasOwn(declared, name)) return declaredRecord(name, declared[name]!, this.cwd);
+    return this.options.store.models.get(name);
+  }
+
   /** The catalog record for a name, or a synthetic one for a `.gguf` path. */
   async find(nameOrPath: string): Promise<ModelRecord> {
-    const declared = this.options.declared?.[nameOrPath];
-    if (declared) return declaredRecord(nameOrPath, declared, this.cwd);
-    const stored = await this.options.store.models.get(nameOrPath);
-    if (stored) return stored;
+    const record = await this.get(nameOrPath);
+    if (record) return record;
     const path = resolve(this.cwd, nameOrPath);
     if (nameOrPath.toLowerCase().endsWith(".gguf") || existsSync(path)) {
       return declaredRecord(nameOrPath, { gguf: path }, this.cwd);

@@ -10,9 +10,11 @@ import { ChannelHub, type ChannelHubOptions } from "../channels/channel-hub.js";
 import type { IngestLimitsInput } from "../knowledge/ingest-limits.js";
 import { defaultMaxFileBytes } from "../knowledge/ingest-sources.js";
 import type { ChangeFeed } from "../spec/change-feed.js";
+import type { FeedbackCapStore } from "../spec/feedback-caps.js";
 import type { ModelResolver } from "../spec/models.js";
 import type { RateLimitStore } from "../spec/rate-limits.js";
 import type { Store } from "../spec/store.js";
+import type { TokenBudgetStore } from "../spec/token-budgets.js";
 import { apiPlugin } from "./api/api-routes.js";
 import { defaultAccess } from "./auth/default-access.js";
 import { type AuthMode, installAuth } from "./auth/install-auth.js";
@@ -51,6 +53,8 @@ export interface ServerOptions {
   allowModelPaths?: boolean;
   /** Where knowledge uploads are staged while they are ingested. Default: the system's temp folder. */
   uploadDir?: string;
+  /** Where `POST /api/model-downloads` writes Hugging Face models (`<data>/models`). Default: the system's temp folder. */
+  modelsDir?: string;
   /** Largest uploaded file, in bytes. Default 50 MiB (the ingester's own limit). */
   maxUploadBytes?: number;
   /** Most files in one upload. Default 20. */
@@ -76,11 +80,16 @@ export interface ServerOptions {
   };
   /**
    * What replicas on one PostgreSQL database share (see openReplicaSync): the
-   * rate limits' buckets (default: this process's memory) and the feed that
-   * wakes live inboxes (default: they poll). Given at all, the daily token
-   * budgets read the others' spending every 2 s. The caller closes them.
+   * rate limits' buckets, the daily token budgets' counts and holds, the
+   * feedback caps' counts (default: this process's memory) and the feed that
+   * wakes live inboxes (default: they poll). The caller closes them.
    */
-  replicas?: { rateLimits?: RateLimitStore; changes?: ChangeFeed };
+  replicas?: {
+    rateLimits?: RateLimitStore;
+    budgets?: TokenBudgetStore;
+    feedbackCaps?: FeedbackCapStore;
+    changes?: ChangeFeed;
+  };
 }
 
 /**
@@ -146,8 +155,8 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
   const limits = createLimits(options.limits, {
     ...(options.store ? { store: options.store } : {}),
     ...(options.replicas?.rateLimits ? { rateLimits: options.replicas.rateLimits } : {}),
-    // Replicas spend one tenant's daily tokens together: each reads the others' spending every 2 s.
-    ...(options.replicas ? { refreshMs: 2000 } : {}),
+    ...(options.replicas?.budgets ? { budgets: options.replicas.budgets } : {}),
+    ...(options.replicas?.feedbackCaps ? { feedbackCaps: options.replicas.feedbackCaps } : {}),
     onFlushError: (error) => app.log.error({ err: error }, "could not record token usage; will retry"),
   });
   // After the routes have drained (hooks run in registration order): the day's last tokens reach the store.
@@ -242,9 +251,11 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       visitors: visitors!,
       ...(options.agents ? { agents: options.agents } : {}),
       budget: limits.budget,
+      feedbackCap: limits.feedbackCap,
       streams,
       ...(options.replicas?.changes ? { changes: options.replicas.changes } : {}),
       uploadDir: options.uploadDir ?? join(tmpdir(), "alambique-uploads"),
+      ...(options.modelsDir ? { modelsDir: options.modelsDir } : {}),
       maxUploadBytes: options.maxUploadBytes ?? options.knowledgeLimits?.fileBytes ?? defaultMaxFileBytes,
       ...(options.knowledgeLimits ? { ingestLimits: options.knowledgeLimits } : {}),
       maxUploadFiles: options.maxUploadFiles ?? 20,

@@ -101,6 +101,10 @@ export const errorCodes = {
   model_pool_disposed: { status: 503, meaning: "The model pool was closed while the request waited." },
   model_busy: { status: 503, meaning: "Every sequence of the model stayed busy past the queue timeout." },
   model_not_downloaded: { status: 409, meaning: "The model is in the catalog but its file is not here." },
+  model_exists: {
+    status: 409,
+    meaning: "The catalog has a model of this name (or a download is adding one).",
+  },
   context_length_exceeded: { status: 400, meaning: "The prompt (and reply) do not fit the model's context." },
   too_many_embedding_values: { status: 400, meaning: "More values in one embedding call than allowed." },
   embedding_failed: { status: 400, meaning: "The embedded engine could not embed a value." },
@@ -176,6 +180,14 @@ export const errorCodes = {
   training_command_no_output: {
     status: 502,
     meaning: "The trainer sidecar left no GGUF that loads with a chat template.",
+  },
+  distill_unavailable: {
+    status: 503,
+    meaning: "This server cannot start distillation loops (no models folder).",
+  },
+  training_command_still_running: {
+    status: 409,
+    meaning: "An earlier session's trainer sidecar is still running and could not be stopped.",
   },
   training_quantize_failed: { status: 500, meaning: "llama.cpp could not quantize the student." },
   training_adapter_invalid: { status: 400, meaning: "The file is not a GGUF LoRA adapter." },

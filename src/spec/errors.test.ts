@@ -163,7 +163,7 @@ describe("AlambiqueError", () => {
     });
   });
 
-  it("makes a refused private address an address_refused error, as before in its message and fields", () => {
+  it("makes a refused private address an address_refused error whose message keeps the resolved address out", () => {
     const error = new PrivateAddressError("intranet.example", "10.0.0.7");
     expect(error).toMatchObject({
       name: "PrivateAddressError",
@@ -172,7 +172,7 @@ describe("AlambiqueError", () => {
       retryable: false,
       host: "intranet.example",
       address: "10.0.0.7",
-      message: "intranet.example is at 10.0.0.7, not a public internet address",
+      message: "intranet.example is not a public internet address",
     });
     expect(error.hint).toMatch(/public/);
   });

@@ -19,6 +19,12 @@ export interface ModelResolver {
   /** The catalog, as `GET /v1/models` and `alambique models list` show it. */
   list(): Promise<ModelRecord[]>;
   /**
+   * The entry of `list()` named `name`, or undefined: one lookup instead of the
+   * whole catalog (a path is not resolved). Optional: without it, callers find
+   * the name in `list()`.
+   */
+  get?(name: string): Promise<ModelRecord | undefined>;
+  /**
    * Tokens one request to the model may hold, prompt and reply together: a
    * context size the catalog was given wins, then what a remote engine
    * reports, then the GGUF's own; undefined when nothing says (callers assume

@@ -36,3 +36,20 @@ export interface RateLimitStore {
   /** Stops timers and closes connections; `take` must not be called afterwards. */
   close(): Promise<void>;
 }
+
+/**
+ * What a take answers, from the bucket's level after it (`tokens`, fractional:
+ * after spending when `allowed`, untouched when refused): the refusal maths
+ * every `RateLimitStore` shares, wherever it keeps the level. A refused take
+ * waits until the `count` tokens are back at `perMinute`; a take larger than
+ * the bucket waits as long and still fails (it can never pass).
+ */
+export function rateTake(allowed: boolean, tokens: number, count: number, perMinute: number): RateTake {
+  if (allowed) return { allowed: true, remaining: Math.floor(tokens), retryAfterMs: 0 };
+  const missing = Math.max(count - tokens, Number.EPSILON);
+  return {
+    allowed: false,
+    remaining: 0,
+    retryAfterMs: Math.max(1, Math.ceil((missing * 60_000) / perMinute)),
+  };
+}

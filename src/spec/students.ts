@@ -227,6 +227,8 @@ export type TrainingErrorReason =
   | "command_timeout"
   /** The trainer sidecar succeeded but left no GGUF that loads with a chat template. */
   | "command_no_output"
+  /** The trainer sidecar an earlier session of the job started is still running and could not be stopped. */
+  | "command_still_running"
   /** llama.cpp could not quantize the trained GGUF. */
   | "quantize_failed"
   /** A file given as a LoRA adapter is not one (not a GGUF, a whole model, no lora_a/lora_b pairs). */

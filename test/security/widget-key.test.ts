@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoAgent } from "../../src/agents/demo-agent.fixture.js";
+import { startLocalHttpServer } from "../../src/models/openai-compatible/local-http-server.fixture.js";
 import { type ApiServer, startApiServer } from "../../src/server/api/api-server.fixture.js";
 import { plantDistillLoop } from "../../src/server/api/distill-records.fixture.js";
 
@@ -314,8 +315,50 @@ describe("issue 16: the public key reads no agent spec versions", () => {
   });
 });
 
+describe("issue 16: the public key makes no webhook test call", () => {
+  it("cannot call the agent's tools, saved or written out, with the key or a visitor token", async () => {
+    const shop = await startLocalHttpServer((_req, res) => res.end("{}"));
+    try {
+      const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+      const tool = {
+        type: "webhook",
+        name: "probe",
+        description: "Reaches the server's own network.",
+        url: `${shop.url}/admin`,
+        method: "GET",
+        inputSchema: { type: "object" },
+      };
+      const refusals: string[] = [];
+      for (const key of [server.other.chat, visitor.token]) {
+        for (const payload of [{ tool: "order_status" }, { tool }]) {
+          const res = await server.call(key, {
+            method: "POST",
+            url: "/api/agents/la-espiga/tools/test",
+            payload,
+          });
+          expect(res.statusCode, res.body).toBe(403);
+          refusals.push(res.json().error.code);
+        }
+      }
+      expect(shop.requests).toBe(0);
+      // The admin key gets past the key check to the tenant's own rule (private hosts are the operator's).
+      const admin = await server.call(server.other.admin, {
+        method: "POST",
+        url: "/api/agents/la-espiga/tools/test",
+        payload: { tool },
+      });
+      expect(admin.statusCode, admin.body).toBe(403);
+      expect(admin.json().error.code).toBe("operator_only");
+      expect(refusals).not.toContain("operator_only");
+      expect(shop.requests).toBe(0);
+    } finally {
+      await shop.close();
+    }
+  });
+});
+
 describe("issue 16: the public key reads no distillation, usage or conversation languages", () => {
-  it("cannot list jobs or scorecards, resume a job, read usage or languages, with the key or a visitor token", async () => {
+  it("cannot list jobs or scorecards, start a loop, resume a job, read usage or languages, with the key or a visitor token", async () => {
     const agent = (await server.store.agents.getByName(server.other.tenant.id, "la-espiga"))!;
     const { job, scorecard } = await plantDistillLoop(server.store, server.other.tenant.id, agent);
     const visitor = await server.openVisitor(server.other.chat, "la-espiga");
@@ -324,6 +367,11 @@ describe("issue 16: the public key reads no distillation, usage or conversation 
         { url: "/api/distill/jobs" },
         { url: "/api/distill/scorecards" },
         { method: "POST" as const, url: `/api/distill/jobs/${job.id}/resume` },
+        {
+          method: "POST" as const,
+          url: "/api/distill/loops",
+          payload: { agent: "la-espiga", teacher: "teacher-70b", base: "qwen2.5-0.5b" },
+        },
         { url: "/api/usage" },
         { url: "/api/conversation-languages" },
       ]) {
@@ -335,6 +383,39 @@ describe("issue 16: the public key reads no distillation, usage or conversation 
       }
     }
     expect((await server.store.jobs.get(job.id))?.status).toBe("paused");
+    // No loop was started with the public key.
+    const loops = await server.store.jobs.list({ kind: "distill", tenantId: server.other.tenant.id });
+    expect(loops).toHaveLength(1);
+  });
+});
+
+describe("issue 16: the public key adds no model and reaches no host or file through the catalog", () => {
+  it("cannot add a model, test an engine or start, list, read or cancel a download, with the key or a visitor token", async () => {
+    const visitor = await server.openVisitor(server.other.chat, "la-espiga");
+    for (const key of [server.other.chat, visitor.token]) {
+      for (const request of [
+        {
+          method: "POST" as const,
+          url: "/api/models",
+          payload: { kind: "gguf", name: "x", path: "/etc/passwd" },
+        },
+        {
+          method: "POST" as const,
+          url: "/api/models/test-connection",
+          payload: { url: "http://127.0.0.1:9/v1" },
+        },
+        { method: "POST" as const, url: "/api/model-downloads", payload: { name: "x", hf: "o/r/f.gguf" } },
+        { url: "/api/model-downloads" },
+        { url: "/api/model-downloads/any" },
+        { method: "DELETE" as const, url: "/api/model-downloads/any" },
+      ]) {
+        const res = await server.call(key, request);
+        expect(res.statusCode, `${request.url}: ${res.body}`).toBe(403);
+        expect(res.json().error.code).toBe("insufficient_scope");
+        expect(res.body).not.toContain("root:");
+      }
+    }
+    expect((await server.store.models.list()).map((m) => m.name)).not.toContain("x");
   });
 });
 

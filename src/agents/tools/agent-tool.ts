@@ -11,7 +11,8 @@
  * 4. whatever the tool throws becomes a `ToolError` result: `execute` never
  *    rejects, so a failing tool never ends the turn.
  */
-import { dynamicTool, jsonSchema, type Tool, tool } from "ai";
+import type { Tool } from "ai";
+import type { AiSdk } from "../../models/ai-sdk.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { ArgumentsSchema } from "./arguments-schema.js";
 import { needsConfirmation } from "./confirmation.js";
@@ -39,8 +40,12 @@ export interface AgentTool {
   simulate?(args: JsonValue): unknown;
 }
 
+/** What `toAiTool` takes from the AI SDK (imported on first use: see `loadAiSdk`). */
+export type AiToolFactories = Pick<AiSdk, "dynamicTool" | "jsonSchema" | "tool">;
+
 /** The AI SDK tool for `agentTool`, bound to this turn's context. */
-export function toAiTool(agentTool: AgentTool, context: ToolContext): Tool {
+export function toAiTool(agentTool: AgentTool, context: ToolContext, ai: AiToolFactories): Tool {
+  const { dynamicTool, jsonSchema, tool } = ai;
   const definition = {
     description: agentTool.description,
     inputSchema: jsonSchema(agentTool.arguments.jsonSchema),

@@ -15,6 +15,7 @@
  * duplicate name or a webhook schema that cannot be checked.
  */
 import type { ToolSet } from "ai";
+import { loadAiSdk } from "../../models/ai-sdk.js";
 import type { AgentSpec, BuiltinToolName, McpToolSpec } from "../../spec/agent.js";
 import { AlambiqueError, ValidationError } from "../../spec/errors.js";
 import { type AgentTool, toAiTool } from "./agent-tool.js";
@@ -74,6 +75,7 @@ export async function buildAgentTools(
       listServer(server, context, mcp, listTimeoutMs, warn, options.onMcpStatus ?? (() => undefined)),
     ),
   );
+  const ai = await loadAiSdk();
   const toolSet: ToolSet = {};
   for (const agentTool of [...tools, ...listed.flat()]) {
     if (agentTool.name in toolSet) {
@@ -82,7 +84,7 @@ export async function buildAgentTools(
       );
       continue;
     }
-    toolSet[agentTool.name] = toAiTool(agentTool, context);
+    toolSet[agentTool.name] = toAiTool(agentTool, context, ai);
   }
   return toolSet;
 }

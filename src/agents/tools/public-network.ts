@@ -88,7 +88,9 @@ const privateAddressMarker = errorMarker("PrivateAddressError");
 /**
  * The error a refused connection fails with (the `cause` of fetch's
  * TypeError): `address_refused`, 403, not retryable. `host` is the name (or
- * IP literal) asked for, `address` the one it resolved to.
+ * IP literal) asked for, `address` the one it resolved to: kept for the
+ * server's log, never in the message, which reaches the tenant (a tenant must
+ * not map the server's internal DNS names to addresses through it).
  */
 export class PrivateAddressError extends AlambiqueError {
   readonly [privateAddressMarker] = true;
@@ -96,7 +98,7 @@ export class PrivateAddressError extends AlambiqueError {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} is ${address === host ? "" : `at ${address}, `}not a public internet address`, {
+    super(`${host} is not a public internet address`, {
       code: "address_refused",
       status: 403,
       retryable: false,

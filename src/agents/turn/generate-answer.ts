@@ -1,5 +1,6 @@
 import type { SharedV3ProviderOptions } from "@ai-sdk/provider";
-import { type StepResult, stepCountIs, streamText, type ToolSet } from "ai";
+import type { StepResult, ToolSet } from "ai";
+import { loadAiSdk } from "../../models/ai-sdk.js";
 import { createCustomerTextStream } from "../../safety/customer-text-stream.js";
 import type { LanguageModelV3 } from "../../spec/models.js";
 import type { ModelCall } from "./prepare-model-call.js";
@@ -32,6 +33,7 @@ export async function generateAnswer(input: {
   providerOptions?: SharedV3ProviderOptions | undefined;
 }): Promise<GeneratedAnswer> {
   const { call } = input;
+  const { stepCountIs, streamText } = await loadAiSdk();
   const result = streamText({
     model: input.model,
     system: call.system,

@@ -1,5 +1,6 @@
-import { generateText, type ModelMessage, Output, type StepResult, stepCountIs, type ToolSet } from "ai";
+import type { ModelMessage, StepResult, ToolSet } from "ai";
 import { z } from "zod";
+import { loadAiSdk } from "../../models/ai-sdk.js";
 import {
   describeError,
   describeIssues,
@@ -51,6 +52,7 @@ export async function generateStructuredAnswer(input: {
   const { call } = input;
   const system = call.system + answerInstruction;
   let detail = "";
+  const { generateText, Output, stepCountIs } = await loadAiSdk();
   for (let attempt = 0; attempt < input.attempts; attempt++) {
     try {
       const result = await generateText({

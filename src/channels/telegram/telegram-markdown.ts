@@ -1,3 +1,5 @@
+import { renderMarkdownLines } from "../render-markdown-lines.js";
+
 /** The characters Telegram's MarkdownV2 reserves: each must be escaped with `\` outside an entity. */
 const reserved = /[_*[\]()~`>#+\-=|{}.!\\]/g;
 
@@ -13,16 +15,10 @@ export function escapeMarkdownV2(text: string): string {
  * ("can't parse entities") whatever it holds.
  */
 export function toTelegramMarkdown(markdown: string): string {
-  return markdown
-    .split("\n")
-    .map((line) => {
-      const heading = /^#{1,6}\s+(.*)$/.exec(line);
-      if (heading) return `*${inline(heading[1]!.replace(/\*\*/g, ""))}*`;
-      const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(line);
-      if (bullet) return `${bullet[1]}• ${inline(bullet[2]!)}`;
-      return inline(line);
-    })
-    .join("\n");
+  return renderMarkdownLines(markdown, {
+    heading: (text) => `*${inline(text.replace(/\*\*/g, ""))}*`,
+    inline,
+  });
 }
 
 const token =

@@ -1,3 +1,5 @@
+import { linksAsText, renderMarkdownLines } from "../render-markdown-lines.js";
+
 /**
  * An answer written in Markdown as WhatsApp shows formatted text: `**bold**`
  * and headings become `*bold*`, `*x*`/`_x_` italics `_x_`, `~~x~~` `~x~`,
@@ -5,22 +7,14 @@
  * (WhatsApp links bare URLs itself), list bullets become "•".
  */
 export function toWhatsAppText(markdown: string): string {
-  return markdown
-    .split("\n")
-    .map((line) => {
-      const heading = /^#{1,6}\s+(.*)$/.exec(line);
-      if (heading) return `*${heading[1]!.replace(/\*\*/g, "").trim()}*`;
-      const bullet = /^(\s*)[-*+]\s+(.*)$/.exec(line);
-      return bullet ? `${bullet[1]}• ${inline(bullet[2]!)}` : inline(line);
-    })
-    .join("\n");
+  return renderMarkdownLines(markdown, {
+    heading: (text) => `*${text.replace(/\*\*/g, "").trim()}*`,
+    inline,
+  });
 }
 
 function inline(text: string): string {
-  return text
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, (_, label: string, url: string) =>
-      label === url ? url : `${label} (${url})`,
-    )
+  return linksAsText(text)
     .replace(/(?<![\w*])\*([^*\n]+)\*(?![\w*])/g, "_$1_")
     .replace(/\*\*([^*\n]+)\*\*/g, "*$1*")
     .replace(/__([^_\n]+)__/g, "*$1*")

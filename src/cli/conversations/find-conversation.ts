@@ -1,5 +1,6 @@
 import { NotFoundError, UsageError } from "../../spec/errors.js";
 import type { Conversation, Store } from "../../spec/store.js";
+import { everyConversation } from "../../store/every-conversation.js";
 
 /** Shortest id prefix taken, as `keys revoke` does: 8 hex digits are unique in practice. */
 const MIN_PREFIX = 8;
@@ -16,13 +17,8 @@ export async function findConversation(store: Store, tenantId: string, id: strin
   const hint = "`alambique conversations list` shows the conversations and their ids";
   if (id.length < MIN_PREFIX) throw new NotFoundError("conversation", id, hint);
   const matches: Conversation[] = [];
-  let after: Conversation | undefined;
-  for (;;) {
-    const page = await store.conversations.list(tenantId, { ...(after ? { after } : {}), limit: 500 });
-    matches.push(...page.filter((c) => c.id.startsWith(id)));
-    if (page.length < 500) break;
-    after = page.at(-1);
-  }
+  for await (const conversation of everyConversation(store, tenantId))
+    if (conversation.id.startsWith(id)) matches.push(conversation);
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new NotFoundError("conversation", id, hint);
   throw new UsageError(`${id} is the start of ${matches.length} conversations' ids`, "give more of the id");

@@ -1,7 +1,6 @@
 import type { Conversation, ConversationStatus, Store } from "../../spec/store.js";
+import { everyConversation } from "../../store/every-conversation.js";
 import { findAgentForCli } from "../find-agent-for-cli.js";
-
-const PAGE = 500;
 
 /**
  * The newest `limit` conversations of the tenant (by creation), oldest of
@@ -19,18 +18,11 @@ export async function listConversations(
     ...(agentId ? { agentId } : {}),
     ...(options.status ? { status: options.status as ConversationStatus } : {}),
   };
-  // The store pages oldest first: walk to the end, keeping the last `limit`.
+  // Oldest first: walk to the end, keeping the last `limit` (trimmed now and then, not per row).
   let rows: Conversation[] = [];
-  let after: Conversation | undefined;
-  for (;;) {
-    const page = await store.conversations.list(tenantId, {
-      ...filter,
-      ...(after ? { after } : {}),
-      limit: PAGE,
-    });
-    rows = [...rows, ...page].slice(-options.limit);
-    if (page.length < PAGE) break;
-    after = page.at(-1);
+  for await (const conversation of everyConversation(store, tenantId, filter)) {
+    rows.push(conversation);
+    if (rows.length >= 2 * options.limit) rows = rows.slice(-options.limit);
   }
-  return { rows, agentNames: new Map(agents.map((a) => [a.id, a.name])) };
+  return { rows: rows.slice(-options.limit), agentNames: new Map(agents.map((a) => [a.id, a.name])) };
 }

@@ -55,9 +55,12 @@ export async function startServer(
     ...(turnLock ? { turnLock } : {}),
   });
   context.onClose(() => agents.dispose());
-  // Rate limit buckets and inbox wake-ups shared with the other replicas (PostgreSQL; none on SQLite).
-  const replicas = await openReplicaSync(context.config.storeUrl, context.env, (error) =>
-    context.logger.warn({ err: error }, "change feed connection lost; reconnecting"),
+  // Rate limits, token budgets, feedback caps and inbox wake-ups shared with the other replicas (PostgreSQL; none on SQLite).
+  const replicas = await openReplicaSync(
+    context.config.storeUrl,
+    context.env,
+    (error) => context.logger.warn({ err: error }, "change feed connection lost; reconnecting"),
+    (error) => context.logger.error({ err: error }, "could not record token usage; will retry"),
   );
   if (replicas) context.onClose(() => replicas.close());
   const { limits, drainMs, corsOrigins, visitorSessions, trustProxy } = context.config.server;
@@ -73,6 +76,7 @@ export async function startServer(
     ...(replicas ? { replicas } : {}),
     logger: context.logger,
     uploadDir: join(context.config.dataPath, "uploads"),
+    modelsDir: join(context.config.dataPath, "models"),
     ...(context.config.knowledge?.limits ? { knowledgeLimits: context.config.knowledge.limits } : {}),
     version: packageVersion(),
   });

@@ -1,9 +1,13 @@
 /**
  * How `alambique worker` runs each kind of job: the same engines `synth
- * run`, `students train` and `eval run` use, told to claim the job at once
- * (`claimWaitMs: 0`: a job another worker holds is skipped, never waited for)
- * under this worker's lease name. Knowledge ingestion is not a job yet (it
- * runs in the command or request that uploads the files).
+ * run`, `students train`, `eval run` and `distill` use, told to claim the job
+ * at once (`claimWaitMs: 0`: a job another worker holds is skipped, never
+ * waited for) under this worker's lease name. A distillation loop (queued by
+ * `POST /api/distill/loops`, or left by a `distill` that died) runs its
+ * stages' sub-jobs in this worker, with `distill`'s own waits: a sub-job its
+ * dead session held may outlive the loop's lease by a moment. Knowledge
+ * ingestion is not a job yet (it runs in the command or request that uploads
+ * the files).
  */
 import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
 import type { Store } from "../../spec/store.js";
@@ -16,6 +20,8 @@ export interface JobRun {
   signal: AbortSignal;
   /** The catalog's models, made on first use (one registry per worker: models stay loaded between jobs). */
   models: () => SynthModelSource;
+  /** Where students' files go (`<data>/models`): a distillation loop's train stage writes there. */
+  modelsDir?: string;
 }
 
 /** What a run ended as (`interrupted`: the signal stopped it and the job was paused), and why, if it failed. */
@@ -62,5 +68,11 @@ export const jobRunners: Record<string, JobRunner> = {
       signal,
     });
     return { outcome: result.outcome, error: result.error };
+  },
+  async distill({ store, jobId, owner, leaseMs, signal, models, modelsDir }) {
+    const { runDistillJob } = await import("../../distill/loop/run-distill-job.js");
+    if (modelsDir === undefined) return { outcome: "failed", error: "this worker has no models folder" };
+    const result = await runDistillJob({ store, models: models(), modelsDir, jobId, owner, leaseMs, signal });
+    return { outcome: result.outcome, error: result.stop?.error ?? null };
   },
 };

@@ -15,11 +15,11 @@ export function registerWorker(program: Command, context: CliContext): void {
   program
     .command("worker")
     .description(
-      "run queued jobs (synthetic data, training, evaluation) from the store; start as many as you like, on any machine sharing the database",
+      "run queued jobs (synthetic data, training, evaluation, distillation loops) from the store; start as many as you like, on any machine sharing the database",
     )
     .option(
       "--kinds <list>",
-      "comma-separated job kinds to run: synth, train, eval (default all)",
+      "comma-separated job kinds to run: synth, train, eval, distill (default all)",
       parseKinds,
     )
     .option(
@@ -45,7 +45,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     });
 }
 
-const knownKinds = ["synth", "train", "eval"];
+const knownKinds = ["synth", "train", "eval", "distill"];
 
 function parseKinds(value: string): string[] {
   const kinds = value

@@ -11,6 +11,7 @@
  * (what is done is kept, the job paused) and puts it back in the queue, so
  * another worker goes on with it.
  */
+import { sleep } from "../../distill/pipeline/retry-policy.js";
 import { AlambiqueError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
 import { type JobRun, type JobRunner, jobRunners } from "./job-runners.js";
@@ -18,6 +19,8 @@ import { type JobRun, type JobRunner, jobRunners } from "./job-runners.js";
 export interface WorkerOptions {
   store: Store;
   models: JobRun["models"];
+  /** Where students' files go, for distillation loops. */
+  modelsDir?: string;
   /** The kinds of job to run (default every kind in `jobRunners`). */
   kinds: string[];
   /** This worker's name in job leases: `host:pid:random`. */
@@ -62,7 +65,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     }
     if (worked) continue;
     if (options.once) break;
-    await pause(options.pollMs, options.signal);
+    // Stopping ends the wait at once (`sleep` rejects with the signal's reason; the loop's test then ends it).
+    await sleep(options.pollMs, options.signal).catch(() => undefined);
   }
   return ran;
 }
@@ -76,6 +80,7 @@ async function runOne(options: WorkerOptions, runner: JobRunner, job: Job) {
     leaseMs: options.leaseMs,
     signal: options.signal,
     models: options.models,
+    ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
   });
 }
 
@@ -97,16 +102,4 @@ function isTakenElsewhere(error: unknown): boolean {
     AlambiqueError.isInstance(error) &&
     ["job_busy", "job_paused", "job_finished", "not_found"].includes(error.code)
   );
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

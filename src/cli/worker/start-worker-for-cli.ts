@@ -4,7 +4,7 @@
  * stops on SIGINT or SIGTERM (the job in hand is kept and queued again), and
  * exits 0 when stopped or, with `--once`, when no job is left.
  */
-
+import { join } from "node:path";
 import { newLeaseOwner } from "../../distill/pipeline/claim-job.js";
 import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
 import { preloadEmbeddedProvider } from "../../models/model-registry.js";
@@ -32,6 +32,7 @@ export async function startWorkerForCli(
     await runWorker({
       store,
       models: () => (models ??= synthModelRegistry(context, store)),
+      modelsDir: join(context.config.dataPath, "models"),
       kinds: options.kinds ?? Object.keys(jobRunners),
       owner: newLeaseOwner(),
       leaseMs: options.leaseMs,

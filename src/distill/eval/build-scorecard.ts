@@ -9,6 +9,8 @@
  * unknown verdicts are left out of its mean instead (they must not lower the
  * bar the candidate is held to).
  */
+
+import { priced, pricesOf } from "../../models/catalog/model-prices.js";
 import type { ModelScores, Scorecard } from "../../spec/evaluation.js";
 import type { ModelRecord } from "../../spec/store.js";
 import type { JudgeThresholds } from "../judge/judge-thresholds.js";
@@ -130,6 +132,7 @@ function modelScores(
   const output = sum(ok.map((a) => a.usage.outputTokens));
   const seconds = sum(latencies) / 1000;
   const price = pricesOf(record);
+  const usd = priced({ inputTokens: input, outputTokens: output }, price);
   // One conversation is one test row; the repeats are the same conversations again.
   const perConversation = (total: number) => (testRows > 0 ? (total / repeats / testRows) * 1000 : 0);
   return {
@@ -182,18 +185,12 @@ function modelScores(
       tokensPerSecond: seconds > 0 ? output / seconds : null,
       pricePerMillion: price,
       per1000Conversations: {
-        usd: price ? perConversation((input * price.input + output * price.output) / 1_000_000) : null,
+        usd: usd === null ? null : perConversation(usd),
         modelSeconds: perConversation(seconds),
         tokens: perConversation(input + output),
       },
     },
   };
-}
-
-function pricesOf(record: ModelRecord | null): { input: number; output: number } | null {
-  const input = record?.metadata.pricePerMillionInput;
-  const output = record?.metadata.pricePerMillionOutput;
-  return typeof input === "number" && typeof output === "number" ? { input, output } : null;
 }
 
 /** Nearest-rank quantile of sorted values; 0 when there are none. */

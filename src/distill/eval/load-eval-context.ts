@@ -5,11 +5,12 @@
  * fails it), the candidate, reference and judge with their catalog records.
  */
 import { DEFAULT_CONTEXT_TOKENS, McpConnections } from "../../agents/index.js";
+import { fetchFor } from "../../agents/tools/public-network.js";
+import { tenantNetwork } from "../../agents/tools/tenant-network.js";
 import { createRetriever } from "../../knowledge/create-retriever.js";
 import type { SynthRow } from "../../spec/distill.js";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { ModelRecord, Store } from "../../spec/store.js";
-import { DEFAULT_TENANT_SLUG } from "../../store/default-tenant.js";
 import { loadAgent, type SynthModelSource } from "../pipeline/load-synth-context.js";
 import { cappedModel } from "./capped-model.js";
 import type { EvalJobPayload } from "./eval-job-payload.js";
@@ -73,14 +74,18 @@ export async function loadEvalContext(
     name: payload.judge,
     model: cappedModel(await models.languageModel(payload.judge), payload.maxTokens),
   };
-  const tenant = await store.tenants.get(tenantId);
+  const network = await tenantNetwork(store, tenantId);
   return {
     task: {
       store,
       agent,
       retriever: createRetriever({ store, ...(embed ? { embed } : {}) }),
-      mcp: new McpConnections({ name: "alambique-eval", version: "0.1.0" }),
-      network: tenant?.slug === DEFAULT_TENANT_SLUG ? "any" : "public",
+      // HTTP MCP servers under the same rule as webhooks: a tenant's replayed agent reaches public addresses only.
+      mcp: new McpConnections(
+        { name: "alambique-eval", version: "0.1.0" },
+        network === "public" ? fetchFor(network) : undefined,
+      ),
+      network,
       now: new Date(payload.now),
       maxAttempts: payload.maxAttempts,
       callTimeoutMs: payload.callTimeoutMs,

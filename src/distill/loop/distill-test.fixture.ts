@@ -47,7 +47,8 @@ export async function setGate(demo: Pick<DemoSynthStore, "store" | "tenant" | "a
   } as unknown as Record<string, JsonValue>);
 }
 
-async function addBase(store: Store, name: string, path: string): Promise<void> {
+/** Adds the GGUF at `path` to the catalog as `name`: a local base under Apache-2.0. */
+export async function addBase(store: Store, name: string, path: string): Promise<void> {
   await store.models.add({
     name,
     source: `gguf:${path}`,

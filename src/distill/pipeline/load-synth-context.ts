@@ -4,6 +4,7 @@
  * records (licence, prices).
  */
 import type { LoadedAgent } from "../../agents/index.js";
+import { tenantNetwork } from "../../agents/tools/tenant-network.js";
 import { createRetriever } from "../../knowledge/create-retriever.js";
 import { agentSpecSchema } from "../../spec/agent.js";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
@@ -66,6 +67,7 @@ export async function loadSynthContext(
     retriever: createRetriever({ store, ...(embed ? { embed } : {}) }),
     seed: payload.seed,
     languages: payload.languages,
+    network: await tenantNetwork(store, tenantId),
   };
   if (judge) shared.judge = judge;
   return { shared, teacherRecord, judgeRecord };

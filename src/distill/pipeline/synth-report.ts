@@ -3,6 +3,7 @@
  * per language and per intent, tokens and cost per model, and wall time —
  * built from the stored rows (the source of truth) and the job's checkpoint.
  */
+import { priced } from "../../models/catalog/model-prices.js";
 import type { DropReason } from "../../spec/distill.js";
 import type { Job, JobStatus, KeptDropped, ModelRecord, SynthCounts, TokenCounts } from "../../spec/store.js";
 import { readSynthCheckpoint, type SynthJobPayload, type SynthLicense } from "./synth-job-payload.js";
@@ -71,12 +72,4 @@ export function synthCost(
   const teacher = priced(usage.teacher, prices.teacher);
   const judge = hasJudge ? priced(usage.judge, prices.judge) : 0;
   return { teacher, judge, total: teacher === null || judge === null ? null : teacher + judge };
-}
-
-/** `tokens` at the model's `pricePerMillionInput`/`Output`; null when either price is missing. */
-export function priced(tokens: TokenCounts, model: ModelRecord | null): number | null {
-  const input = model?.metadata.pricePerMillionInput;
-  const output = model?.metadata.pricePerMillionOutput;
-  if (typeof input !== "number" || typeof output !== "number") return null;
-  return (tokens.inputTokens * input + tokens.outputTokens * output) / 1_000_000;
 }

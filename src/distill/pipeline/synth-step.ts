@@ -17,6 +17,7 @@
  * - obedient to `ctx.signal`: pass it to every model call and tool.
  */
 import type { LoadedAgent } from "../../agents/index.js";
+import type { NetworkPolicy } from "../../agents/tools/public-network.js";
 import type { SynthRow, SynthTask } from "../../spec/distill.js";
 import type { Retriever } from "../../spec/knowledge.js";
 import type { LanguageModelV3 } from "../../spec/models.js";
@@ -40,6 +41,11 @@ export interface SynthContext {
   /** Catalog name of the teacher, for `provenance.teacher`. */
   teacherName: string;
   judge?: LanguageModelV3;
+  /**
+   * Where the agent's webhooks and MCP servers may connect while the teacher plays it: `public` for every
+   * tenant but the operator's (the rule serving applies: `public-network.ts`). Absent: `public`.
+   */
+  network?: NetworkPolicy;
   /** The agent's own retrieval (BM25, plus vectors when it has an embedding model). */
   retriever: Retriever;
   /** The job's seed. Derive per-task seeds with `taskSeed` so that concurrency does not change results. */

@@ -36,6 +36,7 @@ import {
   promptBudgetTokens,
   retrieve,
 } from "../../agents/index.js";
+import { fetchFor, type NetworkPolicy } from "../../agents/tools/public-network.js";
 import type { TrainingMessage } from "../../spec/distill.js";
 import type { ChunkHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
@@ -75,13 +76,21 @@ export class TeacherAgent {
   private readonly hits = new Map<string, ChunkHit>();
   private readonly history: Message[] = [];
   private pending: PendingConfirmation[] = [];
-  private readonly mcp = new McpConnections({ name: "alambique-synth", version: "0.1.0" });
+  private readonly mcp: McpConnections;
+  private readonly network: NetworkPolicy;
   private turns = 0;
 
   constructor(
     private readonly ctx: SynthContext,
     private readonly settings: TeacherAgentOptions,
   ) {
+    // A tenant's webhooks and HTTP MCP servers reach public addresses only, as when its agent serves.
+    const network = ctx.network ?? "public";
+    this.network = network;
+    this.mcp = new McpConnections(
+      { name: "alambique-synth", version: "0.1.0" },
+      network === "public" ? fetchFor(network) : undefined,
+    );
     for (const { role, content } of settings.earlier ?? []) {
       const text = content.replace(/\s*\[S\d+(?:\s*,\s*S\d+)*\]/g, "");
       this.recorded.push({ role, content: text });
@@ -182,6 +191,7 @@ export class TeacherAgent {
         retriever: ctx.retriever,
         now: () => settings.now,
         secrets: envSecrets(),
+        network: this.network,
         dryRun: true,
         confirmed:
           this.pending.length > 0

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../../spec/errors.js";
 import type { Store } from "../../spec/store.js";
+import { adapterPath } from "./sidecar/import-sidecar-output.js";
 
 /**
  * Checks that `name` can be a new student's and returns where its file goes:
@@ -21,7 +22,8 @@ export async function checkStudentName(
   if (await store.models.get(name)) {
     throw new UsageError(`the catalog already has a model named ${name}`, "choose another --name");
   }
-  const out = resolve(modelsDir, "students", `${name}${kind === "adapter" ? ".lora" : ""}.gguf`);
+  const model = resolve(modelsDir, "students", `${name}.gguf`);
+  const out = kind === "adapter" ? adapterPath(model) : model;
   if (await stat(out).catch(() => undefined)) {
     throw new UsageError(`${out} already exists`, "choose another --name, or remove the file");
   }

@@ -7,6 +7,7 @@ import { importedStudentSchema, studentProvenanceSchema } from "../../spec/stude
 import { importedModelCard } from "./adapter/imported-model-card.js";
 import { modelCard } from "./model-card.js";
 import { ollamaModelfile } from "./ollama-modelfile.js";
+import { adapterPath } from "./sidecar/import-sidecar-output.js";
 
 export type ExportFormat = "gguf" | "ollama";
 
@@ -46,7 +47,7 @@ export async function exportStudent(
   }
   const dir = resolve(outDir);
   await mkdir(dir, { recursive: true });
-  const gguf = adapter ? `${name}.lora.gguf` : `${name}.gguf`;
+  const gguf = adapter ? adapterPath(`${name}.gguf`) : `${name}.gguf`;
   const targets = [gguf, "README.md", ...(format === "ollama" ? ["Modelfile"] : [])].map((f) => join(dir, f));
   for (const target of targets) {
     if (await stat(target).catch(() => undefined)) {

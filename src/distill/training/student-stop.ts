@@ -8,6 +8,7 @@ const RESUMABLE = new Set<string>([
   "command_failed",
   "command_timeout",
   "command_no_output",
+  "command_still_running",
 ]);
 
 export type StudentOutcome = "succeeded" | "interrupted" | "paused" | "failed" | "taken_over";
@@ -17,8 +18,9 @@ export type StudentOutcome = "succeeded" | "interrupted" | "paused" | "failed" |
  * person. Interrupted (Ctrl-C), a full disk, or the trainer dying (a native
  * assert, the kernel's OOM killer) pause the job: its last checkpoint stands
  * and `students resume` goes on; so does a trainer sidecar that failed, hung
- * or left no model (a resume runs it again). Anything else (bad input found late, the
- * name taken meanwhile) fails it.
+ * or left no model (a resume runs it again), or an earlier session's command
+ * that could not be stopped (resume once it is). Anything else (bad input
+ * found late, the name taken meanwhile) fails it.
  */
 export function studentStop(
   error: unknown,

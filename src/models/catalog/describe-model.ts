@@ -5,6 +5,7 @@ import type { JsonValue } from "../../spec/json.js";
 import type { NewModel, Openness } from "../../spec/store.js";
 import { type DownloadProgress, downloadHfModel } from "./download-hf-model.js";
 import { findLicense } from "./known-licenses.js";
+import { MODEL_NAME } from "./model-name.js";
 import { formatModelSource, ggufSource, parseBaseUrl, parseHfReference } from "./model-source.js";
 import { looksLikeOllamaName, meansOllamaModel, ollamaGuidance, ollamaNameError } from "./ollama-guidance.js";
 import { probeOpenAiEndpoint } from "./probe-openai-endpoint.js";
@@ -40,9 +41,11 @@ export interface DescribeModelContext {
   modelsDir: string;
   env?: NodeJS.ProcessEnv;
   onDownloadProgress?: (progress: DownloadProgress) => void;
+  /** Stops an `hf:` download; what was fetched so far never becomes a record (the caller checks `aborted`). */
+  signal?: AbortSignal;
 }
 
-export const MODEL_NAME = /^[a-zA-Z0-9][\w.:-]{0,127}$/;
+export { MODEL_NAME };
 
 /**
  * Turns what a person typed into a catalog record: reads GGUF metadata (after
@@ -89,6 +92,7 @@ export async function describeModel(input: AddModelInput, context: DescribeModel
     const path = await downloadHfModel(hf, join(context.modelsDir, "hf", hf.owner, hf.repo), {
       onProgress: context.onDownloadProgress,
       env: context.env,
+      signal: context.signal,
     });
     source = formatModelSource(hf);
     metadata.localPath = path;

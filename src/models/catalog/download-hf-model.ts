@@ -26,8 +26,8 @@ export async function downloadHfModel(
   const env = options.env ?? process.env;
   const token = env.HF_TOKEN || undefined;
   const uri = `hf:${source.owner}/${source.repo}/${source.file}`;
-  const endpoint = (env.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, "");
-  await preflight(`${endpoint}/${source.owner}/${source.repo}/resolve/main/${source.file}`, uri, token);
+  const endpoint = hubEndpoint(env);
+  await preflightHfDownload(source, env);
   const { createModelDownloader } = await import("node-llama-cpp");
   await mkdir(dir, { recursive: true });
   try {
@@ -55,12 +55,25 @@ export async function downloadHfModel(
   }
 }
 
+function hubEndpoint(env: NodeJS.ProcessEnv): string {
+  return (env.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, "");
+}
+
 /**
  * One HEAD request before the real download: node-llama-cpp's downloader
  * retries a failed connection for minutes, so an offline machine would wait
- * in silence. This answers at once, with the reason.
+ * in silence. This answers at once, with the reason: throws what
+ * `downloadHfModel` throws before it starts (`download_failed`,
+ * `download_unauthorized`, `download_not_found`). Exported for callers that
+ * must answer before the download itself runs in the background (`/api`).
  */
-async function preflight(url: string, uri: string, token: string | undefined): Promise<void> {
+export async function preflightHfDownload(
+  source: Extract<ModelSource, { kind: "hf" }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const uri = `hf:${source.owner}/${source.repo}/${source.file}`;
+  const url = `${hubEndpoint(env)}/${source.owner}/${source.repo}/resolve/main/${source.file}`;
+  const token = env.HF_TOKEN || undefined;
   let response: Response;
   try {
     response = await fetch(url, {

@@ -8,9 +8,10 @@
  * throws. Everything else (a timeout, a 429, an abort) is thrown, for the
  * engine to retry.
  */
-import { generateText, type ModelMessage, Output } from "ai";
+import type { ModelMessage } from "ai";
 import type { z } from "zod";
 import type { LanguageModelV3 } from "../../spec/models.js";
+import { loadAiSdk } from "../ai-sdk.js";
 import { isInvalidOutput } from "./is-invalid-output.js";
 
 export interface StructuredCall<T> {
@@ -32,6 +33,7 @@ export type Structured<T> = { ok: true; value: T } | { ok: false; detail: string
 export async function generateStructured<T>(call: StructuredCall<T>): Promise<Structured<T>> {
   const attempts = call.attempts ?? 2;
   let detail = "no attempt";
+  const { generateText, Output } = await loadAiSdk();
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const result = await generateText({

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { TrainingError, type TrainingErrorReason } from "../../spec/students.js";
+import { parseJsonAs } from "./parse-json-as.js";
 
 export const ggufToolRequestSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("inspect"), path: z.string().min(1) }).strict(),
@@ -67,7 +68,7 @@ export function runGgufTool(
     });
     child.on("error", (error) => reject(new TrainingError(failWith, error.message, { cause: error })));
     child.on("close", (code, signal) => {
-      const parsed = resultSchema.safeParse(safeJson(out.trim()));
+      const parsed = parseJsonAs(resultSchema, out.trim());
       if (parsed.success && parsed.data.ok) return resolve(parsed.data);
       if (parsed.success && !parsed.data.ok) {
         const reason = parsed.data.code.replace(/^training_/, "") as TrainingErrorReason;
@@ -85,14 +86,6 @@ export function runGgufTool(
       );
     });
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function quote(stderr: string): string {

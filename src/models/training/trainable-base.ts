@@ -1,4 +1,3 @@
-import { readGgufFileInfo } from "node-llama-cpp";
 import { TrainingError } from "../../spec/students.js";
 
 /** What training needs to know about a base GGUF, read from its header (no weights loaded). */
@@ -23,6 +22,8 @@ const GGML_TYPE_F32 = 0;
  * saying how to get a base that trains.
  */
 export async function readTrainableBase(path: string): Promise<TrainableBase> {
+  // node-llama-cpp loads on first use: this runs from serve's distill route (src/cli/serve/serve-imports.test.ts).
+  const { readGgufFileInfo } = await import("node-llama-cpp");
   const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
   const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
   const frozen = tensors.filter(

@@ -192,6 +192,14 @@ describe("/api/agents", () => {
     const error = expectError(second, 412);
     expect(error).toMatchObject({ code: "spec_changed" });
     expect(error.message).toMatch(/changed by someone else/);
+    // A stale version is told first, before what its spec refers to (a model not in the catalog).
+    const staleAndWrong = await server.call(admin, {
+      method: "PUT",
+      url: "/api/agents/shared",
+      headers: { "if-match": etag },
+      payload: agentSpec("shared", { model: "not-in-the-catalog" }),
+    });
+    expect(expectError(staleAndWrong, 412).code).toBe("spec_changed");
     expect((await server.call(admin, { url: "/api/agents/shared" })).json().spec.persona).toBe(
       "The first owner's words.",
     );

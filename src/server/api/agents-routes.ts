@@ -74,8 +74,14 @@ export function agentsRoutes({ store, agents, models }: ApiDeps): ApiRoute[] {
       async handler({ auth, params, body, reply, request }) {
         const spec = readAgentSpecBody(body, params.name);
         checkAgentSpecPolicy(spec, await isOperator(store, auth));
-        checkAgentPreconditions(request.headers, await store.agents.getByName(auth.tenantId, params.name));
-        const { agent, created } = await saveAgent(store, auth.tenantId, spec, { models }, auth.keyId);
+        const { agent, created } = await saveAgent(
+          store,
+          auth.tenantId,
+          spec,
+          { models },
+          auth.keyId,
+          (current) => checkAgentPreconditions(request.headers, current),
+        );
         if (!created) await agents?.forget(agent.id);
         if (created) reply.status(201);
         reply.header("etag", agentEtag(agent));

@@ -6,6 +6,7 @@ import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
 import type { TokenBudget } from "../limits/token-budget.js";
 import type { OpenStreams } from "../ops/open-streams.js";
+import type { FeedbackCap } from "../visitor/feedback-cap.js";
 import type { VisitorSessions } from "../visitor/visitor-sessions.js";
 
 /** What the `/api` routes work with. */
@@ -17,6 +18,8 @@ export interface ApiDeps {
   visitors: VisitorSessions;
   /** Where uploads are staged (one fresh folder per request, removed after it). */
   uploadDir: string;
+  /** Where models added over `/api` from Hugging Face are downloaded (`<data>/models`); default: the system's temp folder. */
+  modelsDir?: string;
   /** Largest accepted uploaded file, in bytes. */
   maxUploadBytes: number;
   /** Most files in one upload. */
@@ -29,6 +32,8 @@ export interface ApiDeps {
   channels?: ChannelHub;
   /** The daily token budgets, for the tenant's usage in `GET /api/tenant`. */
   budget?: TokenBudget;
+  /** The daily caps on visitors' thumbs down (shared by replicas on PostgreSQL); default one of this process. */
+  feedbackCap?: FeedbackCap;
   /** Where long-lived streams (`/api/conversation-events`) register, so that a shutdown ends them. */
   streams?: OpenStreams;
   /** Wakes live streams when another replica changes a tenant's conversations (PostgreSQL); without it they poll. */

@@ -18,7 +18,9 @@ import { distillRoutes } from "./distill-routes.js";
 import { keysRoutes } from "./keys-routes.js";
 import { knowledgeReadRoutes } from "./knowledge-read-routes.js";
 import { knowledgeRoutes } from "./knowledge-routes.js";
+import { modelsRoutes } from "./models-routes.js";
 import { tenantsRoutes } from "./tenants-routes.js";
+import { toolTestRoute } from "./tool-test-route.js";
 import { usageRoutes } from "./usage-routes.js";
 import { visitorRoutes } from "./visitor-routes.js";
 
@@ -34,6 +36,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...keysRoutes(deps),
     ...agentsRoutes(deps),
     ...agentVersionsRoutes(deps),
+    toolTestRoute(deps),
     ...knowledgeRoutes(deps),
     ...knowledgeReadRoutes(deps),
     ...conversationsRoutes(deps),
@@ -41,6 +44,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     conversationEventsRoute(deps),
     conversationLanguagesRoute(deps),
     catalogRoute(deps),
+    ...modelsRoutes(deps),
     ...visitorRoutes(deps),
     ...distillRoutes(deps),
     ...usageRoutes(deps),

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import type { Conversation } from "../../spec/store.js";
+import { everyConversation } from "../../store/every-conversation.js";
 import type { ApiDeps } from "./api-deps.js";
 import { listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 
 /** Most conversations (the most recently active) one answer covers. */
 const MAX_CONVERSATIONS = 1000;
-/** Conversations read per store call. */
-const PAGE = 500;
 
 export const conversationLanguageSchema = z
   .object({
@@ -35,15 +34,7 @@ export function conversationLanguagesRoute({ store }: ApiDeps): ApiRoute {
     errors: [],
     async handler({ auth }) {
       const all: Conversation[] = [];
-      for (let after: Conversation | undefined; ; ) {
-        const page = await store.conversations.list(auth.tenantId, {
-          limit: PAGE,
-          ...(after ? { after: { createdAt: after.createdAt, id: after.id } } : {}),
-        });
-        all.push(...page);
-        if (page.length < PAGE) break;
-        after = page.at(-1);
-      }
+      for await (const conversation of everyConversation(store, auth.tenantId)) all.push(conversation);
       all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
       const data: { id: string; language: string }[] = [];
       for (const conversation of all.slice(0, MAX_CONVERSATIONS)) {

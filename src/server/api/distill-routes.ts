@@ -1,50 +1,13 @@
 import { z } from "zod";
-import {
-  DISTILL_JOB_KIND,
-  distillJobPayloadSchema,
-  readDistillCheckpoint,
-} from "../../distill/loop/distill-job-payload.js";
 import { AlambiqueError, NotFoundError } from "../../spec/errors.js";
 import type { Job } from "../../spec/store.js";
 import type { ApiDeps } from "./api-deps.js";
 import { idParams, isoTime, listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
+import { distillJobSchema, distillKinds, toDistillJob } from "./distill-job-view.js";
+import { distillLoopsRoute } from "./distill-loops-route.js";
 
-/** The job kinds of distillation: the loop, and the stages it runs as their own jobs. */
-const distillKinds = [DISTILL_JOB_KIND, "synth", "train", "eval"] as const;
-
-export const distillLoopSchema = z
-  .object({
-    stage: z.string().meta({ description: "`synth`, `freeze`, `train`, `eval`, `promote` or `done`" }),
-    agent: z.string(),
-    teacher: z.string(),
-    base: z.string(),
-    student: z.string(),
-    rows: z.int(),
-    jobs: z.object({ synth: z.string(), train: z.string().nullable(), eval: z.string().nullable() }),
-    dataset: z.object({ name: z.string(), version: z.int() }).nullable(),
-    scorecardId: z.string().nullable(),
-    gate: z
-      .object({ passed: z.boolean(), failures: z.array(z.string()) })
-      .nullable()
-      .meta({ description: "The deploy gate's verdict as the promotion stage checked it; null before" }),
-    promoted: z.boolean(),
-  })
-  .meta({ id: "DistillLoop" });
-
-export const distillJobSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(distillKinds),
-    status: z.enum(["queued", "running", "paused", "succeeded", "failed", "cancelled"]),
-    progress: z.number().meta({ description: "0..1" }),
-    error: z.string().nullable(),
-    attempts: z.int(),
-    loop: distillLoopSchema.nullable().meta({ description: "For a `distill` job: the loop's stages" }),
-    createdAt: isoTime,
-    updatedAt: isoTime,
-  })
-  .meta({ id: "DistillJob" });
+export { distillJobSchema, distillLoopSchema } from "./distill-job-view.js";
 
 export const scorecardSummarySchema = z
   .object({
@@ -73,10 +36,12 @@ export const scorecardSummarySchema = z
 /**
  * `/api/distill`: the tenant's distillation as the console shows it — its
  * jobs (loops with their stage and the deploy gate's verdict; the stages'
- * own jobs), its scorecards, and resuming a paused job. Running jobs is a
- * worker's business (`alambique worker`); these routes only read and queue.
+ * own jobs), its scorecards, starting a loop (`distillLoopsRoute`) and
+ * resuming a paused job. Running jobs is a worker's business (`alambique
+ * worker`); these routes only read and queue.
  */
-export function distillRoutes({ store }: ApiDeps): ApiRoute[] {
+export function distillRoutes(deps: ApiDeps): ApiRoute[] {
+  const { store } = deps;
   const tenantJob = async (tenantId: string, id: string): Promise<Job> => {
     const job = await store.jobs.get(id);
     if (!job || job.tenantId !== tenantId || !(distillKinds as readonly string[]).includes(job.kind)) {
@@ -85,6 +50,7 @@ export function distillRoutes({ store }: ApiDeps): ApiRoute[] {
     return job;
   };
   return [
+    distillLoopsRoute(deps),
     defineApiRoute({
       method: "GET",
       path: "/api/distill/jobs",
@@ -125,7 +91,7 @@ export function distillRoutes({ store }: ApiDeps): ApiRoute[] {
               code: "job_finished",
               status: 409,
               retryable: false,
-              hint: "start a new loop with `alambique distill AGENT --teacher T --base B`",
+              hint: "start a new loop (POST /api/distill/loops, or `alambique distill AGENT --teacher T --base B`)",
             },
           );
         }
@@ -148,41 +114,6 @@ export function distillRoutes({ store }: ApiDeps): ApiRoute[] {
       },
     }),
   ];
-}
-
-function toDistillJob(job: Job) {
-  return {
-    id: job.id,
-    kind: job.kind as (typeof distillKinds)[number],
-    status: job.status,
-    progress: job.progress,
-    error: job.error,
-    attempts: job.attempts,
-    loop: job.kind === DISTILL_JOB_KIND ? loopOf(job) : null,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-  };
-}
-
-/** The loop's view; null for a payload this version cannot read (written by a newer one). */
-function loopOf(job: Job): z.input<typeof distillLoopSchema> | null {
-  const parsed = distillJobPayloadSchema.safeParse(job.payload);
-  if (!parsed.success) return null;
-  const p = parsed.data;
-  const ck = readDistillCheckpoint(job.checkpoint, p);
-  return {
-    stage: ck.stage,
-    agent: p.agent.name,
-    teacher: p.teacher,
-    base: p.base,
-    student: p.student,
-    rows: p.rows,
-    jobs: ck.jobs,
-    dataset: ck.dataset ? { name: ck.dataset.name, version: ck.dataset.version } : null,
-    scorecardId: ck.scorecardId,
-    gate: ck.gate,
-    promoted: ck.promotion !== null,
-  };
 }
 
 /** What the console lists of a scorecard; the whole one is the CLI's (`alambique eval show`). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RETRIEVAL_LIMIT, retrieve } from "../../agents/turn/retrieve.js";
-import { createRetriever, maxSearchLimit } from "../../knowledge/index.js";
+import { createRetriever, maxSearchLimit } from "../../knowledge/create-retriever.js";
 import { NotFoundError } from "../../spec/errors.js";
 import type { Chunk } from "../../spec/knowledge.js";
 import { agentNameParams } from "./agents-routes.js";

@@ -1,4 +1,5 @@
 import type { AgentRecord, Conversation, Store } from "../../spec/store.js";
+import { everyConversation } from "../../store/every-conversation.js";
 
 /** One agent's answers with one model on one UTC day. */
 export interface TurnTally {
@@ -11,16 +12,16 @@ export interface TurnTally {
   inputTokens: number;
   outputTokens: number;
   latencyMsTotal: number;
+  /** The customers' ratings of these answers (thumbs up, down), counted on the answer's day. */
+  ratedUp: number;
+  ratedDown: number;
 }
-
-/** Conversations read per store call. */
-const PAGE = 500;
 
 /**
  * Tallies the tenant's agent answers since `since` (YYYY-MM-DD, UTC) from the
  * messages themselves (each assistant message records its usage, latency,
- * mode and, student-first, who answered): turns, handoffs, tokens and
- * latency per (day, agent, model). Reads every conversation's row, and the
+ * mode and, student-first, who answered): turns, handoffs, tokens,
+ * latency and the customers' ratings per (day, agent, model). Reads every conversation's row, and the
  * messages of those touched since `since`; at most `maxConversations` of
  * those (the newest), `truncated` saying when there were more.
  */
@@ -32,15 +33,8 @@ export async function tallyTurns(
 ): Promise<{ tallies: TurnTally[]; truncated: boolean }> {
   const agents = new Map<string, AgentRecord>((await store.agents.list(tenantId)).map((a) => [a.id, a]));
   const recent: Conversation[] = [];
-  for (let after: Conversation | undefined; ; ) {
-    const page = await store.conversations.list(tenantId, {
-      limit: PAGE,
-      ...(after ? { after: { createdAt: after.createdAt, id: after.id } } : {}),
-    });
-    recent.push(...page.filter((c) => c.updatedAt.slice(0, 10) >= since));
-    if (page.length < PAGE) break;
-    after = page.at(-1);
-  }
+  for await (const conversation of everyConversation(store, tenantId))
+    if (conversation.updatedAt.slice(0, 10) >= since) recent.push(conversation);
   recent.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   const tallies = new Map<string, TurnTally>();
   for (const conversation of recent.slice(0, maxConversations)) {
@@ -66,12 +60,16 @@ export async function tallyTurns(
         inputTokens: 0,
         outputTokens: 0,
         latencyMsTotal: 0,
+        ratedUp: 0,
+        ratedDown: 0,
       };
       tally.turns += 1;
       if (meta.mode === "handoff") tally.handoffs += 1;
       tally.inputTokens += meta.usage?.inputTokens ?? 0;
       tally.outputTokens += meta.usage?.outputTokens ?? 0;
       tally.latencyMsTotal += meta.latencyMs ?? 0;
+      if (message.feedback === "up") tally.ratedUp += 1;
+      if (message.feedback === "down") tally.ratedDown += 1;
       tallies.set(key, tally);
     }
   }

@@ -86,6 +86,12 @@ const cases: Record<string, Case> = {
     (v) => ({ url: `/api/agents/${v.agentName}/versions/1` }),
     control,
   ),
+  // Another tenant's agent is not found: no call is made in its name.
+  "POST /api/agents/:name/tools/test": deny((v) => ({
+    method: "POST",
+    url: `/api/agents/${v.agentName}/tools/test`,
+    payload: { tool: "order_status", arguments: {} },
+  })),
   "POST /api/agents/:name/knowledge": deny((v) => ({
     method: "POST",
     url: `/api/agents/${v.agentName}/knowledge`,
@@ -166,11 +172,40 @@ const cases: Record<string, Case> = {
   "GET /api/conversation-events": own(() => ({ url: "/api/conversation-events?wait=0" })),
   // The server's catalog, the same for every tenant (as `/v1/models`).
   "GET /api/models": own(() => ({ url: "/api/models" })),
+  // Adding to it is the operator's alone (403 `operator_only` to the other tenant); the operator's own calls here
+  // fail harmlessly: a file that is not there, a port where nothing listens, a reference that names no file.
+  "POST /api/models": own(() => ({
+    method: "POST",
+    url: "/api/models",
+    payload: { kind: "gguf", name: "planted", path: "/nonexistent/planted.gguf" },
+  })),
+  "POST /api/models/test-connection": own(() => ({
+    method: "POST",
+    url: "/api/models/test-connection",
+    payload: { url: "http://127.0.0.1:9/v1" },
+  })),
+  "POST /api/model-downloads": own(() => ({
+    method: "POST",
+    url: "/api/model-downloads",
+    payload: { name: "planted", hf: "owner/repo" },
+  })),
+  "GET /api/model-downloads": own(() => ({ url: "/api/model-downloads" })),
+  "GET /api/model-downloads/:id": deny(() => ({ url: "/api/model-downloads/no-such-download" })),
+  "DELETE /api/model-downloads/:id": deny(() => ({
+    method: "DELETE",
+    url: "/api/model-downloads/no-such-download",
+  })),
   "GET /api/distill/jobs": own(() => ({ url: "/api/distill/jobs" })),
   "GET /api/distill/scorecards": own(() => ({ url: "/api/distill/scorecards" })),
   "POST /api/distill/jobs/:id/resume": deny((v) => ({
     method: "POST",
     url: `/api/distill/jobs/${v.distillJobId}/resume`,
+  })),
+  // Operator only: another tenant's key is refused before the body is read, and nothing is queued.
+  "POST /api/distill/loops": deny((v) => ({
+    method: "POST",
+    url: "/api/distill/loops",
+    payload: { agent: v.agentName, teacher: "teacher-70b", base: "qwen2.5-0.5b" },
   })),
   "GET /api/usage": own(() => ({ url: "/api/usage" })),
   "GET /api/conversation-languages": own(() => ({ url: "/api/conversation-languages" })),

@@ -35,9 +35,9 @@ beforeAll(async () => {
       agentId: agent.id,
       externalUserId: "u",
     });
-    for (const mode of ["model", "model", "handoff"]) {
+    for (const [i, mode] of ["model", "model", "handoff"].entries()) {
       await server.store.messages.append({ conversationId: conversation.id, role: "user", content: "?" });
-      await server.store.messages.append({
+      const answer = await server.store.messages.append({
         conversationId: conversation.id,
         role: "assistant",
         content: "!",
@@ -47,6 +47,9 @@ beforeAll(async () => {
           usage: { inputTokens: model ? 1000 : 0, outputTokens: model ? 100 : 0 },
         },
       });
+      // The bakery's customers liked two answers and not the handoff; the florist's rated one down.
+      const rating = model ? (i < 2 ? "up" : "down") : i === 0 ? "down" : null;
+      if (rating) await server.store.messages.setFeedback(conversation.id, answer.id, rating);
     }
   }
   await server.store.usage.add(tenantId, today, 3300);
@@ -88,9 +91,19 @@ describe("GET /api/usage", () => {
     ]);
   });
 
+  it("counts the answers' thumbs up and down per day, every day of the period", async () => {
+    const body = (await server.call(server.other.admin, { url: "/api/usage?days=3" })).json();
+    expect(body.ratings).toEqual([
+      { day: body.days[0].day, up: 0, down: 0 },
+      { day: body.days[1].day, up: 0, down: 0 },
+      { day: today, up: 2, down: 2 },
+    ]);
+  });
+
   it("shows another tenant only its own, and refuses a window it does not keep", async () => {
     const other = await server.call(server.operator.admin, { url: "/api/usage" });
     expect(other.json().turns).toEqual([]);
+    expect(other.json().ratings.every((r: { up: number; down: number }) => r.up + r.down === 0)).toBe(true);
     expect(other.json().days).toHaveLength(7);
     const bad = await server.call(server.other.admin, { url: "/api/usage?days=90" });
     expect(bad.statusCode).toBe(400);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ModelPrices, priced, pricesOf } from "../../models/catalog/model-prices.js";
 import type { ApiDeps } from "./api-deps.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 import { tallyTurns } from "./tally-turns.js";
@@ -30,6 +31,10 @@ export const usageSchema = z
         }),
       )
       .meta({ description: "Agent answers per day, agent and model" }),
+    ratings: z.array(z.object({ day: z.string(), up: z.int(), down: z.int() })).meta({
+      description:
+        "The customers' thumbs up and down per day, oldest first, every day of the period: each rating counted on the day of the answer it rates (a rating records no time of its own)",
+    }),
     truncated: z.boolean().meta({
       description: `More than ${MAX_CONVERSATIONS} conversations were active: the newest were read`,
     }),
@@ -45,9 +50,9 @@ export function usageRoutes({ store, budget }: ApiDeps): ApiRoute[] {
       method: "GET",
       path: "/api/usage",
       tag: "usage",
-      summary: "Turns, tokens and cost per day, agent and model",
+      summary: "Turns, tokens, cost and ratings per day, agent and model",
       description:
-        "The last `days` days (1–31, default 7, today included, UTC): the tokens counted against the daily budget, and the agents' answers (turns, handoffs, tokens, mean latency, cost at the catalog's `pricePerMillionInput`/`Output`) per day, agent and model.",
+        "The last `days` days (1–31, default 7, today included, UTC): the tokens counted against the daily budget, and the agents' answers (turns, handoffs, tokens, mean latency, cost at the catalog's `pricePerMillionInput`/`Output`) per day, agent and model, and the answers' ratings (thumbs up and down) per day.",
       access: "admin",
       query: usageQuery,
       response: { description: "Oldest day first", schema: usageSchema },
@@ -56,15 +61,17 @@ export function usageRoutes({ store, budget }: ApiDeps): ApiRoute[] {
         const days = lastDays(query.days);
         const since = days[0]!;
         const { tallies, truncated } = await tallyTurns(store, auth.tenantId, since, MAX_CONVERSATIONS);
-        const prices = new Map<string, { input: number; output: number } | null>();
+        const prices = new Map<string, ModelPrices | null>();
         for (const name of new Set(tallies.flatMap((t) => (t.model ? [t.model] : [])))) {
-          const metadata = (await store.models.get(name))?.metadata ?? {};
-          const input = metadata.pricePerMillionInput;
-          const output = metadata.pricePerMillionOutput;
-          prices.set(
-            name,
-            typeof input === "number" && typeof output === "number" ? { input, output } : null,
-          );
+          prices.set(name, pricesOf(await store.models.get(name)));
+        }
+        const ratings = new Map(days.map((day) => [day, { day, up: 0, down: 0 }]));
+        for (const t of tallies) {
+          const rated = ratings.get(t.day);
+          if (rated) {
+            rated.up += t.ratedUp;
+            rated.down += t.ratedDown;
+          }
         }
         return {
           since,
@@ -72,14 +79,12 @@ export function usageRoutes({ store, budget }: ApiDeps): ApiRoute[] {
           days: await Promise.all(
             days.map(async (day) => ({ day, tokens: await store.usage.get(auth.tenantId, day) })),
           ),
-          turns: tallies.map(({ latencyMsTotal, ...t }) => {
-            const price = t.model ? prices.get(t.model) : null;
-            return {
-              ...t,
-              meanLatencyMs: t.turns ? Math.round(latencyMsTotal / t.turns) : 0,
-              cost: price ? (t.inputTokens * price.input + t.outputTokens * price.output) / 1e6 : null,
-            };
-          }),
+          turns: tallies.map(({ latencyMsTotal, ratedUp: _up, ratedDown: _down, ...t }) => ({
+            ...t,
+            meanLatencyMs: t.turns ? Math.round(latencyMsTotal / t.turns) : 0,
+            cost: priced(t, t.model ? prices.get(t.model) : null),
+          })),
+          ratings: [...ratings.values()],
           truncated,
         };
       },

@@ -82,8 +82,8 @@ const ratedSchema = z
  * messages, the agent's answers and the staff's replies, without tool calls,
  * tool results, internal notes or server paths.
  */
-export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
-  const cap = new FeedbackCap();
+export function visitorRoutes({ store, visitors, feedbackCap }: ApiDeps): ApiRoute[] {
+  const cap = feedbackCap ?? new FeedbackCap();
   return [
     defineApiRoute({
       method: "POST",
@@ -189,7 +189,7 @@ export function visitorRoutes({ store, visitors }: ApiDeps): ApiRoute[] {
         // another's allowance.
         const address = `${auth.keyId}:${clientAddress(request.ip)}`;
         const visitor = visitorExternalUserId(auth.visitor!);
-        const capped = body.rating === "down" && !cap.admit(visitor, address, rated.id);
+        const capped = body.rating === "down" && !(await cap.admit(visitor, address, rated.id));
         if (capped || rated.metadata.feedbackCapped === true)
           await store.messages.annotate(conversation.id, rated.id, { feedbackCapped: capped ? true : null });
         return { id: rated.id, feedback: rated.feedback ?? null };

@@ -5,7 +5,8 @@ import { type ConsoleSite, chromiumPath, shoot, startConsoleSite } from "./conso
 /**
  * The agent editor's versions in real Chromium (issue 16): a save adds a
  * version, two ticked versions show their diff, and "revert" saves the old
- * spec again (with If-Match) as the newest version, back in the form.
+ * spec again (with If-Match) as the newest version, back in the form, once
+ * the owner has seen what it changes and confirmed (cancel changes nothing).
  */
 describe.skipIf(!chromiumPath)("the console's agent versions in Chromium", () => {
   let site: ConsoleSite;
@@ -47,7 +48,26 @@ describe.skipIf(!chromiumPath)("the console's agent versions in Chromium", () =>
     expect(await diff.locator("tbody tr").textContent()).toMatch(/persona.*amable\..*muy breve\./);
     await shoot(page, "agent-versions");
 
+    // Reverting first shows what it would change and asks; cancelling sends nothing.
     await page.getByRole("button", { name: "Volver a esta versión: Versión 1" }).click();
+    const asking = page.getByRole("alertdialog", { name: "¿Volver a la versión 1?" });
+    await asking.waitFor();
+    expect(await asking.locator(".spec-diff thead").textContent()).toMatch(/Versión 2 \(actual\).*Versión 1/);
+    expect(await asking.locator(".spec-diff tbody tr").count()).toBe(1);
+    expect(await asking.locator(".spec-diff tbody tr").textContent()).toMatch(
+      /persona.*muy breve\..*amable\./,
+    );
+    expect(await page.evaluate("document.activeElement.getAttribute('role')")).toBe("alertdialog");
+    await shoot(page, "agent-revert-confirm");
+    await asking.getByRole("button", { name: "Cancelar" }).click();
+    await expect.poll(() => asking.count()).toBe(0);
+    expect(await page.getByLabel("Personalidad").inputValue()).toBe("Marta, del horno: muy breve.");
+    const kept = await site.api.store.agents.getByName(tenant.id, "horno");
+    expect((await site.api.store.agents.listVersions(tenant.id, kept!.id, 10)).length).toBe(2);
+    expect(kept?.spec).toMatchObject({ persona: "Marta, del horno: muy breve." });
+
+    await page.getByRole("button", { name: "Volver a esta versión: Versión 1" }).click();
+    await page.getByRole("button", { name: "Volver ya a la versión 1" }).click();
     await expect.poll(() => page.getByLabel("Personalidad").inputValue()).toBe("Marta, del horno: amable.");
     await expect.poll(() => rows.count()).toBe(3);
     expect(await page.getByRole("status").textContent()).toMatch(/Vuelta a la versión 1/);

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { ModelRegistry, type ModelRegistryOptions } from "../../models/model-registry.js";
 import type { Store } from "../../spec/store.js";
 import { type ApiServer, startApiServer } from "../api/api-server.fixture.js";
+import type { ServerOptions } from "../create-server.js";
 import { chromiumPath, desktop, phone } from "../widget/widget-site.fixture.js";
 
 export { chromiumPath, desktop, phone };
@@ -38,8 +39,9 @@ export interface ConsoleSite {
  * `beforeAll`), a business's site on another port whose origin the server's
  * `corsOrigins` allows, and Chromium, headless. The catalog (a real
  * registry over the server's store) has one remote model, with its licence.
+ * `modelsDir`: where students go, for starting distillation loops.
  */
-export async function startConsoleSite(): Promise<ConsoleSite> {
+export async function startConsoleSite(options: Pick<ServerOptions, "modelsDir"> = {}): Promise<ConsoleSite> {
   mkdirSync(consoleShots, { recursive: true });
   let embedded = "";
   const site: Server = createServer((_req, res) => {
@@ -51,7 +53,11 @@ export async function startConsoleSite(): Promise<ConsoleSite> {
   await new Promise<void>((done) => site.listen(0, "127.0.0.1", done));
   const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   const catalog: ModelRegistryOptions = { store: undefined as unknown as Store };
-  const api = await startApiServer({ corsOrigins: [siteUrl], models: new ModelRegistry(catalog) });
+  const api = await startApiServer({
+    ...options,
+    corsOrigins: [siteUrl],
+    models: new ModelRegistry(catalog),
+  });
   catalog.store = api.store;
   await api.store.models.add({
     name: "qwen2.5-7b-instruct",

@@ -16,11 +16,6 @@ export class MemoryRateLimits implements RateLimitStore {
   }
 
   async take(bucket: RateBucket, key: string, count = 1): Promise<RateTake> {
-    return this.takeNow(bucket, key, count);
-  }
-
-  /** `take` without the promise, for callers that must not yield (a callback hook). */
-  takeNow(bucket: RateBucket, key: string, count = 1): RateTake {
     const name = `${bucket.scope}\u0000${bucket.perMinute}\u0000${bucket.burst}`;
     let family = this.#families.get(name);
     if (!family) {

@@ -40,7 +40,7 @@ export interface RateLimitPluginOptions {
  * `x-ratelimit-remaining-requests` (of the tightest limit), as OpenAI's do; a
  * refusal is a 429 `rate_limit_exceeded` with `Retry-After`.
  *
- * The buckets are where `limits.rateStore` keeps them: in this process, or in
+ * The buckets are where `createLimits` was told to keep them: in this process, or in
  * PostgreSQL for replicas, so that a client's limit holds across them (one
  * round trip per limit checked). A shared store that cannot be reached
  * refuses the request (503 `store_unavailable`) rather than let it through

@@ -4,7 +4,9 @@
  * are rows, src/store/postgres/postgres-rate-limits.ts), one replica's live
  * inbox sees the turns the other answers at once (LISTEN/NOTIFY,
  * src/store/postgres/postgres-change-feed.ts, not its 5 s fallback poll), and
- * a customer held by another replica is refused with `Retry-After`.
+ * a customer held by another replica is refused with `Retry-After`, and a
+ * tenant's daily token budget spent elsewhere refuses turns on both at once
+ * (src/store/postgres/postgres-token-budgets.ts).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,7 +46,7 @@ function readEvents(res: Response) {
 }
 
 describePostgres("serve replicas sharing limits and live events on PostgreSQL", () => {
-  it("holds a key's rate limit across replicas, wakes the other's inbox, and says when to retry", async () => {
+  it("holds a key's rate limit and a tenant's token budget across replicas, wakes the other's inbox, and says when to retry", async () => {
     const url = await freshPostgresUrl("shared");
     const store = await openStore(url);
     const tenant = await defaultTenant(store);
@@ -53,10 +55,11 @@ describePostgres("serve replicas sharing limits and live events on PostgreSQL", 
     const { secret: limited } = await admin("limited");
     const { secret: chats, key: chatsKey } = await admin("chats");
     const { secret: inbox } = await admin("inbox");
+    const { secret: spender } = await admin("spender");
     const data = mkdtempSync(join(tmpdir(), "alq-shared-"));
     const config = join(data, "alambique.yaml");
     // 6 a minute: one token back every 10 s, far longer than the burst takes to send.
-    writeFileSync(config, "server:\n  limits:\n    requestsPerMinute: 6\n");
+    writeFileSync(config, "server:\n  limits:\n    requestsPerMinute: 6\n    dailyTokens: 1000\n");
     const replicas = [0, 1].map(() =>
       spawnCli(
         ["serve", "--port", "0", "--config", config, "--data", mkdtempSync(join(tmpdir(), "alq-shared-"))],
@@ -140,6 +143,34 @@ describePostgres("serve replicas sharing limits and live events on PostgreSQL", 
         expect(busy.headers.get("retry-after")).toBe("2");
         await holder.query("SELECT pg_advisory_unlock($1::bigint)", [turnLockId(turnKey)]);
       });
+
+      // The tenant's budget: each replica admits a turn, then the day's 1 000 tokens are spent (as by a third
+      // process); the very next turn on either replica is refused, not one read of the count later.
+      const turn = (base: string, user: string) =>
+        fetch(`${base}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${spender}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "agent:la-espiga",
+            user,
+            messages: [{ role: "user", content: "¿Hola?" }],
+          }),
+        });
+      expect((await turn(bases[0]!, "gil")).status).toBe(200);
+      expect((await turn(bases[1]!, "hugo")).status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      await raw(url, (c) =>
+        c.query(
+          `INSERT INTO tenant_usage (tenant_id, day, tokens) VALUES ($1, $2, 1000)
+           ON CONFLICT (tenant_id, day) DO UPDATE SET tokens = 1000`,
+          [tenant.id, today],
+        ),
+      );
+      for (const [i, user] of ["gil", "hugo"].entries()) {
+        const spent = await turn(bases[i]!, user);
+        expect(spent.status).toBe(429);
+        expect(((await spent.json()) as { error: { code: string } }).error.code).toBe("insufficient_quota");
+      }
     } finally {
       for (const replica of replicas) replica.child.kill("SIGTERM");
       await Promise.all(replicas.map((r) => r.exited));

@@ -1,5 +1,7 @@
 import type { FastifyServerOptions } from "fastify";
+import type { FeedbackCapStore } from "../../spec/feedback-caps.js";
 import type { RateLimitStore } from "../../spec/rate-limits.js";
+import { FeedbackCap } from "../visitor/feedback-cap.js";
 import { GenerationQueues, type QueueLimits } from "./generation-queues.js";
 import { MemoryRateLimits } from "./memory-rate-limits.js";
 import { RateLimit } from "./rate-limit.js";
@@ -46,23 +48,26 @@ export interface ServerLimits {
   readonly visitorAddressRate: RateLimit | undefined;
   /** Per client address, for requests made with a public chat key (opening sessions); undefined when off. */
   readonly sessionRate: RateLimit | undefined;
-  /** Where the rate limits' buckets are kept: this process's memory, or a store replicas share. */
-  readonly rateStore: RateLimitStore;
   readonly budget: TokenBudget;
+  /** The daily caps on visitors' thumbs down that teach (see `FeedbackCap`). */
+  readonly feedbackCap: FeedbackCap;
   readonly queues: GenerationQueues;
   readonly requestTimeoutMs: number;
 }
 
 /**
- * `persistence.rateLimits`: where the rate limits' buckets are kept (replicas
- * of one PostgreSQL database share theirs); default this process's memory.
- * `persistence.refreshMs`: how often a tenant's daily count is read again
- * from the store that replicas share (see `TokenBudgetOptions`).
+ * Where the limits keep their counts: replicas of one PostgreSQL database
+ * share the rate limits' buckets (`persistence.rateLimits`), the token
+ * budgets' counts and holds (`persistence.budgets`) and the feedback caps'
+ * counts (`persistence.feedbackCaps`); each defaults to this process's memory
+ * (the budgets' counts then kept across restarts in `persistence.store`).
+ * The caller closes the shared ones.
  */
 export function createLimits(
   options: LimitsOptions = {},
-  persistence: Pick<TokenBudgetOptions, "store" | "onFlushError" | "refreshMs"> & {
+  persistence: Pick<TokenBudgetOptions, "store" | "onFlushError" | "budgets"> & {
     rateLimits?: RateLimitStore;
+    feedbackCaps?: FeedbackCapStore;
   } = {},
 ): ServerLimits {
   const rateStore = persistence.rateLimits ?? new MemoryRateLimits();
@@ -74,14 +79,14 @@ export function createLimits(
     visitorRate: limit("visitor", options.visitorRequestsPerMinute ?? 30),
     visitorAddressRate: limit("visitor-address", 4 * (options.visitorRequestsPerMinute ?? 30)),
     sessionRate: limit("session", options.visitorSessionsPerMinute ?? 20),
-    rateStore,
     budget: new TokenBudget({
       ...(options.dailyTokens !== undefined ? { dailyTokens: options.dailyTokens } : {}),
       ...(options.tenantDailyTokens ? { tenants: options.tenantDailyTokens } : {}),
       ...(persistence.store ? { store: persistence.store } : {}),
       ...(persistence.onFlushError ? { onFlushError: persistence.onFlushError } : {}),
-      ...(persistence.refreshMs !== undefined ? { refreshMs: persistence.refreshMs } : {}),
+      ...(persistence.budgets ? { budgets: persistence.budgets } : {}),
     }),
+    feedbackCap: new FeedbackCap(undefined, undefined, persistence.feedbackCaps),
     queues: new GenerationQueues({
       defaults: { concurrency: options.queue?.concurrency ?? 4, maxWaiting: options.queue?.maxWaiting ?? 16 },
       ...(options.queue?.models ? { models: options.queue.models } : {}),

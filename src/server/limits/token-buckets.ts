@@ -1,3 +1,5 @@
+import { type RateTake, rateTake } from "../../spec/rate-limits.js";
+
 export interface TokenBucketsOptions {
   /** Sustained rate: tokens added per minute. */
   perMinute: number;
@@ -7,14 +9,6 @@ export interface TokenBucketsOptions {
   maxKeys?: number;
   /** Milliseconds, monotonic. Default `performance.now`. */
   now?: () => number;
-}
-
-export interface TakeResult {
-  allowed: boolean;
-  /** Whole tokens left after this take. */
-  remaining: number;
-  /** When refused: milliseconds until one token is back. 0 when allowed. */
-  retryAfterMs: number;
 }
 
 interface Bucket {
@@ -46,7 +40,7 @@ export class TokenBuckets {
   }
 
   /** Takes `count` tokens (default 1) from `key`'s bucket; a refused take spends none. */
-  take(key: string, count = 1): TakeResult {
+  take(key: string, count = 1): RateTake {
     const now = this.#now();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
@@ -57,13 +51,9 @@ export class TokenBuckets {
       bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.#perMs);
       bucket.at = now;
     }
-    if (bucket.tokens >= count) {
-      bucket.tokens -= count;
-      return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterMs: 0 };
-    }
-    // A take larger than the bucket can never succeed: its wait is that of a full bucket and more.
-    const missing = Math.max(count - bucket.tokens, Number.EPSILON);
-    return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, Math.ceil(missing / this.#perMs)) };
+    const allowed = bucket.tokens >= count;
+    if (allowed) bucket.tokens -= count;
+    return rateTake(allowed, bucket.tokens, count, this.perMinute);
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
-import { embedMany } from "ai";
+import type { embedMany } from "ai";
 import type { FastifyInstance } from "fastify";
+import { loadAiSdk } from "../../models/ai-sdk.js";
 import { admitGeneration } from "../limits/admit-generation.js";
 import { estimateTokens } from "../limits/reserve-estimate.js";
 import { parseBody } from "../parse-body.js";
@@ -30,6 +31,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
       allowPaths: options.allowModelPaths,
     });
     const values = typeof body.input === "string" ? [body.input] : body.input;
+    const { embedMany: embedAll } = await loadAiSdk(); // before the slot is taken: nothing to release if it fails
     const tenantId = await tenantOf(request);
     const admission = await admitGeneration(options.limits, reply, {
       tenantId,
@@ -40,7 +42,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, options: OpenAIRou
     });
     options.metrics.modelUsed(body.model);
     let result: Awaited<ReturnType<typeof embedMany>>;
-    const embedding = embedMany({ model, values, maxRetries: 0, abortSignal: admission.signal });
+    const embedding = embedAll({ model, values, maxRetries: 0, abortSignal: admission.signal });
     embedding.then(admission.release, admission.release); // the slot is held until the engine stops
     try {
       result = await untilAborted(embedding, admission.signal);

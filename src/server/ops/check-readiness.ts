@@ -1,7 +1,7 @@
-import { modelFileProblem } from "../../models/catalog/model-file-problem.js";
+import { modelFileProblem, namedModelProblem } from "../../models/catalog/model-file-problem.js";
 import { parseModelSource } from "../../models/catalog/model-source.js";
 import type { ModelResolver } from "../../spec/models.js";
-import type { Store } from "../../spec/store.js";
+import type { ModelRecord, Store } from "../../spec/store.js";
 import { checkRouting } from "./check-routing.js";
 import type { ProbeEngine } from "./probe-engine.js";
 
@@ -53,33 +53,59 @@ export interface ReadinessDeps {
  * public (the probe logs the address). Never throws.
  */
 export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
+  // Listed once, for both the models and the routing checks.
+  const catalog = deps.models.list().then(
+    (records): Catalog => ({ records }),
+    (error: unknown): Catalog => ({ error: messageOf(error) }),
+  );
   const [store, models, channelLines] = await Promise.all([
     checkStore(deps.store),
-    checkModels(deps),
+    checkModels(deps, catalog),
     deps.channelProblems?.(),
   ]);
   const mcp = deps.mcpProblems ? { mcp: { problems: deps.mcpProblems() } } : {};
-  const routing = await routingReadiness(deps, models, store.ok);
+  const routing = await routingReadiness(deps, await catalog, models, store.ok);
   const channels = channelLines ? { channels: { degraded: channelLines } } : {};
-  return { ready: store.ok && models.ok, checks: { store, models, ...mcp, ...routing, ...channels } };
+  return {
+    ready: store.ok && models.check.ok,
+    checks: { store, models: models.check, ...mcp, ...routing, ...channels },
+  };
+}
+
+/** The catalog as `models.list()` gave it, or why it could not be read. */
+type Catalog = { records: ModelRecord[]; error?: undefined } | { records?: undefined; error: string };
+
+/** The models check, and each local model's file problem (undefined when none) as it found it. */
+interface ModelsCheck {
+  check: Readiness["checks"]["models"];
+  fileProblems: ReadonlyMap<string, string | undefined>;
 }
 
 /**
  * The routing part (only with a store that answers): a problem of a model used
- * only as routed agents' student leaves `models` for `routing.degraded`.
+ * only as routed agents' student leaves `models` for `routing.degraded`. A
+ * student's file already opened by the models check is not opened again.
  */
 async function routingReadiness(
   deps: ReadinessDeps,
-  models: Readiness["checks"]["models"],
+  catalog: Catalog,
+  models: ModelsCheck,
   storeOk: boolean,
 ): Promise<Pick<Readiness["checks"], "routing">> {
   if (!deps.store || !storeOk) return {};
   try {
-    const routing = await checkRouting(deps.store, await deps.models.list());
-    models.problems = models.problems.filter(
+    if (catalog.error !== undefined) throw new Error(catalog.error);
+    const { records } = catalog;
+    const routing = await checkRouting(deps.store, async (student) =>
+      models.fileProblems.has(student)
+        ? models.fileProblems.get(student)
+        : namedModelProblem(records, student),
+    );
+    const check = models.check;
+    check.problems = check.problems.filter(
       (problem) => ![...routing.studentsOnly].some((name) => problem.startsWith(`${name}: `)),
     );
-    models.ok = models.problems.length === 0;
+    check.ok = check.problems.length === 0;
     const named = new Set(routing.degraded.map((line) => line.split(":")[0]));
     const failing = (deps.studentProblems?.() ?? []).filter((line) => !named.has(line.split(":")[0]));
     return { routing: { degraded: [...routing.degraded, ...failing].sort() } };
@@ -107,14 +133,16 @@ async function checkStore(store: Store | undefined): Promise<Readiness["checks"]
   }
 }
 
-async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["models"]> {
-  const { models, probeEngine } = deps;
-  let records: Awaited<ReturnType<ModelResolver["list"]>>;
-  try {
-    records = await models.list();
-  } catch (error) {
-    return { ok: false, count: 0, problems: [`the catalog cannot be read: ${messageOf(error)}`] };
-  }
+async function checkModels(deps: ReadinessDeps, listed: Promise<Catalog>): Promise<ModelsCheck> {
+  const { probeEngine } = deps;
+  const catalog = await listed;
+  const fileProblems = new Map<string, string | undefined>();
+  if (catalog.error !== undefined)
+    return {
+      check: { ok: false, count: 0, problems: [`the catalog cannot be read: ${catalog.error}`] },
+      fileProblems,
+    };
+  const records = catalog.records;
   const problems: string[] = [];
   await Promise.all(
     records.map(async (record) => {
@@ -125,16 +153,22 @@ async function checkModels(deps: ReadinessDeps): Promise<Readiness["checks"]["mo
         // `modelFileProblem` below says "its source is not valid", never the source: /readyz is public.
       }
       if (source?.kind === "url") {
+        // A remote model has no file (`namedModelProblem` finds none): the engine's answer is a models problem only.
+        fileProblems.set(record.name, undefined);
         if (probeEngine === undefined) return;
         const health = await probeEngine(source.baseUrl, apiKeyOf(record.metadata, deps.env ?? process.env));
         if (!health.ok) problems.push(`${record.name}: ${health.problem}`);
         return;
       }
       const problem = await modelFileProblem(record);
+      fileProblems.set(record.name, problem);
       if (problem) problems.push(`${record.name}: ${problem}`);
     }),
   );
-  return { ok: problems.length === 0, count: records.length, problems: problems.sort() };
+  return {
+    check: { ok: problems.length === 0, count: records.length, problems: problems.sort() },
+    fileProblems,
+  };
 }
 
 /** The remote engine's key, from the variable the model's `apiKeyEnv` names; undefined without one. */

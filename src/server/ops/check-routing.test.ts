@@ -17,9 +17,13 @@ describe("/readyz's routing part", () => {
     const base = instantResolver({ instant: instantModel() });
     const [template] = await base.list();
     const record = (name: string, source: string): ModelRecord => ({ ...template!, name, source });
+    let listed = 0;
     const models: ModelResolver = {
       ...base,
-      list: async () => [template!, record("espiga-mini", `gguf:${join(dir, "espiga-mini.gguf")}`)],
+      list: async () => {
+        listed += 1;
+        return [template!, record("espiga-mini", `gguf:${join(dir, "espiga-mini.gguf")}`)];
+      },
     };
     const tenant = await store.tenants.create({ slug: "horno", name: "Horno" });
     const routed = { name: "la-espiga", model: "espiga-mini", fallbackModel: "instant", routing: {} };
@@ -38,6 +42,7 @@ describe("/readyz's routing part", () => {
         },
       });
       expect(res.body).not.toContain(dir);
+      expect(listed, "the models and routing checks share one listing of the catalog").toBe(1);
 
       // The same file is also another agent's only model: that agent cannot answer, the server is not ready.
       await store.agents.create({

@@ -1,5 +1,4 @@
-import { namedModelProblem } from "../../models/catalog/model-file-problem.js";
-import type { ModelRecord, Store } from "../../spec/store.js";
+import type { Store } from "../../spec/store.js";
 
 export interface RoutingReadiness {
   /** One public line per routed agent whose student cannot answer: its teacher answers every turn. */
@@ -13,9 +12,14 @@ export interface RoutingReadiness {
  * `fallbackModel`) whose student's file is missing or is not GGUF: the
  * agent still answers, by its teacher, so the server is degraded, not down.
  * A line names the agent and its student, never a path or a tenant
- * (`/readyz` is public).
+ * (`/readyz` is public). `studentProblem` says what keeps a student from being
+ * opened, undefined when nothing does (`namedModelProblem`'s contract; the
+ * readiness check answers from the files it already opened).
  */
-export async function checkRouting(store: Store, catalog: readonly ModelRecord[]): Promise<RoutingReadiness> {
+export async function checkRouting(
+  store: Store,
+  studentProblem: (student: string) => Promise<string | undefined>,
+): Promise<RoutingReadiness> {
   const uses = new Map<string, Set<"student" | "other">>();
   const use = (name: unknown, as: "student" | "other") => {
     if (typeof name !== "string") return;
@@ -41,7 +45,7 @@ export async function checkRouting(store: Store, catalog: readonly ModelRecord[]
   }
   const degraded: string[] = [];
   for (const { agent, student } of routed) {
-    const problem = await namedModelProblem(catalog, student);
+    const problem = await studentProblem(student);
     if (problem)
       degraded.push(
         `agent ${agent}: its student ${student} is missing (${problem}); its teacher answers every turn`,

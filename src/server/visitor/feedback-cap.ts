@@ -1,3 +1,6 @@
+import type { FeedbackCapLimits, FeedbackCapStore } from "../../spec/feedback-caps.js";
+import { MemoryFeedbackCaps } from "./memory-feedback-caps.js";
+
 /** Thumbs down a visitor may give per UTC day that still teach the next dataset. */
 export const THUMBS_DOWN_PER_VISITOR = 5;
 /** Thumbs down that may teach per UTC day from one client address, all its visitors together. */
@@ -10,43 +13,27 @@ export const THUMBS_DOWN_PER_ADDRESS = 20;
  * over a cap are still stored and shown: only their weight in training is
  * dropped (`metadata.feedbackCapped`), and the visitor is not told, so a
  * flood learns nothing about the cap. Rating one answer again does not count
- * twice. Counted in this process's memory: a restart, or each replica of a
- * server, counts afresh (at worst the cap times the replicas).
+ * twice. Counted where `store` keeps them: this process's memory by default
+ * (a restart counts afresh), or, for replicas of one PostgreSQL database, a
+ * table they share, so a cap holds across them.
  */
 export class FeedbackCap {
-  private day = "";
-  private readonly counted = new Map<string, Set<string>>();
-
   constructor(
-    private readonly limits = { perVisitor: THUMBS_DOWN_PER_VISITOR, perAddress: THUMBS_DOWN_PER_ADDRESS },
+    private readonly limits: FeedbackCapLimits = {
+      perVisitor: THUMBS_DOWN_PER_VISITOR,
+      perAddress: THUMBS_DOWN_PER_ADDRESS,
+    },
     private readonly now: () => Date = () => new Date(),
+    private readonly store: FeedbackCapStore = new MemoryFeedbackCaps(),
   ) {}
 
   /**
    * Counts a thumbs down on `answerId` by `visitorId` from `address`; false
-   * when either is over its cap for today (then nothing is counted).
+   * when either is over its cap for today (then nothing is counted). Throws
+   * `StoreError` when a shared store cannot be reached.
    */
-  admit(visitorId: string, address: string, answerId: string): boolean {
+  admit(visitorId: string, address: string, answerId: string): Promise<boolean> {
     const today = this.now().toISOString().slice(0, 10);
-    if (today !== this.day) {
-      this.day = today;
-      this.counted.clear();
-    }
-    const visitor = this.set(`visitor:${visitorId}`);
-    const from = this.set(`address:${address}`);
-    if (visitor.has(answerId)) return true;
-    if (visitor.size >= this.limits.perVisitor || from.size >= this.limits.perAddress) return false;
-    visitor.add(answerId);
-    from.add(answerId);
-    return true;
-  }
-
-  private set(key: string): Set<string> {
-    let set = this.counted.get(key);
-    if (!set) {
-      set = new Set();
-      this.counted.set(key, set);
-    }
-    return set;
+    return this.store.admit(today, visitorId, address, answerId, this.limits);
   }
 }

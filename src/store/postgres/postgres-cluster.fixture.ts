@@ -48,8 +48,12 @@ export function findPostgresBinaries(): string | undefined {
   return (process.env.PATH ?? "").split(delimiter).find((dir) => dir !== "" && has(dir));
 }
 
-/** Starts a cluster. Throws when the binaries are missing or the server does not start. */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/**
+ * Starts a cluster. `settings`: more server settings (`name=value`, e.g.
+ * `shared_preload_libraries=pg_stat_statements` for a profile). Throws when
+ * the binaries are missing or the server does not start.
+ */
+export async function startPostgresCluster(settings: readonly string[] = []): Promise<PostgresCluster> {
   const bin = findPostgresBinaries();
   if (!bin) {
     throw new Error(
@@ -75,7 +79,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     }
   };
   run("initdb", ["-D", data, "-U", "alambique", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
-  const settings = [
+  const options = [
     `-p ${port}`,
     `-k ${dir}`,
     "-c listen_addresses=127.0.0.1",
@@ -83,8 +87,9 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     "-c full_page_writes=off",
     "-c max_connections=300",
     "-c shared_buffers=128MB",
+    ...settings.map((setting) => `-c ${setting}`),
   ].join(" ");
-  run("pg_ctl", ["-D", data, "-l", logFile, "-o", settings, "-w", "-t", "60", "start"]);
+  run("pg_ctl", ["-D", data, "-l", logFile, "-o", options, "-w", "-t", "60", "start"]);
 
   const url = (database: string) => `postgres://alambique@127.0.0.1:${port}/${database}`;
   const admin = new pg.Client({ connectionString: url("postgres") });

@@ -45,14 +45,18 @@ export async function searchTextBm25(
   const words = searchTerms(query);
   const total = Number(index.chunk_count);
   if (words.length === 0 || total === 0) return [];
+  // Each lexeme is looked up in the primary key (LIMIT 1 keeps the lateral join a nested loop of index
+  // lookups): a plain join let the planner hash every term of the agent, thousands of rows per query,
+  // whenever the table's statistics were missing or stale (as after an ingest, until autovacuum runs).
   const terms = await sql.query<TermRow>(
     `WITH lexemes AS (
        SELECT DISTINCT u.lexeme FROM unnest($2::text[]) AS w(word),
          unnest(ARRAY['alambique_es', 'alambique_en', 'alambique_simple']::regconfig[]) AS cfg,
          unnest(to_tsvector(cfg, w.word)) AS u)
-     SELECT t.lexeme, t.chunks FROM knowledge_terms t JOIN lexemes l ON l.lexeme = t.lexeme
-     WHERE t.index_key = $1 AND t.chunks > 0
-     ORDER BY t.chunks, t.lexeme`,
+     SELECT l.lexeme, t.chunks FROM lexemes l CROSS JOIN LATERAL (
+       SELECT k.chunks FROM knowledge_terms k
+       WHERE k.index_key = $1 AND k.lexeme = l.lexeme AND k.chunks > 0 LIMIT 1) AS t
+     ORDER BY t.chunks, l.lexeme`,
     [index.key, words],
   );
   if (terms.length === 0) return [];

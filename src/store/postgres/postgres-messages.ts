@@ -18,21 +18,23 @@ interface MessageRow {
 
 export function createPostgresMessages(sql: Sql): StoreRepositories["messages"] {
   return {
-    append: (input) =>
-      sql.atomic(async (tx) => {
-        const now = nowIso();
-        const metadata = toJsonText(input.metadata ?? {}, "metadata");
-        // Touching the conversation first locks its row: appends to one conversation, from any
-        // process or replica, take their seq one after the other. No row: the INSERT's foreign key fails.
-        await tx.query("UPDATE conversations SET updated_at = $1 WHERE id = $2", [now, input.conversationId]);
-        const [row] = await tx.query<MessageRow>(
-          `INSERT INTO messages (id, conversation_id, seq, role, content, metadata, created_at)
-           SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6 FROM messages WHERE conversation_id = $2
-           RETURNING *`,
-          [newId(), input.conversationId, input.role, input.content, metadata, now],
-        );
-        return toMessage(row!);
-      }),
+    // One round trip (migration 8's function): it touches the conversation first, which locks its row, so
+    // appends to one conversation, from any process or replica, take their seq one after the other; its
+    // INSERT then reads the highest seq afresh. No conversation: the INSERT's foreign key fails.
+    append: async (input) => {
+      const [row] = await sql.query<MessageRow>(
+        "SELECT * FROM alambique_append_message($1, $2, $3, $4, $5, $6)",
+        [
+          newId(),
+          input.conversationId,
+          input.role,
+          input.content,
+          toJsonText(input.metadata ?? {}, "metadata"),
+          nowIso(),
+        ],
+      );
+      return toMessage(row!);
+    },
     list: async (conversationId, options = {}) =>
       (
         await sql.query<MessageRow>(

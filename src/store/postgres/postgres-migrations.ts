@@ -10,6 +10,7 @@ import { v3Distill, v4SizeCap } from "./migrations/v3-distill.js";
 import { v5Channels } from "./migrations/v5-channels.js";
 import { v6Replicas } from "./migrations/v6-replicas.js";
 import { v7AgentVersions } from "./migrations/v7-agent-versions.js";
+import { v8BudgetsFeedback } from "./migrations/v8-budgets-feedback.js";
 
 export interface PostgresMigration {
   version: number;
@@ -25,6 +26,11 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 5, name: "channels with their inbound and outbound queues", sql: v5Channels },
   { version: 6, name: "shared rate limit buckets and conversation change notifications", sql: v6Replicas },
   { version: 7, name: "agent spec versions", sql: v7AgentVersions },
+  {
+    version: 8,
+    name: "shared token budget holds and feedback caps; one-call message append",
+    sql: v8BudgetsFeedback,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -97,7 +97,10 @@ export class PostgresStore implements Store {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
+      // Every call runs in a savepoint of its own, so that one that fails (and is caught) leaves the
+      // transaction usable. Made one round trip ahead: with BEGIN, then with the release of the one before.
+      await client.query("BEGIN; SAVEPOINT alambique_call");
+      let used = false; // whether a call has run in the savepoint now in place
       const scope: TransactionScope = { active: true };
       const calls = new AsyncMutex();
       const tx = wrapRepositories(createPostgresRepositories(clientSql(client)), async (call) => {
@@ -106,17 +109,18 @@ export class PostgresStore implements Store {
             hint: "Use `tx` only inside the function passed to store.transaction(), and await every call.",
           });
         if (!scope.active) throw ended();
-        // One call at a time on the connection, each in a savepoint of its own.
+        // One call at a time on the connection.
         const done = await calls.acquire();
         try {
           if (!scope.active) throw ended();
-          await client.query("SAVEPOINT alambique_call");
+          if (used) await client.query("RELEASE SAVEPOINT alambique_call; SAVEPOINT alambique_call");
+          used = true;
           try {
-            const result = await call();
-            await client.query("RELEASE SAVEPOINT alambique_call");
-            return result;
+            return await call();
           } catch (error) {
-            await client.query("ROLLBACK TO SAVEPOINT alambique_call; RELEASE SAVEPOINT alambique_call");
+            // Back to the savepoint, which stays in place, unused again.
+            await client.query("ROLLBACK TO SAVEPOINT alambique_call");
+            used = false;
             throw this.#normalize(error);
           }
         } finally {

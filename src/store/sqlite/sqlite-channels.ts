@@ -3,13 +3,14 @@
  * IMMEDIATE transaction: two processes on one file never claim the same row.
  */
 import type { Database } from "better-sqlite3";
-import { NotFoundError, ValidationError } from "../../spec/errors.js";
+import { NotFoundError } from "../../spec/errors.js";
 import type {
   ChannelInboundRow,
   ChannelOutboundRow,
   ChannelQueueStats,
   ChannelRecord,
 } from "../../spec/store.js";
+import { assertLeaseMs } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -48,17 +49,100 @@ interface OutboundRow {
   updated_at: string;
 }
 
+/** How long a channel worker should hold what it claimed. */
+const LEASE_HINT = "A lease is how long a worker holds what it claimed, e.g. 60000.";
+
 export function createSqliteChannels(db: Database): SyncRepositories["channels"] {
-  const one = <T>(sql: string, ...args: unknown[]) => db.prepare<unknown[], T>(sql).get(...args);
-  const all = <T>(sql: string, ...args: unknown[]) => db.prepare<unknown[], T>(sql).all(...args);
-  const immediate = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).immediate());
+  // Prepared once per store, as the other repositories are: a queue is polled often.
+  const insertChannel = db.prepare<unknown[], ChannelRow>(
+    `INSERT INTO channels (id, tenant_id, agent_id, kind, settings, sealed_secrets, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  );
+  const channelOfTenant = db.prepare<[string, string], ChannelRow>(
+    "SELECT * FROM channels WHERE tenant_id = ? AND id = ?",
+  );
+  const channelById = db.prepare<[string], ChannelRow>("SELECT * FROM channels WHERE id = ?");
+  const channelsOfTenant = db.prepare<[string, string | null, string | null], ChannelRow>(
+    "SELECT * FROM channels WHERE tenant_id = ? AND (? IS NULL OR agent_id = ?) ORDER BY created_at, id",
+  );
+  const removeChannel = db.prepare<[string, string]>("DELETE FROM channels WHERE tenant_id = ? AND id = ?");
+  const insertInbound = db.prepare<[string, string, string, string, string]>(
+    `INSERT INTO channel_inbound (id, channel_id, provider_message_id, payload, status, created_at)
+     VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (channel_id, provider_message_id) DO NOTHING`,
+  );
+  const dueInbound = db.prepare<[string, number], InboundRow>(
+    `SELECT * FROM channel_inbound WHERE status = 'queued' AND (lease_until IS NULL OR lease_until <= ?)
+     ORDER BY created_at, id LIMIT ?`,
+  );
+  const leaseInbound = db.prepare<[string, string]>(
+    "UPDATE channel_inbound SET attempts = attempts + 1, lease_until = ? WHERE id = ?",
+  );
+  const finishInbound = db.prepare<[string, string | null, string]>(
+    "UPDATE channel_inbound SET status = ?, error = ?, lease_until = NULL WHERE id = ?",
+  );
+  const insertOutbound = db.prepare<[string, string, string, string, string, string, string]>(
+    `INSERT INTO channel_outbound (id, channel_id, idempotency_key, payload, status, next_attempt_at,
+       created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (channel_id, idempotency_key) DO NOTHING`,
+  );
+  const outboundByKey = db.prepare<[string, string], OutboundRow>(
+    "SELECT * FROM channel_outbound WHERE channel_id = ? AND idempotency_key = ?",
+  );
+  const dueOutbound = db.prepare<[string, number], OutboundRow>(
+    `SELECT * FROM channel_outbound WHERE status = 'queued' AND next_attempt_at <= ?
+     ORDER BY next_attempt_at, id LIMIT ?`,
+  );
+  const leaseOutbound = db.prepare<[string, string]>(
+    "UPDATE channel_outbound SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+  );
+  const settleOutbound = db.prepare<
+    [string, string, string | null, string | null, string, string],
+    OutboundRow
+  >(
+    `UPDATE channel_outbound SET status = ?, next_attempt_at = ?, error = ?,
+       provider_message_id = coalesce(?, provider_message_id), updated_at = ?
+     WHERE id = ? RETURNING *`,
+  );
+  // Only queued rows are read (the `(status, …)` indexes); the channels themselves are few.
+  const queueStats = db.prepare<[], QueueStatsRow>(
+    `SELECT c.id, c.tenant_id, c.agent_id, a.name AS agent_name, c.kind,
+         coalesce(i.n, 0) AS inbound_queued, i.oldest AS oldest_inbound_at,
+         coalesce(o.n, 0) AS outbound_queued, o.oldest AS oldest_outbound_at
+       FROM channels c JOIN agents a ON a.id = c.agent_id
+       LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_inbound
+         WHERE status = 'queued' GROUP BY channel_id) i ON i.channel_id = c.id
+       LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_outbound
+         WHERE status = 'queued' GROUP BY channel_id) o ON o.channel_id = c.id
+       ORDER BY c.kind, a.name, c.id`,
+  );
+  const outboundOfChannel = db.prepare<[string, string | null, string | null], OutboundRow>(
+    `SELECT * FROM channel_outbound WHERE channel_id = ? AND (? IS NULL OR status = ?)
+     ORDER BY created_at, id`,
+  );
+
+  // Claims are read-then-write: IMMEDIATE, so two processes never claim one row (a savepoint inside a batch).
+  const claimInbound = db.transaction((leaseMs: number, limit: number) => {
+    const rows = dueInbound.all(nowIso(), limit);
+    for (const row of rows) leaseInbound.run(isoAfter(leaseMs), row.id);
+    return rows.map((row) => toInbound({ ...row, attempts: row.attempts + 1 }));
+  });
+  const claimOutbound = db.transaction((leaseMs: number, limit: number) => {
+    const rows = dueOutbound.all(nowIso(), limit);
+    const until = isoAfter(leaseMs);
+    for (const row of rows) leaseOutbound.run(until, row.id);
+    return rows.map((row) => toOutbound({ ...row, attempts: row.attempts + 1, next_attempt_at: until }));
+  });
+  const enqueueOutbound = db.transaction((channelId: string, idempotencyKey: string, payload: string) => {
+    const now = nowIso();
+    insertOutbound.run(newId(), channelId, idempotencyKey, payload, now, now, now);
+    return toOutbound(outboundByKey.get(channelId, idempotencyKey)!);
+  });
+
   return {
     create(input) {
       const now = nowIso();
       return toChannel(
-        one<ChannelRow>(
-          `INSERT INTO channels (id, tenant_id, agent_id, kind, settings, sealed_secrets, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        insertChannel.get(
           newId(),
           input.tenantId,
           input.agentId,
@@ -71,104 +155,40 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
       );
     },
     get(tenantId, id) {
-      const row = one<ChannelRow>("SELECT * FROM channels WHERE tenant_id = ? AND id = ?", tenantId, id);
+      const row = channelOfTenant.get(tenantId, id);
       return row && toChannel(row);
     },
     find(id) {
-      const row = one<ChannelRow>("SELECT * FROM channels WHERE id = ?", id);
+      const row = channelById.get(id);
       return row && toChannel(row);
     },
     list(tenantId, filter = {}) {
-      return all<ChannelRow>(
-        "SELECT * FROM channels WHERE tenant_id = ? AND (? IS NULL OR agent_id = ?) ORDER BY created_at, id",
-        tenantId,
-        filter.agentId ?? null,
-        filter.agentId ?? null,
-      ).map(toChannel);
+      return channelsOfTenant.all(tenantId, filter.agentId ?? null, filter.agentId ?? null).map(toChannel);
     },
     remove(tenantId, id) {
-      const result = db.prepare("DELETE FROM channels WHERE tenant_id = ? AND id = ?").run(tenantId, id);
-      if (result.changes === 0) throw new NotFoundError("channel", id);
+      if (removeChannel.run(tenantId, id).changes === 0) throw new NotFoundError("channel", id);
     },
     receive(input) {
-      const result = db
-        .prepare(
-          `INSERT INTO channel_inbound (id, channel_id, provider_message_id, payload, status, created_at)
-           VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (channel_id, provider_message_id) DO NOTHING`,
-        )
-        .run(
-          newId(),
-          input.channelId,
-          input.providerMessageId,
-          toJsonText(input.payload, "payload"),
-          nowIso(),
-        );
-      return result.changes === 1;
+      const payload = toJsonText(input.payload, "payload");
+      return (
+        insertInbound.run(newId(), input.channelId, input.providerMessageId, payload, nowIso()).changes === 1
+      );
     },
     claimInbound({ leaseMs, limit }) {
-      positive(leaseMs, "leaseMs");
-      return immediate(() => {
-        const now = nowIso();
-        const rows = all<InboundRow>(
-          `SELECT * FROM channel_inbound WHERE status = 'queued' AND (lease_until IS NULL OR lease_until <= ?)
-           ORDER BY created_at, id LIMIT ?`,
-          now,
-          limit,
-        );
-        const claim = db.prepare(
-          "UPDATE channel_inbound SET attempts = attempts + 1, lease_until = ? WHERE id = ?",
-        );
-        for (const row of rows) claim.run(isoAfter(leaseMs), row.id);
-        return rows.map((row) => toInbound({ ...row, attempts: row.attempts + 1 }));
-      });
+      assertLeaseMs(leaseMs, LEASE_HINT);
+      return claimInbound.immediate(leaseMs, limit);
     },
     finishInbound(id, error) {
-      const result = db
-        .prepare("UPDATE channel_inbound SET status = ?, error = ?, lease_until = NULL WHERE id = ?")
-        .run(error === undefined ? "done" : "failed", error ?? null, id);
+      const result = finishInbound.run(error === undefined ? "done" : "failed", error ?? null, id);
       if (result.changes === 0) throw new NotFoundError("channel event", id);
     },
     enqueueOutbound(input) {
-      return immediate(() => {
-        const now = nowIso();
-        db.prepare(
-          `INSERT INTO channel_outbound (id, channel_id, idempotency_key, payload, status, next_attempt_at,
-             created_at, updated_at)
-           VALUES (?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (channel_id, idempotency_key) DO NOTHING`,
-        ).run(
-          newId(),
-          input.channelId,
-          input.idempotencyKey,
-          toJsonText(input.payload, "payload"),
-          now,
-          now,
-          now,
-        );
-        return toOutbound(
-          one<OutboundRow>(
-            "SELECT * FROM channel_outbound WHERE channel_id = ? AND idempotency_key = ?",
-            input.channelId,
-            input.idempotencyKey,
-          )!,
-        );
-      });
+      const payload = toJsonText(input.payload, "payload");
+      return enqueueOutbound.immediate(input.channelId, input.idempotencyKey, payload);
     },
     claimOutbound({ leaseMs, limit }) {
-      positive(leaseMs, "leaseMs");
-      return immediate(() => {
-        const rows = all<OutboundRow>(
-          `SELECT * FROM channel_outbound WHERE status = 'queued' AND next_attempt_at <= ?
-           ORDER BY next_attempt_at, id LIMIT ?`,
-          nowIso(),
-          limit,
-        );
-        const until = isoAfter(leaseMs);
-        const claim = db.prepare(
-          "UPDATE channel_outbound SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-        );
-        for (const row of rows) claim.run(until, row.id);
-        return rows.map((row) => toOutbound({ ...row, attempts: row.attempts + 1, next_attempt_at: until }));
-      });
+      assertLeaseMs(leaseMs, LEASE_HINT);
+      return claimOutbound.immediate(leaseMs, limit);
     },
     settleOutbound(id, settlement) {
       const now = nowIso();
@@ -178,42 +198,15 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
           : "retryAt" in settlement
             ? ["queued", settlement.retryAt, settlement.error, null]
             : ["failed", now, settlement.failed, null];
-      const row = one<OutboundRow>(
-        `UPDATE channel_outbound SET status = ?, next_attempt_at = ?, error = ?,
-           provider_message_id = coalesce(?, provider_message_id), updated_at = ?
-         WHERE id = ? RETURNING *`,
-        status,
-        next,
-        error,
-        providerId,
-        now,
-        id,
-      );
+      const row = settleOutbound.get(status, next, error, providerId, now, id);
       if (!row) throw new NotFoundError("channel message", id);
       return toOutbound(row);
     },
     queueStats() {
-      // Only queued rows are read (the `(status, …)` indexes); the channels themselves are few.
-      return all<QueueStatsRow>(
-        `SELECT c.id, c.tenant_id, c.agent_id, a.name AS agent_name, c.kind,
-             coalesce(i.n, 0) AS inbound_queued, i.oldest AS oldest_inbound_at,
-             coalesce(o.n, 0) AS outbound_queued, o.oldest AS oldest_outbound_at
-           FROM channels c JOIN agents a ON a.id = c.agent_id
-           LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_inbound
-             WHERE status = 'queued' GROUP BY channel_id) i ON i.channel_id = c.id
-           LEFT JOIN (SELECT channel_id, count(*) AS n, min(created_at) AS oldest FROM channel_outbound
-             WHERE status = 'queued' GROUP BY channel_id) o ON o.channel_id = c.id
-           ORDER BY c.kind, a.name, c.id`,
-      ).map(toQueueStats);
+      return queueStats.all().map(toQueueStats);
     },
     listOutbound(channelId, filter = {}) {
-      return all<OutboundRow>(
-        `SELECT * FROM channel_outbound WHERE channel_id = ? AND (? IS NULL OR status = ?)
-         ORDER BY created_at, id`,
-        channelId,
-        filter.status ?? null,
-        filter.status ?? null,
-      ).map(toOutbound);
+      return outboundOfChannel.all(channelId, filter.status ?? null, filter.status ?? null).map(toOutbound);
     },
   };
 }
@@ -242,16 +235,6 @@ function toQueueStats(row: QueueStatsRow): ChannelQueueStats {
     outboundQueued: row.outbound_queued,
     oldestOutboundAt: row.oldest_outbound_at,
   };
-}
-
-function positive(value: number, name: string): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(
-      `${name} must be a positive number of milliseconds: got ${value}`,
-      [{ path: [name], message: "not positive" }],
-      "A lease is how long a worker holds what it claimed, e.g. 60000.",
-    );
-  }
 }
 
 function toChannel(row: ChannelRow): ChannelRecord {

@@ -10,6 +10,7 @@ import type { Database } from "better-sqlite3";
 import { NotFoundError, StoreError, ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, JobStatus } from "../../spec/store.js";
+import { assertLeaseMs } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -146,13 +147,13 @@ export function createSqliteJobs(db: Database): Jobs {
         .all({ kind: filter.kind ?? null, status: filter.status ?? null, tenantId: filter.tenantId ?? null })
         .map(toJob),
     claim({ kinds, owner, leaseMs, id }) {
-      assertLeaseMs(leaseMs);
+      assertLeaseMs(leaseMs, LEASE_HINT);
       if (kinds.length === 0) return undefined;
       const row = claimTransaction.immediate(kinds, owner, leaseMs, id ?? null);
       return row && toJob(row);
     },
     heartbeat(id, owner, leaseMs) {
-      assertLeaseMs(leaseMs);
+      assertLeaseMs(leaseMs, LEASE_HINT);
       if (heartbeat.run(isoAfter(leaseMs), nowIso(), id, owner).changes === 0) throw leaseLost(id, owner);
     },
     checkpoint(id, owner, state, progress) {
@@ -190,15 +191,8 @@ export function createSqliteJobs(db: Database): Jobs {
   };
 }
 
-function assertLeaseMs(leaseMs: number): void {
-  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
-    throw new ValidationError(
-      `leaseMs must be a positive number of milliseconds, got ${leaseMs}`,
-      [{ path: ["leaseMs"], message: "expected a positive number" }],
-      "Lease a job for longer than the worker needs between two heartbeats, e.g. 30000.",
-    );
-  }
-}
+/** How long a worker should hold a job. */
+const LEASE_HINT = "Lease a job for longer than the worker needs between two heartbeats, e.g. 30000.";
 
 function toJob(row: JobRow): Job {
   return {

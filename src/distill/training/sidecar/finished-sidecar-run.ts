@@ -1,11 +1,12 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { parseJsonAs } from "../../../models/training/parse-json-as.js";
 import { checkSidecarOutput, type SidecarOutput } from "./import-sidecar-output.js";
 import {
+  parseProgressLine,
   type SidecarJob,
   type SidecarProgressLine,
   sidecarJobSchema,
-  sidecarProgressLineSchema,
 } from "./sidecar-job.js";
 
 /** Written in `output/` when the command exits 0 (the folder is emptied when a run starts). */
@@ -37,12 +38,12 @@ export type EarlierRun =
 export async function earlierRun(dir: string, epochs: number, base: string): Promise<EarlierRun> {
   const text = await readFile(join(dir, "job.json"), "utf8").catch(() => undefined);
   if (text === undefined) return { finished: false, why: null };
-  const parsed = sidecarJobSchema.safeParse(safeJson(text));
+  const parsed = parseJsonAs(sidecarJobSchema, text);
   if (!parsed.success) return { finished: false, why: "its job folder is not one this version wrote" };
   const job = parsed.data;
   const lines = ((await readFile(job.progress, "utf8").catch(() => "")) || "").split("\n").flatMap((line) => {
-    const row = sidecarProgressLineSchema.safeParse(safeJson(line));
-    return row.success ? [row.data] : [];
+    const row = parseProgressLine(line);
+    return row ? [row] : [];
   });
   const exited = (await stat(join(dirname(job.output.model), EXITED)).catch(() => undefined)) !== undefined;
   const lastEpoch = lines.some(
@@ -63,12 +64,4 @@ export async function earlierRun(dir: string, epochs: number, base: string): Pro
     };
   }
   return { finished: true, job, lines, output };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { TrainingError } from "../../../spec/students.js";
-import { type SidecarProgressLine, sidecarProgressLineSchema } from "./sidecar-job.js";
+import { parseProgressLine, type SidecarProgressLine } from "./sidecar-job.js";
+import { recordSidecarProcess } from "./sidecar-process.js";
 
 export interface RunSidecarOptions {
   /** The operator's argv; `{job}` in any argument becomes `jobDir`. Run without a shell. */
@@ -24,10 +25,12 @@ const KILL_GRACE_MS = 5000;
 
 /**
  * Runs the trainer sidecar to its end, following its progress file. The
- * command runs in its own process group, in the job folder, with
- * `ALAMBIQUE_TRAINING_JOB` set to it; argv goes to the OS as is, so nothing
- * in a name or path can become shell syntax. Its output is kept (the last
- * 2 000 characters) for the error.
+ * command runs in its own process group (detached: a group kill reaches its
+ * `ssh`, `kubectl` or python children), recorded in the job folder
+ * (`recordSidecarProcess`) so that a later session can stop it if this
+ * process dies first; in the job folder, with `ALAMBIQUE_TRAINING_JOB` set to
+ * it; argv goes to the OS as is, so nothing in a name or path can become
+ * shell syntax. Its output is kept (the last 2 000 characters) for the error.
  *
  * Resolves when it exits 0, after every complete progress line was handled.
  * Rejects with TrainingError: `command_failed` (could not start, or exited
@@ -63,6 +66,21 @@ export function runSidecarCommand(options: RunSidecarOptions): Promise<void> {
     };
     const abort = () =>
       kill(new TrainingError("cancelled", "training was cancelled; the trainer command was stopped"));
+    if (child.pid !== undefined) {
+      try {
+        recordSidecarProcess(options.jobDir, child.pid);
+      } catch (error) {
+        kill(
+          new TrainingError(
+            "command_failed",
+            `could not record the trainer command's process: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      }
+    }
     if (options.signal?.aborted) abort();
     options.signal?.addEventListener("abort", abort, { once: true });
 
@@ -96,7 +114,7 @@ export function runSidecarCommand(options: RunSidecarOptions): Promise<void> {
       partial = lines.pop() ?? "";
       for (const text of lines) {
         if (text.trim() === "") continue;
-        const parsed = parseLine(text);
+        const parsed = parseProgressLine(text);
         if (!parsed) {
           options.onNotice?.(`skipped a progress line that is not one: ${text.slice(0, 120)}`);
           continue;
@@ -156,16 +174,6 @@ export function runSidecarCommand(options: RunSidecarOptions): Promise<void> {
       })();
     });
   });
-}
-
-function parseLine(text: string): SidecarProgressLine | undefined {
-  try {
-    const value = JSON.parse(text) as unknown;
-    const parsed = sidecarProgressLineSchema.safeParse(value);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function quote(tail: string): string {

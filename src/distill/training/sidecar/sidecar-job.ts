@@ -12,6 +12,7 @@
  * model, or a LoRA adapter).
  */
 import { z } from "zod";
+import { parseJsonAs } from "../../../models/training/parse-json-as.js";
 import { trainingHyperparametersSchema } from "../../../spec/students.js";
 
 export const SIDECAR_JOB_VERSION = 1;
@@ -87,3 +88,13 @@ export const sidecarProgressLineSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type SidecarProgressLine = z.infer<typeof sidecarProgressLineSchema>;
+
+/**
+ * One line of the progress file as the contract reads it; undefined for a
+ * line that is not JSON or not a progress line (trainers print other things:
+ * it is skipped, never fatal).
+ */
+export function parseProgressLine(text: string): SidecarProgressLine | undefined {
+  const parsed = parseJsonAs(sidecarProgressLineSchema, text);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -2,6 +2,7 @@ import { appendFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { parseJsonAs } from "../../../models/training/parse-json-as.js";
 import { trainGguf } from "../../../models/training/train-gguf.js";
 import { trainingMessageSchema } from "../../../spec/distill.js";
 import { UsageError } from "../../../spec/errors.js";
@@ -55,7 +56,7 @@ export async function sidecarTrain(dir: string, options: { signal?: AbortSignal 
 
 async function readJob(dir: string): Promise<SidecarJob> {
   const text = await readFile(join(dir, "job.json"), "utf8").catch(() => undefined);
-  const parsed = sidecarJobSchema.safeParse(text === undefined ? undefined : safeJson(text));
+  const parsed = parseJsonAs(sidecarJobSchema, text ?? "");
   if (!parsed.success) {
     throw new UsageError(
       `${join(dir, "job.json")} is missing or not a training job`,
@@ -68,18 +69,10 @@ async function readJob(dir: string): Promise<SidecarJob> {
 async function readRows(path: string) {
   const lines = (await readFile(path, "utf8")).split("\n").filter((l) => l.trim() !== "");
   return lines.map((line, i) => {
-    const row = rowSchema.safeParse(safeJson(line));
+    const row = parseJsonAs(rowSchema, line);
     if (!row.success) {
       throw new UsageError(`${path}:${i + 1} is not an OpenAI chat row`, 'each line is {"messages": [...]}');
     }
     return row.data.messages;
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import { earlierRun, markCommandExited } from "./finished-sidecar-run.js";
 import { checkSidecarOutput, placeSidecarOutput, type SidecarOutput } from "./import-sidecar-output.js";
 import { runSidecarCommand } from "./run-sidecar-command.js";
 import type { SidecarJob, SidecarProgressLine } from "./sidecar-job.js";
+import { stopEarlierSidecar } from "./sidecar-process.js";
 import { type SidecarJobInput, writeSidecarJob } from "./write-sidecar-job.js";
 
 export interface TrainWithCommandOptions extends SidecarJobInput {
@@ -35,16 +36,19 @@ export interface TrainedWithCommand {
  * (`runSidecarCommand`), then imports what it left (`checkSidecarOutput`: a
  * model, or a LoRA adapter for the base) to `out`.
  *
- * A resumed job whose earlier session's command had finished with a usable
- * output (`earlierRun`) is not run again: its progress lines are replayed
- * (the losses it reported) and its output imported. Otherwise the command
- * runs again in the same folder, and `onNotice` says why.
+ * A resumed job's earlier command, if still running (Alambique was killed
+ * while it trained), is stopped first (`stopEarlierSidecar`): one trainer per
+ * job folder. A resumed job whose earlier session's command had finished
+ * with a usable output (`earlierRun`) is not run again: its progress lines
+ * are replayed (the losses it reported) and its output imported. Otherwise
+ * the command runs again in the same folder, and `onNotice` says why.
  *
  * Throws TrainingError (command_failed, command_timeout, command_no_output,
- * cancelled, engine_mismatch).
+ * command_still_running, cancelled, engine_mismatch).
  */
 export async function trainWithCommand(options: TrainWithCommandOptions): Promise<TrainedWithCommand> {
   const epochs = options.hyperparameters.epochs;
+  await stopEarlierSidecar(options.jobDir, options.onNotice ? { onNotice: options.onNotice } : {});
   const earlier = await earlierRun(options.jobDir, epochs, options.base.gguf);
   let job: SidecarJob;
   let output: SidecarOutput;

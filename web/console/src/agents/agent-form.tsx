@@ -129,7 +129,13 @@ export function AgentForm(props: {
           </select>
         )}
       </Field>
-      <ToolsFields tools={draft.tools} issues={issues} words={words} onChange={(tools) => set({ tools })} />
+      <ToolsFields
+        agent={props.isNew ? undefined : String(draft.name ?? "")}
+        tools={draft.tools}
+        issues={issues}
+        words={words}
+        onChange={(tools) => set({ tools })}
+      />
       <GuardrailsFields
         guardrails={draft.guardrails}
         issues={issues}

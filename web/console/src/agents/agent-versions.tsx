@@ -2,14 +2,17 @@ import { useEffect, useState } from "react";
 import { ApiError } from "../api/api-client.js";
 import type { Agent, AgentVersion, AgentVersionSummary } from "../api/api-types.js";
 import { useConsole } from "../session/console-context.js";
+import { RevertConfirm } from "./revert-confirm.js";
 import { SpecDiff } from "./spec-diff.js";
 import { differingPaths } from "./spec-issues.js";
 
 /**
  * The saved versions of an agent (`GET /api/agents/:name/versions`), newest
- * first: tick two to see their diff; "revert" saves an old spec again with
- * the editor's `If-Match`, so a change someone else saved meanwhile is
- * refused (412), not overwritten. Reloads whenever `etag` changes (every save).
+ * first: tick two to see their diff; "revert" first shows what it would
+ * change (the diff from the current version to the old one) and asks; only
+ * a confirmation saves the old spec again, with the editor's `If-Match`, so
+ * a change someone else saved meanwhile is refused (412), not overwritten.
+ * Reloads whenever `etag` changes (every save).
  */
 export function AgentVersions(props: {
   name: string;
@@ -23,9 +26,12 @@ export function AgentVersions(props: {
   const [picked, setPicked] = useState<number[]>([]);
   const [specs, setSpecs] = useState<Record<number, unknown>>({});
   const [message, setMessage] = useState<{ error: boolean; text: string }>();
+  /** The version a revert is being confirmed for, with the current one it would replace. */
+  const [asking, setAsking] = useState<{ version: number; current: number }>();
 
   useEffect(() => {
     void props.etag; // a new ETag is a new save: list again
+    setAsking(undefined); // a revert asked about before that save would show a stale diff
     api.get<{ data: AgentVersionSummary[] }>(path).then(
       (list) => setVersions(list.data),
       (error: Error) => setMessage({ error: true, text: error.message }),
@@ -43,7 +49,17 @@ export function AgentVersions(props: {
     setPicked(next);
     for (const p of next) spec(p).catch((error: Error) => setMessage({ error: true, text: error.message }));
   };
+  const ask = async (n: number, current: number) => {
+    setMessage(undefined);
+    try {
+      await Promise.all([spec(n), spec(current)]);
+      setAsking({ version: n, current });
+    } catch (error) {
+      setMessage({ error: true, text: (error as Error).message });
+    }
+  };
   const revert = async (n: number) => {
+    setAsking(undefined);
     setMessage(undefined);
     try {
       const old = await spec(n);
@@ -105,7 +121,7 @@ export function AgentVersions(props: {
                       type="button"
                       className="secondary"
                       aria-label={`${w.revert}: ${w.version(v.version)}`}
-                      onClick={() => void revert(v.version)}
+                      onClick={() => void ask(v.version, versions[0]!.version)}
                     >
                       {w.revert}
                     </button>
@@ -116,6 +132,16 @@ export function AgentVersions(props: {
           </tbody>
         </table>
       </div>
+      {asking && asking.version in specs && asking.current in specs && (
+        <RevertConfirm
+          version={asking.version}
+          current={asking.current}
+          currentSpec={specs[asking.current]}
+          oldSpec={specs[asking.version]}
+          onConfirm={() => void revert(asking.version)}
+          onCancel={() => setAsking(undefined)}
+        />
+      )}
       {message && (
         <p role={message.error ? "alert" : "status"} className={message.error ? "error" : "muted"}>
           {message.text}

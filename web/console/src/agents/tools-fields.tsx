@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { Words } from "../i18n/words.js";
 import { Field } from "../ui/field.js";
 import { issuesAt, type SpecIssues } from "./spec-issues.js";
+import { WebhookTestCall } from "./webhook-test-call.js";
 
 const builtins = ["search_knowledge", "handoff_to_human", "create_ticket", "business_hours"] as const;
 type Tool = Record<string, unknown> & { type?: unknown; name?: unknown };
@@ -11,9 +12,11 @@ const methods = ["POST", "GET", "PUT", "PATCH", "DELETE"];
  * The agent's tools: the built-in ones as checkboxes, webhooks as small forms
  * (each problem on its field, `tools.2.url`), MCP servers listed (they are
  * edited in the YAML view: their transports have too many shapes for a form).
- * Keeps the spec's order of tools.
+ * Keeps the spec's order of tools. Each webhook has a "test call" once the
+ * agent is saved (`agent`: its name; undefined while it is new).
  */
 export function ToolsFields(props: {
+  agent: string | undefined;
   tools: unknown;
   issues: SpecIssues;
   words: Words;
@@ -57,6 +60,7 @@ export function ToolsFields(props: {
           <WebhookFields
             // biome-ignore lint/suspicious/noArrayIndexKey: a tool's place in the spec is its identity here
             key={index}
+            agent={props.agent}
             tool={tool}
             path={`tools.${index}`}
             issues={issues}
@@ -101,6 +105,7 @@ export function ToolsFields(props: {
 }
 
 function WebhookFields(props: {
+  agent: string | undefined;
   tool: Tool;
   path: string;
   issues: SpecIssues;
@@ -180,6 +185,11 @@ function WebhookFields(props: {
           {w.requiresConfirmation}
         </label>
       </div>
+      <WebhookTestCall
+        agent={props.agent}
+        tool={tool}
+        blocked={schemaError !== undefined || issuesAt(issues, path).length > 0}
+      />
       <button type="button" className="secondary" onClick={() => props.onChange(undefined)}>
         {w.removeTool}
       </button>

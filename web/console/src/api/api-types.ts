@@ -14,6 +14,10 @@ import type { catalogModelSchema } from "../../../../src/server/api/catalog-rout
 import type { conversationEventSchema } from "../../../../src/server/api/conversation-events-route.js";
 import type { conversationLanguageSchema } from "../../../../src/server/api/conversation-languages-route.js";
 import type { conversationSchema, messageSchema } from "../../../../src/server/api/conversations-routes.js";
+import type {
+  startDistillLoopSchema,
+  startedDistillLoopSchema,
+} from "../../../../src/server/api/distill-loops-route.js";
 import type { distillJobSchema, scorecardSummarySchema } from "../../../../src/server/api/distill-routes.js";
 import type { apiKeySchema } from "../../../../src/server/api/keys-routes.js";
 import type {
@@ -25,6 +29,7 @@ import type {
   knowledgeSourceSchema,
 } from "../../../../src/server/api/knowledge-routes.js";
 import type { tenantSchema } from "../../../../src/server/api/tenants-routes.js";
+import type { toolTestSchema } from "../../../../src/server/api/tool-test-route.js";
 import type { usageSchema } from "../../../../src/server/api/usage-routes.js";
 import type { AlambiqueChoiceExtension } from "../../../../src/server/openai/alambique-extension.js";
 
@@ -47,7 +52,10 @@ export type Tenant = z.output<typeof tenantSchema> & {
 };
 export type DistillJob = z.output<typeof distillJobSchema>;
 export type ScorecardSummary = z.output<typeof scorecardSummarySchema>;
+export type StartDistillLoop = z.input<typeof startDistillLoopSchema>;
+export type StartedDistillLoop = z.output<typeof startedDistillLoopSchema>;
 export type Usage = z.output<typeof usageSchema>;
+export type ToolTest = z.output<typeof toolTestSchema>;
 export type AgentTurnExtension = AlambiqueChoiceExtension;
 export type CatalogEntry = z.output<typeof catalogModelSchema>;
 export interface CatalogModel {

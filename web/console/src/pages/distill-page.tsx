@@ -1,26 +1,37 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { DEFAULT_TENANT_SLUG } from "../../../../src/store/default-tenant.js";
 import type { DistillJob, ScorecardSummary } from "../api/api-types.js";
 import { Scorecards } from "../distill/scorecards.js";
+import { StartLoopForm } from "../distill/start-loop-form.js";
 import { useConsole } from "../session/console-context.js";
 import { useLoad } from "../ui/use-load.js";
 
 const stages = ["synth", "freeze", "train", "eval", "promote"];
 
 /**
- * `#/distill`: the tenant's distillation — loops with their stage and the
- * deploy gate's verdict (a paused one can be resumed), the students they
- * made with their latest scorecard, the scorecards, and the stages' jobs.
- * Starting a loop stays on the command line (it picks a teacher and a base
- * from the operator's catalog, and may need a licence decision).
+ * `#/distill`: the tenant's distillation — starting a loop (a teacher and
+ * a base from the catalog), loops with their stage, progress and the deploy
+ * gate's verdict (a paused one can be resumed), the students they made with
+ * their latest scorecard, the scorecards, and the stages' jobs. While a job
+ * is queued or running the list is read again every two seconds: a worker's
+ * progress shows without a reload.
  */
 export default function DistillPage() {
-  const { api, words, locale } = useConsole();
+  const { api, words, locale, tenant } = useConsole();
   const w = words.distill;
   const jobs = useLoad(() => api.get<{ data: DistillJob[] }>("/api/distill/jobs"), [api]);
   const cards = useLoad(() => api.get<{ data: ScorecardSummary[] }>("/api/distill/scorecards"), [api]);
   const [notice, setNotice] = useState<string>();
   const loops = (jobs.data?.data ?? []).filter((j) => j.loop);
   const others = (jobs.data?.data ?? []).filter((j) => !j.loop);
+  const active = (jobs.data?.data ?? []).some((j) => j.status === "queued" || j.status === "running");
+  // Armed again after each answer (`jobs.data`), so one read at a time; `reload` only bumps a counter.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `jobs.data` is what re-arms it
+  useEffect(() => {
+    if (!active) return;
+    const timer = setTimeout(() => jobs.reload(), 2000);
+    return () => clearTimeout(timer);
+  }, [active, jobs.data]);
   const resume = async (job: DistillJob) => {
     try {
       await api.post(`/api/distill/jobs/${encodeURIComponent(job.id)}/resume`);
@@ -49,6 +60,19 @@ export default function DistillPage() {
     <section aria-labelledby="distill-title">
       <h1 id="distill-title">{words.distillTitle}</h1>
       {(jobs.error ?? cards.error) && <p className="error">{(jobs.error ?? cards.error)?.message}</p>}
+      {/* Operator only (POST /api/distill/loops): the student joins the server-wide catalog. */}
+      {tenant.slug === DEFAULT_TENANT_SLUG ? (
+        <StartLoopForm
+          onStarted={({ job }) => {
+            setNotice(words.distillStart.started(job.loop?.student ?? job.id));
+            jobs.reload();
+          }}
+        />
+      ) : (
+        <p className="notice">{words.distillStart.operatorOnly}</p>
+      )}
+      <p className="help">{w.startHint}</p>
+      <pre className="code">alambique distill AGENT --teacher TEACHER --base BASE</pre>
       <h2>{w.loops}</h2>
       {loops.length === 0 && <p className="muted">{w.noLoops}</p>}
       {notice && (
@@ -82,7 +106,8 @@ export default function DistillPage() {
                   </td>
                   <td>
                     {stage > 0 ? `${stage}/5 ${loop.stage}` : loop.stage}{" "}
-                    <progress max={1} value={job.progress} aria-label={`${loop.student} ${w.stage}`} />
+                    <progress max={1} value={job.progress} aria-label={`${loop.student} ${w.stage}`} />{" "}
+                    <span className="percent">{Math.round(job.progress * 100)} %</span>
                   </td>
                   <td>
                     <span className={`status-pill ${job.status}`}>
@@ -105,8 +130,6 @@ export default function DistillPage() {
           </tbody>
         </table>
       )}
-      <p className="help">{w.startHint}</p>
-      <pre className="code">alambique distill AGENT --teacher TEACHER --base BASE</pre>
 
       <h2>{w.students}</h2>
       {students.size === 0 ? (

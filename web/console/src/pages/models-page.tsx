@@ -1,13 +1,19 @@
+import { DEFAULT_TENANT_SLUG } from "../../../../src/store/default-tenant.js";
 import type { CatalogEntry } from "../api/api-types.js";
 import type { Words } from "../i18n/words.js";
+import { AddModelForm } from "../models/add-model-form.js";
 import { useConsole } from "../session/console-context.js";
 import { useLoad } from "../ui/use-load.js";
 
 type Openness = "open" | "gated" | "closed" | null;
 
-/** `#/models`: the catalog (`GET /api/models`) with each model's licence and openness as badges. */
+/**
+ * `#/models`: the catalog (`GET /api/models`) with each model's licence and
+ * openness as badges, and, for the server's operator, "add a model" (a tenant's
+ * admin is told that the shared catalog is the operator's to change).
+ */
 export default function ModelsPage() {
-  const { api, words } = useConsole();
+  const { api, words, tenant } = useConsole();
   const models = useLoad(() => api.get<{ data: CatalogEntry[] }>("/api/models"), [api]);
   return (
     <section aria-labelledby="models-title">
@@ -58,9 +64,11 @@ export default function ModelsPage() {
           </li>
         ))}
       </ul>
-      <p className="notice">
-        <span className="badge-soft">{words.notBuilt}</span> {words.modelsAddMissing}
-      </p>
+      {tenant.slug === DEFAULT_TENANT_SLUG ? (
+        <AddModelForm onAdded={models.reload} />
+      ) : (
+        <p className="notice">{words.addModel.operatorOnly}</p>
+      )}
     </section>
   );
 }

@@ -3,12 +3,14 @@ import type { Tenant, Usage } from "../api/api-types.js";
 import { useInbox } from "../inbox/inbox-context.js";
 import { useConsole } from "../session/console-context.js";
 import { useLoad } from "../ui/use-load.js";
+import { RatingsPerDay } from "../usage/ratings-per-day.js";
 import { UsageTable } from "../usage/usage-table.js";
 
 /**
  * `#/usage`: today's tokens against the budget (`GET /api/tenant`), the
- * tokens of each day of the period, and the agents' answers per day, agent
- * and model with their tokens, latency and cost (`GET /api/usage`).
+ * tokens of each day of the period, the agents' answers per day, agent
+ * and model with their tokens, latency and cost, and the customers' ratings
+ * of the answers per day (`GET /api/usage`).
  */
 export default function UsagePage() {
   const { api, words, locale } = useConsole();
@@ -71,6 +73,9 @@ export default function UsagePage() {
       </ol>
       <h2>{w.perAgent}</h2>
       {report.data && <UsageTable usage={report.data} />}
+      <h2>{words.ratings.title}</h2>
+      <p className="help">{words.ratings.help}</p>
+      {report.data && <RatingsPerDay ratings={report.data.ratings} />}
     </section>
   );
 }
