@@ -8,7 +8,8 @@
  * statements per turn from `pg_stat_statements` (top-level statements are
  * round trips, except those sent together in one simple query, as
  * `BEGIN; SAVEPOINT …`, which count one each; nested ones run inside
- * functions and triggers).
+ * functions and triggers), with their execution and planning time (a
+ * prepared statement is planned once per connection).
  *
  *   npx tsx bench/scale-profile.ts [--seconds 10] [--concurrency 8] [--keep DIR] [--only sqlite|postgresql]
  *
@@ -67,12 +68,15 @@ interface Statement {
   query: string;
   calls: number;
   ms: number;
+  /** Planning time, ms (the statement's text is parsed and planned on each call: node-pg prepares none). */
+  planMs: number;
   toplevel: boolean;
 }
 
 const cluster = await startPostgresCluster([
   "shared_preload_libraries=pg_stat_statements",
   "pg_stat_statements.track=all",
+  "pg_stat_statements.track_planning=on",
 ]);
 const work = mkdtempSync(join(tmpdir(), "alq-bench-profile-"));
 const loads = [loadavg()[0]!];
@@ -104,7 +108,7 @@ try {
       const statements: Statement[] = admin
         ? (
             await admin.query<Statement>(
-              `SELECT query, calls::int, total_exec_time AS ms, toplevel FROM pg_stat_statements
+              `SELECT query, calls::int, total_exec_time AS ms, total_plan_time AS "planMs", toplevel FROM pg_stat_statements
                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                  AND query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC`,
             )
@@ -128,6 +132,7 @@ try {
         postgres ? (top.reduce((s, x) => s + x.calls, 0) / turns).toFixed(1) : "-",
         postgres ? (nested.reduce((s, x) => s + x.calls, 0) / turns).toFixed(1) : "-",
         postgres ? (top.reduce((s, x) => s + x.ms, 0) / turns).toFixed(2) : "-",
+        postgres ? (top.reduce((s, x) => s + x.planMs, 0) / turns).toFixed(2) : "-",
       ]);
       sections.push(
         `${name} server process, CPU profile by category (self time, share of busy samples):\n${formatTable([
@@ -139,12 +144,13 @@ try {
         sections.push(
           `PostgreSQL statements per turn (those run at least once every 5 turns, by execution time; nested: inside functions or triggers):\n${formatTable(
             [
-              ["calls/turn", "exec ms/turn", "mean ms", "level", "statement"],
+              ["calls/turn", "exec ms/turn", "plan ms/turn", "mean ms", "level", "statement"],
               ...statements
                 .filter((s) => s.calls / turns >= 0.2)
                 .map((s) => [
                   (s.calls / turns).toFixed(2),
                   (s.ms / turns).toFixed(3),
+                  (s.planMs / turns).toFixed(3),
                   (s.ms / s.calls).toFixed(3),
                   s.toplevel ? "top" : "nested",
                   s.query.replace(/\s+/g, " ").slice(0, 110),
@@ -173,6 +179,7 @@ try {
         "statements/turn",
         "nested/turn",
         "exec ms/turn",
+        "plan ms/turn",
       ],
       ...rows,
     ]),

@@ -10,7 +10,11 @@
  *    `--queries` queries), vector recall@10 against exact cosine, and how
  *    often BM25 puts the chunk a query was drawn from in its top 10.
  *
- *   npx tsx bench/store-postgres.ts [--chunks 100000] [--queries 100] [--seed 42]
+ * 3. With `--pgvector` (PGlite with real pgvector, WASM) or `--pgvector-url URL` (a server
+ *    with pgvector): the same size and queries through pgvector's HNSW index, its exact
+ *    distance, and the sign-bit scan, on that one engine (bench/store-pgvector-side.ts).
+ *
+ *   npx tsx bench/store-postgres.ts [--chunks 100000] [--queries 100] [--seed 42] [--pgvector]
  *
  * PostgreSQL runs on a throwaway local server (src/store/postgres/postgres-cluster.fixture.ts,
  * fsync off): numbers for the engine and the query plans, not for a disk.
@@ -27,6 +31,7 @@ import { startPostgresCluster } from "../src/store/postgres/postgres-cluster.fix
 import { createCorpus } from "./retrieval-corpus.js";
 import { ingest } from "./retrieval-ingest.js";
 import { meanOverlap, ms, table, timeEach, timing } from "./retrieval-measure.js";
+import { pgvectorSide } from "./store-pgvector-side.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -36,6 +41,8 @@ const option = (name: string, fallback: string) => {
 const size = Number(option("chunks", "100000"));
 const queryCount = Number(option("queries", "100"));
 const seed = Number(option("seed", "42"));
+const pgvectorUrl = option("pgvector-url", "");
+const withPgvector = args.includes("--pgvector") || pgvectorUrl !== "";
 const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 const dir = mkdtempSync(join(tmpdir(), "alambique-bench-pg-"));
@@ -48,12 +55,25 @@ try {
   const rows: string[][] = [["store", "measure", "value"]];
   for (const [name, url] of stores) rows.push(...(await demoEvaluation(name, await url())));
   for (const [name, url] of stores) rows.push(...(await atScale(name, await url())));
-  console.log(`\nnpx tsx bench/store-postgres.ts --chunks ${size} --queries ${queryCount} --seed ${seed}`);
+  if (withPgvector) rows.push(...(await pgvectorRows()));
+  const flags = pgvectorUrl ? " --pgvector-url URL" : withPgvector ? " --pgvector" : "";
+  console.log(
+    `\nnpx tsx bench/store-postgres.ts --chunks ${size} --queries ${queryCount} --seed ${seed}${flags}`,
+  );
   console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}\n`);
   console.log(table(rows));
 } finally {
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+async function pgvectorRows(): Promise<string[][]> {
+  const corpus = createCorpus(seed);
+  const matrix = new Float32Array(size * corpus.dimension);
+  for (let i = 0; i < size; i++) matrix.set(corpus.vector(i), i * corpus.dimension);
+  const queries = Array.from({ length: queryCount }, (_, n) => corpus.query(n, size));
+  const exact = queries.map((query) => exactTop(matrix, corpus.dimension, query.vector, 10));
+  return pgvectorSide({ url: pgvectorUrl || undefined, corpus, size, queries, exact, log });
 }
 
 async function seeded(url: string): Promise<{ store: Store; tenantId: string; agentId: string }> {

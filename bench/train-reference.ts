@@ -12,8 +12,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { availableParallelism, homedir, tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { arch, availableParallelism, homedir, platform, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,8 +40,8 @@ export function llamaFinetune(log: (line: string) => void): string {
   return binary;
 }
 
-/** llama-finetune linked against the `.ci/build-llama-server.sh` build of the bundle's commit; undefined when there is none. */
-function againstSharedBuild(root: string, log: (line: string) => void): string | undefined {
+/** The `.ci/build-llama-server.sh` build of the bundle's commit (source and libraries); undefined when there is none. */
+function sharedBuild(): { commit: string; source: string; libs: string } | undefined {
   const heads = execFileSync("git", ["bundle", "list-heads", bundle], { encoding: "utf8" });
   const commit = /^([0-9a-f]{40}) HEAD$/m.exec(heads)?.[1];
   const cache =
@@ -51,28 +51,85 @@ function againstSharedBuild(root: string, log: (line: string) => void): string |
   const libs = join(source, "build", "bin");
   if (!commit || !["libllama.so", "libllama-common.so"].every((f) => existsSync(join(libs, f))))
     return undefined;
+  return { commit, source, libs };
+}
+
+/**
+ * The `.ci/build-llama-server.sh` build's library folder (`-march=native`,
+ * OpenMP; the commit node-llama-cpp bundles): what `ALAMBIQUE_LLAMA_LIBRARIES`
+ * can point our trainer at. Undefined when it is not built.
+ */
+export function nativeLibraries(): string | undefined {
+  return sharedBuild()?.libs;
+}
+
+/** llama-finetune linked against the `.ci/build-llama-server.sh` build of the bundle's commit; undefined when there is none. */
+function againstSharedBuild(root: string, log: (line: string) => void): string | undefined {
+  const build = sharedBuild();
+  if (!build) return undefined;
   const binary = join(root, "shared", "llama-finetune");
   if (existsSync(binary)) return binary;
-  log(`compiling llama-finetune against the llama.cpp ${commit.slice(0, 12)} libraries in ${libs}`);
+  log(
+    `compiling llama-finetune against the llama.cpp ${build.commit.slice(0, 12)} libraries in ${build.libs}`,
+  );
+  compileFinetune(
+    build.source,
+    binary,
+    ["-march=native", "-fopenmp"],
+    [`-L${build.libs}`, "-lllama-common", "-lllama", "-lggml", "-lggml-base", `-Wl,-rpath,${build.libs}`],
+  );
+  return binary;
+}
+
+/**
+ * The same finetune.cpp linked against node-llama-cpp's own prebuilt
+ * libraries, the ones our trainer calls (run it with `cwd` = `libraries`, where
+ * ggml finds its CPU variants): llama.cpp's trainer loop with our engine's
+ * binaries, which separates what the binaries cost (a generic prebuilt build,
+ * ggml's own thread pool) from what our loop around them costs. Undefined
+ * without the shared build (its headers and common library) or prebuilt
+ * binaries for this platform.
+ */
+export function llamaFinetunePrebuilt(
+  log: (line: string) => void,
+): { binary: string; libraries: string } | undefined {
+  const build = sharedBuild();
+  const target = `${platform()}-${arch()}`;
+  const libraries = fileURLToPath(
+    new URL(`../node_modules/@node-llama-cpp/${target}/bins/${target}`, import.meta.url),
+  );
+  if (!build || !existsSync(join(libraries, "libllama-common.so"))) return undefined;
+  const binary = join(
+    tmpdir(),
+    "alambique-bench",
+    `finetune-prebuilt-${build.commit.slice(0, 12)}`,
+    "llama-finetune",
+  );
+  if (existsSync(binary)) return { binary, libraries };
+  log("compiling llama-finetune against node-llama-cpp's prebuilt libraries (once; about a minute)");
+  const lib = (name: string) =>
+    `-l:${readdirSync(libraries).find((f) => new RegExp(`^lib${name}(\\.v[0-9.]+)?\\.so$`).test(f))}`;
+  compileFinetune(
+    build.source,
+    binary,
+    [],
+    [`-L${libraries}`, "-lllama-common", lib("llama"), lib("ggml"), "-lggml-base", `-Wl,-rpath,${libraries}`],
+  );
+  return { binary, libraries };
+}
+
+function compileFinetune(source: string, binary: string, flags: string[], libs: string[]): void {
   mkdirSync(dirname(binary), { recursive: true });
+  const temp = `${binary}.${process.pid}.tmp`;
   execFileSync(
     "c++",
     [
-      ...["-O3", "-DNDEBUG", "-march=native", "-fopenmp", "-std=gnu++17"],
+      ...["-O3", "-DNDEBUG", "-std=gnu++17", ...flags],
       ...["include", "common", "ggml/include", "vendor"].map((dir) => `-I${join(source, dir)}`),
       join(source, "examples", "training", "finetune.cpp"),
-      ...[
-        "-o",
-        binary,
-        `-L${libs}`,
-        "-lllama-common",
-        "-lllama",
-        "-lggml",
-        "-lggml-base",
-        `-Wl,-rpath,${libs}`,
-      ],
+      ...["-o", temp, ...libs],
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
-  return binary;
+  renameSync(temp, binary);
 }

@@ -38,7 +38,13 @@ export function referenceWindows(w: Workload): { count: number; train: number } 
   return { count, train: Math.floor(count * (1 - w.valSplit)) };
 }
 
-export async function runReference(binary: string, w: Workload, epochs: number): Promise<SideRun> {
+/** `cwd`: where to run it (ggml looks there for its CPU backend variants: node-llama-cpp's libraries folder). */
+export async function runReference(
+  binary: string,
+  w: Workload,
+  epochs: number,
+  cwd?: string,
+): Promise<SideRun> {
   const out = join(mkdtempSync(join(tmpdir(), "alq-bench-ref-")), "out.gguf");
   const child = spawn(
     binary,
@@ -47,7 +53,7 @@ export async function runReference(binary: string, w: Workload, epochs: number):
       ...["-c", String(w.nCtx), "-b", String(w.nCtx), "-ub", String(w.nCtx), "-t", String(w.threads)],
       ...["-epochs", String(epochs), "-lr", String(w.learningRate), "-val-split", String(w.valSplit)],
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    { stdio: ["ignore", "ignore", "pipe"], ...(cwd ? { cwd } : {}) },
   );
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
@@ -60,7 +66,13 @@ export async function runReference(binary: string, w: Workload, epochs: number):
 }
 
 /** Our trainer's child process on the same windows; `masked`: the assistant-only hook on, every label counted. */
-export async function runOurs(w: Workload, epochs: number, masked: boolean): Promise<SideRun> {
+/** `libraries`: run with `ALAMBIQUE_LLAMA_LIBRARIES` set to that folder (another llama.cpp build). */
+export async function runOurs(
+  w: Workload,
+  epochs: number,
+  masked: boolean,
+  libraries?: string,
+): Promise<SideRun> {
   const dir = mkdtempSync(join(tmpdir(), "alq-bench-ours-"));
   const { count, train } = referenceWindows(w);
   const windows = new Int32Array(count * (w.nCtx + 1));
@@ -93,6 +105,7 @@ export async function runOurs(w: Workload, epochs: number, masked: boolean): Pro
   const entry = fileURLToPath(new URL("../src/models/training/train-worker.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", entry, join(dir, "job.json")], {
     stdio: ["ignore", "ignore", "inherit", "pipe"],
+    env: { ...process.env, ALAMBIQUE_LLAMA_LIBRARIES: libraries ?? "" },
   });
   let events = "";
   (child.stdio[3] as NodeJS.ReadableStream).setEncoding("utf8").on("data", (chunk: string) => {

@@ -3,19 +3,25 @@
  * child process) against llama.cpp's own `llama-finetune`, side by side in one
  * run, on the same model, tokens, windows, context, threads and epochs.
  *
- *   npx tsx bench/train.ts [--preset tiny,small] [--threads 1,2] [--runs 2] [--max-windows 48]
- *                          [--reference PATH/TO/llama-finetune | --no-reference]
+ *   npx tsx bench/train.ts [--preset tiny,small] [--threads 1,2] [--runs 2] [--epochs 3] [--max-windows 48]
+ *                          [--reference PATH/TO/llama-finetune | --no-reference] [--no-mask]
  *
- * Each side runs as a fresh process twice, for 1 and for 3 epochs; the time
- * of an epoch is the difference divided by 2, which leaves out what both pay
+ * Each side runs as a fresh process twice, for 1 and for --epochs epochs; the
+ * time of an epoch is the difference divided by (epochs − 1), which leaves out what both pay
  * once (starting, loading the model, saving it). Tokens/s is training tokens
  * (train windows × n_ctx) per second of epoch time (training and its
  * validation pass, as both do every epoch). "ours + mask" runs the
- * assistant-only loss hook with every label counted (its worst case).
+ * assistant-only loss hook with every label counted (its worst case; `--no-mask`
+ * leaves it out). Our epochs include writing a checkpoint (the reference saves
+ * once, at the end): 1.6 MB for tiny, 19 MB for small.
  * Memory: peak RSS of each process, per parameter. The models are forged F32
  * tiny and small; the text is the demo bakery's knowledge (real text).
  * Without --reference, llama-finetune is built from node-llama-cpp's bundled
- * llama.cpp (once). `--no-reference` measures our side alone (the ratios are
+ * llama.cpp (once). A third side, "finetune on our libs", is the same
+ * finetune.cpp linked against node-llama-cpp's prebuilt libraries (the
+ * binaries our trainer calls) where the `.ci/build-llama-server.sh` build is
+ * there for its headers: ours against it is our loop's cost alone, and it
+ * against llama-finetune is what the binaries differ by. `--no-reference` measures our side alone (the ratios are
  * "-"): for a machine where llama-finetune cannot be built in time.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -29,7 +35,7 @@ import { disposeLlamaRuntimes, getLlamaRuntime } from "../src/models/llamacpp/ll
 import { readTrainableBase } from "../src/models/training/trainable-base.js";
 import { formatTable } from "./lib/format-table.js";
 import { median } from "./lib/stats.js";
-import { llamaFinetune } from "./train-reference.js";
+import { llamaFinetune, llamaFinetunePrebuilt, nativeLibraries } from "./train-reference.js";
 import { referenceWindows, runOurs, runReference, type SideRun, type Workload } from "./train-sides.js";
 
 const { values } = parseArgs({
@@ -40,17 +46,25 @@ const { values } = parseArgs({
     "max-windows": { type: "string", default: "48" },
     reference: { type: "string" },
     "no-reference": { type: "boolean", default: false },
+    "no-mask": { type: "boolean", default: false },
     ctx: { type: "string", default: "256" },
+    epochs: { type: "string", default: "3" },
   },
 });
 const presets = values.preset.split(",") as ForgePresetName[];
 const threadCounts = values.threads.split(",").map(Number);
 const runs = Number(values.runs);
 const nCtx = Number(values.ctx);
+/** The long run's epochs: more average out more of a shared machine's bursts (the short run has 1). */
+const longEpochs = Number(values.epochs);
+if (!Number.isInteger(longEpochs) || longEpochs < 2)
+  throw new Error("--epochs must be an integer of at least 2");
 const maxWindows = Number(values["max-windows"]);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const reference = values["no-reference"] ? null : (values.reference ?? llamaFinetune(log));
+/** The same llama-finetune on node-llama-cpp's prebuilt libraries (our engine's binaries), where it can be built. */
+const onOurLibraries = values["no-reference"] ? undefined : llamaFinetunePrebuilt(log);
 /** The machine's load as /proc/loadavg has it (1, 5, 15 minutes; running/threads): others may share the CPUs. */
 const machineLoad = () => {
   try {
@@ -69,21 +83,45 @@ const fullText = readdirSync(knowledge)
   .map((file) => readFileSync(join(knowledge, file), "utf8"))
   .join("\n\n");
 
+/** One program measured: how it runs for `epochs` epochs on a workload. */
+interface Side {
+  name: string;
+  run: (w: Workload, epochs: number) => Promise<SideRun>;
+}
+const native = nativeLibraries();
+const sides: Side[] = [
+  ...(reference
+    ? [{ name: "llama-finetune", run: (w: Workload, e: number) => runReference(reference, w, e) }]
+    : []),
+  { name: "ours", run: (w, e) => runOurs(w, e, false) },
+  ...(native && !values["no-reference"]
+    ? [{ name: "ours, native build", run: (w: Workload, e: number) => runOurs(w, e, false, native) }]
+    : []),
+  ...(onOurLibraries
+    ? [
+        {
+          name: "llama-finetune, prebuilt libs",
+          run: (w: Workload, e: number) =>
+            runReference(onOurLibraries.binary, w, e, onOurLibraries.libraries),
+        },
+      ]
+    : []),
+  ...(values["no-mask"]
+    ? []
+    : [{ name: "ours + mask", run: (w: Workload, e: number) => runOurs(w, e, true) }]),
+];
+
 const rows: string[][] = [
   [
     "preset",
     "threads",
     "windows",
-    "ours tok/s",
-    "llama-finetune tok/s",
-    "ratio",
-    "ours + mask tok/s",
-    "ratio",
-    "ours tok/CPU-s",
-    "ref tok/CPU-s",
-    "ratio",
-    "ours B/param",
-    "ref B/param",
+    "side",
+    "tok/s",
+    "tok/CPU-s",
+    "paired vs llama-finetune, wall (range)",
+    "by CPU (range)",
+    "B/param",
   ],
 ];
 for (const preset of presets) {
@@ -95,72 +133,80 @@ for (const preset of presets) {
   writeFileSync(textFile, text);
   for (const threads of threadCounts) {
     const w: Workload = { model, textFile, tokens, nCtx, threads, learningRate: 3e-4, valSplit: 0.05 };
-    const perEpoch = async (side: (epochs: number) => Promise<SideRun>) => {
-      const one = await side(1);
-      const three = await side(3);
+    const perEpoch = async (side: Side) => {
+      const one = await side.run(w, 1);
+      const long = await side.run(w, longEpochs);
       return {
-        seconds: (three.seconds - one.seconds) / 2,
-        cpu: (three.cpuSeconds - one.cpuSeconds) / 2,
-        rss: Math.max(one.peakRssBytes, three.peakRssBytes),
-        windows: three.trainWindows,
+        seconds: (long.seconds - one.seconds) / (longEpochs - 1),
+        cpu: (long.cpuSeconds - one.cpuSeconds) / (longEpochs - 1),
+        rss: Math.max(one.peakRssBytes, long.peakRssBytes),
+        windows: long.trainWindows,
       };
     };
-    const ours: number[] = [];
-    const ref: number[] = [];
-    const masked: number[] = [];
-    const cpu = { ours: [] as number[], ref: [] as number[], masked: [] as number[] };
-    let rss = { ours: 0, ref: 0 };
-    let windows = { ours: 0, ref: 0 };
+    const measured = sides.map(() => ({ seconds: [] as number[], cpu: [] as number[], rss: 0, windows: 0 }));
     for (let run = 0; run < runs; run++) {
-      // Interleaved, so that a change in the machine's load falls on all sides alike.
-      const r = reference
-        ? await perEpoch((e) => runReference(reference, w, e))
-        : { seconds: Number.NaN, cpu: Number.NaN, rss: Number.NaN, windows: referenceWindows(w).train };
-      const o = await perEpoch((e) => runOurs(w, e, false));
-      const m = await perEpoch((e) => runOurs(w, e, true));
-      ref.push(r.seconds);
-      ours.push(o.seconds);
-      masked.push(m.seconds);
-      cpu.ours.push(o.cpu);
-      cpu.ref.push(r.cpu);
-      cpu.masked.push(m.cpu);
-      rss = { ours: Math.max(rss.ours, o.rss), ref: Math.max(rss.ref, r.rss) };
-      windows = { ours: o.windows, ref: r.windows };
+      // Interleaved, so that a change in the machine's load falls on all sides alike, and the order turned
+      // every run, so that no side always runs first (a cold cache, a neighbour's burst).
+      for (let k = 0; k < sides.length; k++) {
+        const i = (run + k) % sides.length;
+        const r = await perEpoch(sides[i]!);
+        const m = measured[i]!;
+        m.seconds.push(r.seconds);
+        m.cpu.push(r.cpu);
+        m.rss = Math.max(m.rss, r.rss);
+        m.windows = r.windows;
+      }
       log(
-        `${preset} ×${threads} run ${run + 1}: epoch wall/CPU s: llama-finetune ${r.seconds.toFixed(2)}/${r.cpu.toFixed(2)}, ` +
-          `ours ${o.seconds.toFixed(2)}/${o.cpu.toFixed(2)}, ours + mask ${m.seconds.toFixed(2)}/${m.cpu.toFixed(2)} (load ${loadavg()[0]!.toFixed(1)})`,
+        `${preset} ×${threads} run ${run + 1}: epoch wall/CPU s: ` +
+          sides
+            .map(
+              (side, i) =>
+                `${side.name} ${measured[i]!.seconds.at(-1)!.toFixed(2)}/${measured[i]!.cpu.at(-1)!.toFixed(2)}`,
+            )
+            .join(", ") +
+          ` (load ${loadavg()[0]!.toFixed(1)})`,
       );
     }
-    if (windows.ours !== windows.ref)
-      log(`warning: ${windows.ours} training windows here, ${windows.ref} in llama-finetune`);
+    const windowCounts = new Set(measured.map((m) => m.windows));
+    if (windowCounts.size > 1)
+      log(`warning: the sides counted different training windows: ${[...windowCounts]}`);
     const trainTokens = referenceWindows(w).train * nCtx;
-    const rate = (seconds: number[]) => trainTokens / median(seconds);
-    rows.push([
-      preset,
-      String(threads),
-      String(referenceWindows(w).train),
-      fixed(rate(ours), 0),
-      fixed(rate(ref), 0),
-      fixed(rate(ours) / rate(ref), 3),
-      fixed(rate(masked), 0),
-      fixed(rate(masked) / rate(ref), 3),
-      fixed(rate(cpu.ours), 0),
-      fixed(rate(cpu.ref), 0),
-      fixed(rate(cpu.ours) / rate(cpu.ref), 3),
-      fixed(rss.ours / parameters, 0),
-      fixed(rss.ref / parameters, 0),
-    ]);
+    const ref = reference ? measured[0] : undefined;
+    sides.forEach((side, i) => {
+      const m = measured[i]!;
+      const pairs = (of: "seconds" | "cpu") => (ref ? m[of].map((value, run) => ref[of][run]! / value) : []);
+      rows.push([
+        preset,
+        String(threads),
+        String(referenceWindows(w).train),
+        side.name,
+        fixed(trainTokens / median(m.seconds), 0),
+        fixed(trainTokens / median(m.cpu), 0),
+        pairedCell(pairs("seconds")),
+        pairedCell(pairs("cpu")),
+        fixed(m.rss / parameters, 0),
+      ]);
+    });
   }
 }
 await disposeLlamaRuntimes();
 console.log(formatTable(rows));
 console.log(
-  `\nn_ctx ${nCtx}, AdamW lr 3e-4, validation split 0.05; epoch time = (3-epoch run − 1-epoch run) / 2, median of ${runs} run(s); ` +
+  `\nn_ctx ${nCtx}, AdamW lr 3e-4, validation split 0.05; epoch time = (${longEpochs}-epoch run − 1-epoch run) / ${longEpochs - 1}, median of ${runs} run(s); ` +
+    "paired: the median over runs of (llama-finetune's epoch time / the side's) in that run, its range in brackets (the target, ours ≥ 0.95, is judged on it); " +
     "tok/CPU-s: per second of the process's CPU time (user + system), which a loaded machine blurs less than wall time; " +
     `${availableParallelism()} CPUs, load (/proc/loadavg) at the start ${loadAtStart}, at the end ${machineLoad()}.\nB/param: peak RSS of the process / parameters ` +
     "(ours includes Node's own ~50 MB).\nReproduce: npx tsx bench/train.ts " +
     process.argv.slice(2).join(" "),
 );
+
+/** The median of per-run ratios with their range: what the target is judged on (one run's sides share its load). */
+function pairedCell(ratios: number[]): string {
+  if (ratios.length === 0 || ratios.some(Number.isNaN)) return "-";
+  const low = Math.min(...ratios);
+  const high = Math.max(...ratios);
+  return `${fixed(median(ratios), 3)} (${fixed(low, 2)}–${fixed(high, 2)})`;
+}
 
 /** `value` with `digits` decimals; "-" for a side not measured (NaN). */
 function fixed(value: number, digits: number): string {

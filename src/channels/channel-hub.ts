@@ -7,6 +7,7 @@ import { ChannelSender, type SenderOptions } from "./channel-sender.js";
 import { type AdmitTurn, type CustomerAnswer, runChannelTurn } from "./channel-turns.js";
 import { ChannelWatchers, type ChannelWatchersOptions } from "./channel-watchers.js";
 import { ChannelWorker, type ChannelWorkerOptions } from "./channel-worker.js";
+import { OpenedChannels } from "./opened-channels.js";
 
 export interface ChannelHubOptions extends ChannelWorkerOptions, SenderOptions, ChannelWatchersOptions {
   store: Store;
@@ -21,7 +22,9 @@ export interface ChannelHubOptions extends ChannelWorkerOptions, SenderOptions, 
 /**
  * Everything channels need, put together once per server: configurations
  * (sealed secrets), the webhooks' inbox, the worker draining the queues
- * (turns in, sends out), and the desk's relay for a person's replies.
+ * (turns in, sends out), and the desk's relay for a person's replies. Turns
+ * and sends share one set of opened channels: a channel's secrets are
+ * decrypted once per configuration, not once per row.
  */
 export class ChannelHub {
   readonly configs: ChannelConfigs;
@@ -36,12 +39,12 @@ export class ChannelHub {
     const { store, agents, customerAnswer } = options;
     this.configs = new ChannelConfigs(store, () => options.secretKey);
     this.inbox = new ChannelInbox(store, this.configs);
-    this.sender = new ChannelSender(store, this.configs, options);
+    const channels = new OpenedChannels(this.configs);
+    this.sender = new ChannelSender(store, channels, options);
     this.worker = new ChannelWorker(
       store,
       {
-        turn: (row) =>
-          runChannelTurn({ store, configs: this.configs, agents, customerAnswer, admit: options.admit }, row),
+        turn: (row) => runChannelTurn({ store, channels, agents, customerAnswer, admit: options.admit }, row),
         send: (row) => this.sender.send(row),
       },
       options,

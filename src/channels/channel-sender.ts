@@ -2,11 +2,10 @@ import type { Channel } from "../spec/channel.js";
 import { ChannelSendError } from "../spec/channel-errors.js";
 import { AlambiqueError } from "../spec/errors.js";
 import type { ChannelOutboundRow, Store } from "../spec/store.js";
-import type { ChannelConfigs } from "./channel-configs.js";
 import type { ChannelHealth } from "./channel-health.js";
 import { assertWindowOpen } from "./customer-service-window.js";
 import { LastCustomerMessages } from "./last-customer-messages.js";
-import { OpenedChannels } from "./opened-channels.js";
+import type { OpenedChannels } from "./opened-channels.js";
 
 /** A queued message: Markdown within the channel's size, rendered for the channel when it is sent. */
 export interface OutboundPayload {
@@ -41,8 +40,8 @@ export interface SenderOptions {
  * Each row is one message within the channel's size (`queueOutbound` splits),
  * so a retry never sends a part twice. Per row it reads the channel's record
  * (a removed channel fails the row) and the conversation's messages added
- * since its last send (the window); the opened channel is kept while its
- * record is unchanged.
+ * since its last send (the window); the opened channel is kept (in
+ * `channels`, shared with the turns) while its record is unchanged.
  */
 export class ChannelSender {
   /** When each channel may send next (ms since epoch): its rate limit, or a provider's 429 wait. */
@@ -54,10 +53,10 @@ export class ChannelSender {
 
   constructor(
     private readonly store: Store,
-    configs: ChannelConfigs,
+    channels: OpenedChannels,
     private readonly options: SenderOptions = {},
   ) {
-    this.#channels = new OpenedChannels(configs);
+    this.#channels = channels;
     this.#customers = new LastCustomerMessages(store);
     this.#options = {
       backoffBaseMs: options.backoffBaseMs ?? 2000,

@@ -3,8 +3,8 @@ import type { TurnResult } from "../agents/turn/turn-types.js";
 import { channelExternalUserId, type InboundEvent, parseCommentContactId } from "../spec/channel.js";
 import { errorMarker, hasErrorMarker } from "../spec/errors.js";
 import type { ChannelInboundRow, Store } from "../spec/store.js";
-import type { ChannelConfigs } from "./channel-configs.js";
 import { queueCommentAnswer } from "./comment-answer.js";
+import type { OpenedChannels } from "./opened-channels.js";
 import { queueOutbound } from "./queue-outbound.js";
 
 /**
@@ -52,12 +52,13 @@ export type CustomerAnswer = (result: TurnResult, options: { showSources: boolea
  * hand-back work as in the widget: while a person holds it, the turn stores
  * the message and answers nothing. A message that is not text reaches the
  * agent as a sentence saying what arrived. Delivery statuses are recorded in
- * the log only.
+ * the log only. The channel is opened through `channels`, shared with the
+ * sender, so a turn does not decrypt the channel's secrets again.
  */
 export async function runChannelTurn(
   deps: {
     store: Store;
-    configs: ChannelConfigs;
+    channels: OpenedChannels;
     agents: AgentRuntime;
     customerAnswer: CustomerAnswer;
     admit?: AdmitTurn | undefined;
@@ -67,8 +68,11 @@ export async function runChannelTurn(
   const event = row.payload as unknown as InboundEvent;
   if (event.type !== "message") return { answered: false };
   const record = await deps.store.channels.find(row.channelId);
-  if (!record) return { answered: false };
-  const channel = deps.configs.open(record);
+  if (!record) {
+    deps.channels.forget(row.channelId);
+    return { answered: false };
+  }
+  const channel = deps.channels.open(record);
   void channel.typing?.(event.contactId);
   const agent = await deps.agents.agent(record.tenantId, record.agentId);
   const externalUserId = channelExternalUserId(record.id, event.contactId);

@@ -1,7 +1,8 @@
 import { lexiconWords, relatedWords, rewritePhrases } from "./business-lexicon.js";
 import { editDistance, sameStart, typoAllowance } from "./edit-distance.js";
 import { foldText } from "./fold-text.js";
-import { contentTerms, termVariants, wordMatchesTerm } from "./query-terms.js";
+import { holdsExactForm, holdsForm } from "./holds-form.js";
+import { contentTerms, termVariants } from "./query-terms.js";
 
 /** How much a related word (a translation, a synonym, a typo's correction) counts against the word itself. */
 export const RELATED_STRENGTH = 0.9;
@@ -19,6 +20,11 @@ export interface PlannedTerm {
   heads: string[];
   /** Folded words that stand for it with `RELATED_STRENGTH`: the lexicon's, their forms, spelling fixes. */
   related: Set<string>;
+  /**
+   * `related.size` as `planQuery` left it: while unchanged, `related` is exactly `heads` and their
+   * `termVariants` (a spelling fix added since makes it larger). Absent: not known.
+   */
+  planned?: number;
 }
 
 export interface QueryPlan {
@@ -52,6 +58,7 @@ export function planQuery(query: string, maxWords = 32): QueryPlan {
     }
     terms.push({ words: [word], variants: [termVariants(word)], heads: [...heads], related });
   }
+  for (const term of terms) term.planned = term.related.size;
   return { terms };
 }
 
@@ -126,18 +133,14 @@ export function termStrength(term: PlannedTerm, present: ReadonlySet<string>): n
 }
 
 function strengthOf(term: PlannedTerm, present: ReadonlySet<string>): number {
-  let byPrefix: ReadonlyMap<string, readonly string[]> | undefined;
   for (let i = 0; i < term.words.length; i++) {
-    const word = term.words[i]!;
-    const variants = term.variants[i] ?? [];
-    if (present.has(word)) return 1;
-    for (const variant of variants) if (present.has(variant)) return 1;
-    // Beyond its forms, only a word sharing its first four letters can stand for it (`wordMatchesTerm`).
-    if (word.length < PREFIX) continue;
-    byPrefix ??= prefixIndex(present);
-    for (const candidate of byPrefix.get(word.slice(0, PREFIX)) ?? []) {
-      if (wordMatchesTerm(candidate, word, variants)) return 1;
-    }
+    if (holdsForm(present, term.words[i]!, term.variants[i] ?? [])) return 1;
+  }
+  // `related` as planned is the heads and their forms: asked head by head, each answer kept per set.
+  if (term.planned === term.related.size) {
+    for (const head of term.heads)
+      if (holdsExactForm(present, head, termVariants(head))) return RELATED_STRENGTH;
+    return 0;
   }
   if (term.related.size < present.size) {
     for (const related of term.related) if (present.has(related)) return RELATED_STRENGTH;
@@ -145,32 +148,6 @@ function strengthOf(term: PlannedTerm, present: ReadonlySet<string>): number {
     for (const candidate of present) if (term.related.has(candidate)) return RELATED_STRENGTH;
   }
   return 0;
-}
-
-/** The shortest shared beginning `wordMatchesTerm` accepts. */
-const PREFIX = 4;
-const prefixIndexes = new WeakMap<ReadonlySet<string>, { size: number; index: Map<string, string[]> }>();
-
-/**
- * The words of `present` of four letters or more by their first four: made
- * once per set and kept while the set lives (a chunk's words are kept by
- * `readChunk`, so once per chunk), so matching a term reads a handful of words
- * instead of all of a chunk's hundreds. A set must not change once matched
- * against; one whose size changed is indexed again.
- */
-function prefixIndex(present: ReadonlySet<string>): ReadonlyMap<string, readonly string[]> {
-  const kept = prefixIndexes.get(present);
-  if (kept !== undefined && kept.size === present.size) return kept.index;
-  const index = new Map<string, string[]>();
-  for (const word of present) {
-    if (word.length < PREFIX) continue;
-    const start = word.slice(0, PREFIX);
-    const bucket = index.get(start);
-    if (bucket) bucket.push(word);
-    else index.set(start, [word]);
-  }
-  prefixIndexes.set(present, { size: present.size, index });
-  return index;
 }
 
 /**

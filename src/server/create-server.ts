@@ -59,6 +59,8 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** Most files in one upload. Default 20. */
   maxUploadFiles?: number;
+  /** Bound on the bytes one tenant's queued uploads hold in the store (`Prefer: respond-async`). Default 512 MiB. */
+  maxQueuedUploadBytes?: number;
   /** What reading uploaded documents may cost (`knowledge.limits`; its `fileBytes` when `maxUploadBytes` is not given). */
   knowledgeLimits?: IngestLimitsInput;
   /** `info.version` of the OpenAPI document. */
@@ -259,6 +261,7 @@ export function createServer(options: CreateServerOptions): FastifyInstance {
       maxUploadBytes: options.maxUploadBytes ?? options.knowledgeLimits?.fileBytes ?? defaultMaxFileBytes,
       ...(options.knowledgeLimits ? { ingestLimits: options.knowledgeLimits } : {}),
       maxUploadFiles: options.maxUploadFiles ?? 20,
+      ...(options.maxQueuedUploadBytes ? { maxQueuedUploadBytes: options.maxQueuedUploadBytes } : {}),
       version: options.version ?? "dev",
     });
   }

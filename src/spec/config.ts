@@ -125,6 +125,11 @@ export const configSchema = z
          * visitor has the proxy's address, and per-address limits count them as one. Default: none.
          */
         trustProxy: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
+        /**
+         * Whether `serve` runs queued knowledge uploads (`ingest` jobs) itself, one at a time. Default true;
+         * false (or `serve --no-ingest-runner`) when `alambique worker` processes run them.
+         */
+        ingestRunner: z.boolean().optional(),
         /** Visitor sessions (what a widget's public chat key gives each visitor): token lifetime and resume window. */
         visitorSessions: z
           .object({

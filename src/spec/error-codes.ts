@@ -85,6 +85,11 @@ export const errorCodes = {
     meaning: "A document is over an ingestion limit (bytes, pages, characters).",
   },
   upload_too_large: { status: 413, meaning: "An upload's documents together are over an ingestion limit." },
+  upload_queue_full: {
+    status: 413,
+    meaning:
+      "The tenant's queued uploads would go past their bound on bytes held in the store, or it already has 50 unfinished ones.",
+  },
   document_too_slow: { status: 422, meaning: "A document took longer to read than the ingestion allows." },
   knowledge_embedding_stuck: {
     status: 500,

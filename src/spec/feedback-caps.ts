@@ -1,7 +1,7 @@
 /**
  * Where the daily caps on visitors' thumbs down are counted (see
- * src/server/visitor/feedback-cap.ts for why there are caps). In one process
- * the counts live in memory (src/server/visitor/memory-feedback-caps.ts);
+ * src/server/limits/feedback-cap.ts for why there are caps). In one process
+ * the counts live in memory (src/server/limits/memory-feedback-caps.ts);
  * replicas serving one PostgreSQL database share them in a table
  * (src/store/postgres/postgres-feedback-caps.ts), so that a cap holds
  * whichever replicas a visitor's ratings reach.

@@ -33,6 +33,7 @@ import type { SecretsRepository } from "./store/secrets-repository.js";
 import type { SynthRepository } from "./store/synth-repository.js";
 import type { ApiKeysRepository, TenantsRepository } from "./store/tenants.js";
 import type { TicketsRepository } from "./store/tickets-repository.js";
+import type { UploadBlobsRepository } from "./store/upload-blobs-repository.js";
 import type { UsageRepository } from "./store/usage-repository.js";
 
 export type * from "./store/channels-repository.js";
@@ -46,6 +47,7 @@ export type * from "./store/secrets-repository.js";
 export type * from "./store/synth-repository.js";
 export type * from "./store/tenants.js";
 export type * from "./store/tickets-repository.js";
+export type * from "./store/upload-blobs-repository.js";
 export type * from "./store/usage-repository.js";
 
 /** The repositories one store exposes; a transaction exposes the same ones. */
@@ -66,6 +68,7 @@ export interface StoreRepositories {
   usage: UsageRepository;
   secrets: SecretsRepository;
   channels: ChannelsRepository;
+  uploads: UploadBlobsRepository;
 }
 
 export interface StoreHealth {

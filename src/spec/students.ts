@@ -178,7 +178,15 @@ export type ImportedStudent = z.infer<typeof importedStudentSchema>;
 
 /** What the training child process reports on its IPC channel, one message per event. */
 export const trainerEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ready"), backends: z.array(z.string()), parameters: z.int().min(0) }).strict(),
+  z
+    .object({
+      type: z.literal("ready"),
+      backends: z.array(z.string()),
+      parameters: z.int().min(0),
+      /** The llama.cpp libraries' folder when `ALAMBIQUE_LLAMA_LIBRARIES` chose one; absent: node-llama-cpp's prebuilt. */
+      libraries: z.string().optional(),
+    })
+    .strict(),
   z
     .object({
       type: z.literal("base"),

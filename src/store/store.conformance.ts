@@ -18,6 +18,7 @@ import { describeDurability } from "./conformance/durability.conformance.js";
 import { describeEvaluations } from "./conformance/evaluations.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
+import { describeKnowledgeStaging } from "./conformance/knowledge-staging.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
 import {
   describeMessageAnnotations,
@@ -30,6 +31,7 @@ import { describeSynthRows } from "./conformance/synth-rows.conformance.js";
 import { describeTenantsAndKeys } from "./conformance/tenants-and-keys.conformance.js";
 import { describeTickets } from "./conformance/tickets.conformance.js";
 import { describeTransactionsAndJson } from "./conformance/transactions-and-json.conformance.js";
+import { describeUploadBlobs } from "./conformance/upload-blobs.conformance.js";
 import { describeUsage } from "./conformance/usage.conformance.js";
 
 export function describeStoreConformance(name: string, makeUrl: () => Promise<string>): void {
@@ -43,11 +45,13 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeMessageAnnotations(kit);
     describeJobs(kit);
     describeKnowledge(kit);
+    describeKnowledgeStaging(kit);
     describeKnowledgeVectors(kit);
     describeTickets(kit);
     describeUsage(kit);
     describeSecrets(kit);
     describeChannels(kit);
+    describeUploadBlobs(kit);
     describeSynthRows(kit);
     describeDatasets(kit);
     describeEvaluations(kit);

@@ -37,14 +37,20 @@ export async function openConversation(
   agent: LoadedAgent,
   externalUserId: string,
 ): Promise<ConversationLog> {
-  const conversation =
-    (await store.conversations.findOpen(agent.tenantId, agent.id, externalUserId)) ??
+  // The conversation and its messages in one read (one round trip on PostgreSQL).
+  const { conversation, messages: history } =
+    (await store.conversations.findOpenWithMessages(agent.tenantId, agent.id, externalUserId)) ??
     (await store.transaction(
       async (tx) =>
-        (await tx.conversations.findOpen(agent.tenantId, agent.id, externalUserId)) ??
-        (await tx.conversations.create({ tenantId: agent.tenantId, agentId: agent.id, externalUserId })),
+        (await tx.conversations.findOpenWithMessages(agent.tenantId, agent.id, externalUserId)) ?? {
+          conversation: await tx.conversations.create({
+            tenantId: agent.tenantId,
+            agentId: agent.id,
+            externalUserId,
+          }),
+          messages: [],
+        },
     ));
-  const history = await store.messages.list(conversation.id);
   return {
     conversation,
     history,

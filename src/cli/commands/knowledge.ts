@@ -16,12 +16,31 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       "add files or folders (Markdown, text, HTML, PDF, CSV, JSON) to an agent's knowledge; unchanged ones are skipped",
     )
     .option("--quiet", "print nothing but errors")
-    .action(async (agentName: string, files: string[], options: { quiet?: boolean }) => {
+    .option(
+      "--queue",
+      "copy the files into the store and queue their ingestion for a worker (`alambique worker`, or a running `serve`); prints the job id",
+    )
+    .action(async (agentName: string, files: string[], options: { quiet?: boolean; queue?: boolean }) => {
       const store = await context.store();
       const agent = await findAgent(store, agentName);
+      if (options.queue) {
+        const { queueForCli } = await import("../knowledge/queue-for-cli.js");
+        return queueForCli(context, agent, files);
+      }
       const { ingestForCli } = await import("../knowledge/ingest-for-cli.js");
       // Source names are the paths as given, relative to where the command runs.
       await ingestForCli(context, agent, files, { quiet: options.quiet ?? false, baseDir: process.cwd() });
+    });
+
+  knowledge
+    .command("jobs [id]")
+    .description(
+      "queued uploads (`knowledge add --queue`, or the API with Prefer: respond-async): all, or one with its report",
+    )
+    .option("--json", "print JSON")
+    .action(async (id: string | undefined, options: { json?: boolean }) => {
+      const { knowledgeJobsForCli } = await import("../knowledge/knowledge-jobs-for-cli.js");
+      await knowledgeJobsForCli(context, id, { json: options.json ?? false });
     });
 
   knowledge

@@ -10,7 +10,17 @@ export function registerServe(program: Command, context: CliContext): void {
     )
     .option("--port <n>", "port (default 8787, or PORT)", nonNegativeInt)
     .option("--host <host>", "interface to listen on (default 127.0.0.1)")
-    .action(async (options: { port?: number; host?: string }) => {
+    .option(
+      "--no-ingest-runner",
+      "leave queued knowledge uploads to `alambique worker` processes (default: this process runs them, one at a time)",
+    )
+    .action(async (flags: { port?: number; host?: string; ingestRunner: boolean }) => {
+      const options = {
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.host !== undefined ? { host: flags.host } : {}),
+        // Commander sets `ingestRunner` true when the flag is absent: only its `--no-` form overrides the config.
+        ...(flags.ingestRunner === false ? { ingestRunner: false } : {}),
+      };
       const { startServer, untilSignal } = await import("../serve/start-server.js");
       const { printServing } = await import("../serve/print-serving.js");
       const { url, registry } = await startServer(context, options);

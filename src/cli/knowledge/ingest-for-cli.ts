@@ -64,7 +64,8 @@ export async function ingestForCli(
   for (const s of report.skipped) context.io.err(`  skipped: ${s.path}: ${s.reason}`);
 }
 
-function refuseMissing(paths: string[]): void {
+/** NotFoundError naming every path that does not exist (a typo must not pass as "skipped"). */
+export function refuseMissing(paths: string[]): void {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length === 0) return;
   throw new NotFoundError(

@@ -33,7 +33,13 @@ export interface StartedServer {
  */
 export async function startServer(
   context: CliContext,
-  options: { port?: number; host?: string; extend?: (app: FastifyInstance) => void | Promise<void> } = {},
+  options: {
+    port?: number;
+    host?: string;
+    extend?: (app: FastifyInstance) => void | Promise<void>;
+    /** Run queued knowledge uploads in this process (default `server.ingestRunner`, else true). */
+    ingestRunner?: boolean;
+  } = {},
 ): Promise<StartedServer> {
   const store = await context.store();
   const registry = new ModelRegistry({
@@ -87,6 +93,10 @@ export async function startServer(
     options.port ?? context.config.server.port,
     options.host ?? context.config.server.host,
   );
+  if (options.ingestRunner ?? context.config.server.ingestRunner ?? true) {
+    const { startIngestRunner } = await import("../worker/start-ingest-runner.js");
+    startIngestRunner(context, store, registry);
+  }
   // After listening: a start that fails (the port is taken) must not spend the key's one showing.
   const bootstrap = await ensureAdminKey(store);
   if (bootstrap.secret) {

@@ -70,7 +70,10 @@ export function progressPrinter(
   return (event, checkpoint) => {
     switch (event.type) {
       case "ready":
-        return context.io.err(`training on ${event.backends.join(", ")}: ${event.parameters} parameters`);
+        return context.io.err(
+          `training on ${event.backends.join(", ")}: ${event.parameters} parameters` +
+            (event.libraries ? ` (llama.cpp libraries from ${event.libraries})` : ""),
+        );
       case "base":
         return context.io.err(`base validation loss ${event.validationLoss.toFixed(4)}`);
       case "progress": {

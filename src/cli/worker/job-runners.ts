@@ -5,11 +5,14 @@
  * waited for) under this worker's lease name. A distillation loop (queued by
  * `POST /api/distill/loops`, or left by a `distill` that died) runs its
  * stages' sub-jobs in this worker, with `distill`'s own waits: a sub-job its
- * dead session held may outlive the loop's lease by a moment. Knowledge
- * ingestion is not a job yet (it runs in the command or request that uploads
- * the files).
+ * dead session held may outlive the loop's lease by a moment. A queued
+ * knowledge upload (`ingest`, queued by `POST /api/agents/:name/knowledge`
+ * with `Prefer: respond-async` or `knowledge add --queue`) is read from the
+ * store's copy of its files by the same `ingestSources` a synchronous upload
+ * runs, within this worker's `knowledge.limits`.
  */
 import type { SynthModelSource } from "../../distill/pipeline/load-synth-context.js";
+import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
 import type { Store } from "../../spec/store.js";
 
 export interface JobRun {
@@ -22,6 +25,10 @@ export interface JobRun {
   models: () => SynthModelSource;
   /** Where students' files go (`<data>/models`): a distillation loop's train stage writes there. */
   modelsDir?: string;
+  /** Where an ingestion job's files are written while read (`<data>/uploads`; default the system's temp folder). */
+  uploadDir?: string;
+  /** What reading documents may cost (`knowledge.limits`). */
+  knowledgeLimits?: IngestLimitsInput;
 }
 
 /** What a run ended as (`interrupted`: the signal stopped it and the job was paused), and why, if it failed. */
@@ -74,5 +81,19 @@ export const jobRunners: Record<string, JobRunner> = {
     if (modelsDir === undefined) return { outcome: "failed", error: "this worker has no models folder" };
     const result = await runDistillJob({ store, models: models(), modelsDir, jobId, owner, leaseMs, signal });
     return { outcome: result.outcome, error: result.stop?.error ?? null };
+  },
+  async ingest({ store, jobId, owner, leaseMs, signal, models, uploadDir, knowledgeLimits }) {
+    const { runIngestJob } = await import("../../knowledge/run-ingest-job.js");
+    const { tmpdir } = await import("node:os");
+    return runIngestJob({
+      store,
+      jobId,
+      owner,
+      leaseMs,
+      signal,
+      models: models(),
+      workDir: uploadDir ?? tmpdir(),
+      ...(knowledgeLimits ? { limits: knowledgeLimits } : {}),
+    });
   },
 };

@@ -10,16 +10,16 @@ interface WorkerFlags {
   migrate: boolean;
 }
 
-/** `alambique worker`: runs the store's jobs (synthetic data, training, evaluation) until stopped. */
+/** `alambique worker`: runs the store's jobs (synthetic data, training, evaluation, ingestion) until stopped. */
 export function registerWorker(program: Command, context: CliContext): void {
   program
     .command("worker")
     .description(
-      "run queued jobs (synthetic data, training, evaluation, distillation loops) from the store; start as many as you like, on any machine sharing the database",
+      "run queued jobs (synthetic data, training, evaluation, distillation loops, knowledge uploads) from the store; start as many as you like, on any machine sharing the database",
     )
     .option(
       "--kinds <list>",
-      "comma-separated job kinds to run: synth, train, eval, distill (default all)",
+      "comma-separated job kinds to run: synth, train, eval, distill, ingest (default all)",
       parseKinds,
     )
     .option(
@@ -45,7 +45,7 @@ export function registerWorker(program: Command, context: CliContext): void {
     });
 }
 
-const knownKinds = ["synth", "train", "eval", "distill"];
+const knownKinds = ["synth", "train", "eval", "distill", "ingest"];
 
 function parseKinds(value: string): string[] {
   const kinds = value

@@ -21,6 +21,9 @@ export interface WorkerOptions {
   models: JobRun["models"];
   /** Where students' files go, for distillation loops. */
   modelsDir?: string;
+  /** Where ingestion jobs write their files while reading them. */
+  uploadDir?: string;
+  knowledgeLimits?: JobRun["knowledgeLimits"];
   /** The kinds of job to run (default every kind in `jobRunners`). */
   kinds: string[];
   /** This worker's name in job leases: `host:pid:random`. */
@@ -81,6 +84,8 @@ async function runOne(options: WorkerOptions, runner: JobRunner, job: Job) {
     signal: options.signal,
     models: options.models,
     ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
+    ...(options.uploadDir !== undefined ? { uploadDir: options.uploadDir } : {}),
+    ...(options.knowledgeLimits ? { knowledgeLimits: options.knowledgeLimits } : {}),
   });
 }
 

@@ -33,6 +33,8 @@ export async function startWorkerForCli(
       store,
       models: () => (models ??= synthModelRegistry(context, store)),
       modelsDir: join(context.config.dataPath, "models"),
+      uploadDir: join(context.config.dataPath, "uploads"),
+      ...(context.config.knowledge?.limits ? { knowledgeLimits: context.config.knowledge.limits } : {}),
       kinds: options.kinds ?? Object.keys(jobRunners),
       owner: newLeaseOwner(),
       leaseMs: options.leaseMs,

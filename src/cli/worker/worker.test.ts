@@ -26,10 +26,10 @@ describe("alambique worker: flags", () => {
     const data = mkdtempSync(join(tmpdir(), "alq-worker-once-"));
     const once = await runCli(["worker", "--once", "--data", data]);
     expect(once.code, once.stderr).toBe(0);
-    expect(once.stderr).toMatch(/^worker [^:]+:\d+:\w+: running synth, train, eval, distill jobs$/m);
-    const wrong = await runCli(["worker", "--kinds", "synth,ingest", "--data", data]);
+    expect(once.stderr).toMatch(/^worker [^:]+:\d+:\w+: running synth, train, eval, distill, ingest jobs$/m);
+    const wrong = await runCli(["worker", "--kinds", "synth,ingestion", "--data", data]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/expected some of synth, train, eval, distill; got ingest/);
+    expect(wrong.stderr).toMatch(/expected some of synth, train, eval, distill, ingest; got ingestion/);
   });
 });
 

@@ -9,8 +9,6 @@
  * The later stages' checks that need their input (the dataset's size for a
  * training window, a test split) run when the stage starts.
  */
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
 import { readTrainableBase } from "../../models/training/trainable-base.js";
 import { UsageError } from "../../spec/errors.js";
 import type { Job, Store } from "../../spec/store.js";
@@ -24,6 +22,7 @@ import {
   distillJobPayloadSchema,
   MIN_DISTILL_ROWS,
 } from "./distill-job-payload.js";
+import { checkLoopStudentName, freeStudentName } from "./loop-student-name.js";
 
 export interface DistillRequest {
   tenantId: string;
@@ -76,7 +75,7 @@ export async function enqueueDistillJob(
   const base = await findStudentBase(store, request.base);
   await readTrainableBase(base.path);
   const student = request.student ?? (await freeStudentName(store, request.modelsDir, agent.name));
-  await checkStudentName(store, request.modelsDir, student);
+  await checkLoopStudentName(store, request.modelsDir, student);
   const { warnings } = checkStudentLicense({
     name: student,
     base: base.record,
@@ -142,47 +141,4 @@ export async function enqueueDistillJob(
  */
 function validationShare(rows: number): number {
   return Math.min(0.5, Math.max(0.1, 3 / rows));
-}
-
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
-
-/**
- * The same rules `enqueueStudentJob` applies at the train stage, checked
- * before the loop starts, and one more: no unfinished loop is making a
- * student of that name.
- */
-async function checkStudentName(store: Store, modelsDir: string, name: string): Promise<void> {
-  if (!NAME.test(name))
-    throw new UsageError(`${name} is not a model name`, "use 1 to 64 letters, digits, '.', '_' or '-'");
-  const why = await nameTaken(store, modelsDir, name, await pendingStudents(store));
-  if (why) throw new UsageError(`${name} is taken: ${why}`, "choose another --name");
-}
-
-async function freeStudentName(store: Store, modelsDir: string, agent: string): Promise<string> {
-  const stem = `${agent.slice(0, 50)}-student`;
-  const pending = await pendingStudents(store);
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? stem : `${stem}-${n}`;
-    if (!(await nameTaken(store, modelsDir, name, pending))) return name;
-  }
-}
-
-async function nameTaken(
-  store: Store,
-  modelsDir: string,
-  name: string,
-  pending: Map<string, string>,
-): Promise<string | undefined> {
-  if (await store.models.get(name)) return "the catalog has a model of that name";
-  const out = resolve(modelsDir, "students", `${name}.gguf`);
-  if (await stat(out).catch(() => undefined)) return `${out} exists`;
-  const job = pending.get(name);
-  return job ? `the unfinished distillation job ${job} is making it` : undefined;
-}
-
-/** Student names of the loops not finished yet, with their job ids. */
-async function pendingStudents(store: Store): Promise<Map<string, string>> {
-  const jobs = await store.jobs.list({ kind: DISTILL_JOB_KIND });
-  const unfinished = jobs.filter((j) => ["queued", "running", "paused"].includes(j.status));
-  return new Map(unfinished.map((j) => [String((j.payload as { student?: string }).student), j.id]));
 }

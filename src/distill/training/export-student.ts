@@ -5,9 +5,9 @@ import { NotFoundError, UsageError } from "../../spec/errors.js";
 import type { Store } from "../../spec/store.js";
 import { importedStudentSchema, studentProvenanceSchema } from "../../spec/students.js";
 import { importedModelCard } from "./adapter/imported-model-card.js";
+import { adapterPath } from "./adapter-path.js";
 import { modelCard } from "./model-card.js";
 import { ollamaModelfile } from "./ollama-modelfile.js";
-import { adapterPath } from "./sidecar/import-sidecar-output.js";
 
 export type ExportFormat = "gguf" | "ollama";
 

@@ -36,7 +36,7 @@ describePostgres("doctor: the PostgreSQL store", () => {
     );
     expect(before[0]!.fix).toContain("alambique migrate");
     expect(before[1]!.detail).toMatch(/^unaccent \d\.\d+, btree_gin \d\.\d+$/);
-    expect(before[2]!.detail).toMatch(/Alambique does not use (it|pgvector) yet/);
+    expect(before[2]!.detail).toMatch(/^not installed \(the fallback\): vector search scans .* 0\.3 s/);
     expect(JSON.stringify(before)).not.toContain("hunter2");
 
     await (await openStore(url)).close();

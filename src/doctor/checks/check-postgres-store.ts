@@ -1,6 +1,7 @@
 import { AlambiqueError } from "../../spec/errors.js";
 import type { CheckResult } from "../doctor-check.js";
 import { errorText } from "../doctor-check.js";
+import { checkPgvector } from "./check-pgvector.js";
 
 /**
  * A PostgreSQL store: the server (15 or newer), the schema, the extensions
@@ -57,16 +58,6 @@ export async function checkPostgresStore(url: string): Promise<CheckResult[]> {
         }
       : {}),
   });
-  const vector = state("vector");
-  results.push({
-    id: "pgvector",
-    title: "pgvector",
-    status: "ok",
-    detail: vector.installed
-      ? `installed (${vector.installed}); Alambique does not use its HNSW index yet: vector search scans each agent's sign bits, then re-ranks by exact cosine`
-      : vector.available
-        ? `available (${vector.available}), not created; Alambique does not use it yet: vector search scans each agent's sign bits (about 0.3 s a query at 100k chunks on 2 cores)`
-        : "not installed: vector search scans each agent's sign bits, then re-ranks by exact cosine (exact; about 0.3 s a query at 100k chunks on 2 cores, fine up to ~20k chunks per agent); Alambique does not use pgvector yet, so installing it changes nothing today",
-  });
+  results.push(checkPgvector(state("vector"), process.env.ALAMBIQUE_PG_VECTOR));
   return results;
 }

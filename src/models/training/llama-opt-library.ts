@@ -31,8 +31,40 @@ import {
 
 export { EXPECTED_NODE_LLAMA_CPP, GGML_TYPE_F32, GGML_TYPE_I32 } from "./llama-opt-structs.js";
 
-/** Where node-llama-cpp keeps its prebuilt CPU binaries for this platform. */
-export function llamaBinaryDir(): string {
+/**
+ * The folder of llama.cpp shared libraries the built-in trainer and the GGUF
+ * tools load: `ALAMBIQUE_LLAMA_LIBRARIES` when set (a llama.cpp build of the
+ * same commit node-llama-cpp bundles, e.g. one compiled for this CPU with
+ * `-march=native` and OpenMP, which trains faster than the generic prebuilt
+ * binaries: README "Students"), else node-llama-cpp's prebuilt CPU binaries
+ * for this platform. The struct and defaults check at open refuses a build
+ * whose layouts differ.
+ */
+export function llamaBinaryDir(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.ALAMBIQUE_LLAMA_LIBRARIES;
+  if (chosen !== undefined && chosen !== "") {
+    const hint = `Point ALAMBIQUE_LLAMA_LIBRARIES at the folder holding libllama, libggml and libggml-base of a llama.cpp build (e.g. build/bin) of the commit node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP} bundles, or unset it to use node-llama-cpp's prebuilt binaries.`;
+    let entries: string[];
+    try {
+      entries = readdirSync(chosen);
+    } catch (error) {
+      throw new TrainingError("engine_mismatch", `ALAMBIQUE_LLAMA_LIBRARIES: cannot read ${chosen}`, {
+        hint,
+        cause: error,
+      });
+    }
+    const missing = ["llama", "ggml", "ggml-base"].filter(
+      (stem) => !entries.some((file) => libraryPattern(stem).test(file)),
+    );
+    if (missing.length > 0) {
+      throw new TrainingError(
+        "engine_mismatch",
+        `ALAMBIQUE_LLAMA_LIBRARIES: no ${missing.map((stem) => `lib${stem}`).join(", ")} in ${chosen}`,
+        { hint },
+      );
+    }
+    return chosen;
+  }
   const require = createRequire(import.meta.url);
   const pkg = `@node-llama-cpp/${process.platform}-${process.arch}`;
   let dir: string;
@@ -54,15 +86,18 @@ export function llamaBinaryDir(): string {
 
 /** `lib<stem>.so` (or `.dylib`, versioned or not) in `dir`. Throws TrainingError(engine_mismatch). */
 export function findLibrary(dir: string, stem: string): string {
-  const name = readdirSync(dir).find((file) =>
-    new RegExp(`^lib${stem}(\\.v[\\d.]+)?\\.(so|dylib)$`).test(file),
-  );
+  const name = readdirSync(dir).find((file) => libraryPattern(stem).test(file));
   if (name === undefined) {
     throw new TrainingError("engine_mismatch", `no lib${stem} in ${dir}`, {
       hint: `Reinstall node-llama-cpp ${EXPECTED_NODE_LLAMA_CPP} (npm ci).`,
     });
   }
   return join(dir, name);
+}
+
+/** `lib<stem>.so` / `.dylib`, with node-llama-cpp's version suffix or without. */
+function libraryPattern(stem: string): RegExp {
+  return new RegExp(`^lib${stem}(\\.v[\\d.]+)?\\.(so|dylib)$`);
 }
 
 /** An epoch's result: mean next-token loss (nats) over `batches` windows. */
@@ -310,6 +345,8 @@ export function openLlamaOptLibrary(binDir = llamaBinaryDir()) {
   };
 
   return {
+    /** The folder the libraries were loaded from. */
+    binDir,
     backends,
     loadModel,
     newContext,

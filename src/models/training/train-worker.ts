@@ -76,7 +76,8 @@ function run(job: TrainJob): void {
       { hint: "Pass --ctx as a multiple of 256." },
     );
   }
-  send({ type: "ready", backends: lib.backends(), parameters: lib.parameterCount(model) });
+  const chosen = process.env.ALAMBIQUE_LLAMA_LIBRARIES ? { libraries: lib.binDir } : {};
+  send({ type: "ready", backends: lib.backends(), parameters: lib.parameterCount(model), ...chosen });
   lib.warmUp(ctx, model);
   const optimizer = lib.initOptimizer(ctx, model, job.learningRate);
   const trainCount = train.length / (nCtx + 1);

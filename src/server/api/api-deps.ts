@@ -4,9 +4,9 @@ import type { IngestLimitsInput } from "../../knowledge/ingest-limits.js";
 import type { ChangeFeed } from "../../spec/change-feed.js";
 import type { ModelResolver } from "../../spec/models.js";
 import type { Store } from "../../spec/store.js";
+import type { FeedbackCap } from "../limits/feedback-cap.js";
 import type { TokenBudget } from "../limits/token-budget.js";
 import type { OpenStreams } from "../ops/open-streams.js";
-import type { FeedbackCap } from "../visitor/feedback-cap.js";
 import type { VisitorSessions } from "../visitor/visitor-sessions.js";
 
 /** What the `/api` routes work with. */
@@ -24,6 +24,8 @@ export interface ApiDeps {
   maxUploadBytes: number;
   /** Most files in one upload. */
   maxUploadFiles: number;
+  /** Bound on the bytes one tenant's queued uploads hold in the store; default `defaultMaxQueuedUploadBytes`. */
+  maxQueuedUploadBytes?: number;
   /** What reading uploaded documents may cost (`knowledge.limits`); the defaults for what is left out. */
   ingestLimits?: IngestLimitsInput;
   /** The runtime serving agents, told when one is replaced or removed (it closes the agent's MCP sessions). */

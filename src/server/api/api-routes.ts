@@ -16,6 +16,7 @@ import { conversationsRoutes } from "./conversations-routes.js";
 import type { ApiRoute } from "./define-api-route.js";
 import { distillRoutes } from "./distill-routes.js";
 import { keysRoutes } from "./keys-routes.js";
+import { knowledgeJobsRoutes } from "./knowledge-jobs-routes.js";
 import { knowledgeReadRoutes } from "./knowledge-read-routes.js";
 import { knowledgeRoutes } from "./knowledge-routes.js";
 import { modelsRoutes } from "./models-routes.js";
@@ -39,6 +40,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     toolTestRoute(deps),
     ...knowledgeRoutes(deps),
     ...knowledgeReadRoutes(deps),
+    ...knowledgeJobsRoutes(deps),
     ...conversationsRoutes(deps),
     ...channelsRoutes(deps),
     conversationEventsRoute(deps),

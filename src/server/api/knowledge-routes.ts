@@ -20,6 +20,9 @@ import type { ApiDeps } from "./api-deps.js";
 import { deletedSchema, isoTime, listOf } from "./api-schemas.js";
 import { type ApiRoute, defineApiRoute } from "./define-api-route.js";
 import { findAgent } from "./find-agent.js";
+import { ingestReportSchema } from "./ingest-report-schema.js";
+import { ingestJobSchema } from "./knowledge-jobs-routes.js";
+import { queueUpload, wantsAsync } from "./queue-upload.js";
 import { receiveUploads } from "./receive-uploads.js";
 
 export const knowledgeSourceSchema = z
@@ -36,20 +39,7 @@ export const knowledgeSourceSchema = z
   })
   .meta({ id: "KnowledgeSource" });
 
-export const ingestReportSchema = z
-  .object({
-    added: z.array(z.string()),
-    updated: z.array(z.string()),
-    unchanged: z.array(z.string()).meta({ description: "Same bytes as the stored source: not read again" }),
-    duplicates: z.array(z.object({ uri: z.string(), duplicateOf: z.string() })),
-    skipped: z
-      .array(z.object({ path: z.string(), reason: z.string() }))
-      .meta({ description: "Files that could not be used, and why (the rest were)" }),
-    chunks: z.int(),
-    embedded: z.int(),
-    bytes: z.int(),
-  })
-  .meta({ id: "IngestReport" });
+export { ingestReportSchema };
 
 const uploadDoc = z
   .object({
@@ -71,15 +61,21 @@ export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
       tag: "knowledge",
       summary: "Upload documents into an agent's knowledge",
       description:
-        'multipart/form-data, one or more files. Each is stored under its file name: a name already there is replaced when its content changed. Files are streamed to disk, size-capped, then read in worker threads within the `knowledge.limits` (what a PDF inflates to, pages, characters, time and memory, per document and per upload) and stored in batches (embedded when the agent has an embedding model); a file that cannot be used is reported in `skipped` with the reason. A document past a limit fails the whole upload, nothing stored: 413 (`document_too_large`, `upload_too_large`) or 422 (`document_too_slow`), the message naming the file and the limit, `param` the file. With `Accept: application/x-ndjson` the answer is a stream of JSON lines: `{"progress": …}` while documents are read (pages and chunks done) and stored, then `{"report": …}` or `{"error": …}`.',
+        'multipart/form-data, one or more files. Each is stored under its file name: a name already there is replaced when its content changed. Files are streamed to disk, size-capped, then read in worker threads within the `knowledge.limits` (what a PDF inflates to, pages, characters, time and memory, per document and per upload) and stored in batches (embedded when the agent has an embedding model); a file that cannot be used is reported in `skipped` with the reason. A document past a limit fails the whole upload, nothing stored: 413 (`document_too_large`, `upload_too_large`) or 422 (`document_too_slow`), the message naming the file and the limit, `param` the file. With `Accept: application/x-ndjson` the answer is a stream of JSON lines: `{"progress": …}` while documents are read (pages and chunks done) and stored, then `{"report": …}` or `{"error": …}`. With `Prefer: respond-async` (RFC 7240) the upload is queued instead: the files, within the same caps, are kept in the store (bounded per tenant: 413 `upload_queue_full`) for a worker on any machine (`alambique worker`, or the runner inside `serve`) to ingest, and the answer is 202 with the job (`IngestJob`), its `Location` to poll (`GET /api/knowledge/jobs/:id`) and `Preference-Applied: respond-async`; the `report` or `error` of the job is what this route would have answered.',
       access: "admin",
       params: agentNameParams,
       rawBody: { schema: uploadDoc, contentTypes: ["multipart/form-data"] },
-      response: { description: "What was added, updated, left alone or skipped", schema: ingestReportSchema },
+      response: {
+        description:
+          "What was added, updated, left alone or skipped; with `Prefer: respond-async`, 202 and the queued job",
+        schema: z.union([ingestReportSchema, ingestJobSchema]),
+      },
       errors: [400, 404, 409, 413, 415, 422],
       async handler({ auth, params, request, reply }) {
         const agent = await findAgent(store, auth.tenantId, params.name);
-        const embed = await embeddingModelOf(deps, agent);
+        const queued = wantsAsync(request.headers.prefer);
+        // A queued upload is embedded by the worker that runs it, with its own catalog.
+        const embed = queued ? undefined : await embeddingModelOf(deps, agent);
         await mkdir(deps.uploadDir, { recursive: true });
         const dir = await mkdtemp(join(deps.uploadDir, "upload-"));
         try {
@@ -90,6 +86,7 @@ export function knowledgeRoutes(deps: ApiDeps): ApiRoute[] {
           if (names.length === 0) {
             throw new RequestError("the upload has no file", { code: "no_files", param: "file" });
           }
+          if (queued) return await queueUpload(deps, agent, { dir, names }, reply);
           // Reading stops when the client goes away: its documents are not left being read for nobody.
           const stop = new AbortController();
           reply.raw.once("close", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envSecrets, testWebhookCall } from "../../agents/index.js";
+import { tenantNetwork } from "../../agents/tools/tenant-network.js";
 import {
   type AgentSpec,
   agentSpecSchema,
@@ -62,22 +63,23 @@ export const toolTestSchema = z
   .meta({ id: "ToolTest" });
 
 /**
- * `POST /api/agents/:name/tools/test`: one real call of a webhook tool, the
- * owner's "test call". It goes through the runtime's own code
- * (`testWebhookCall`) under the same rules as the agent's turns: a tenant that
- * is not the operator's may not read the server's secrets nor name a private
- * host (`checkAgentSpecPolicy`, as a save), and connects to public addresses
- * only (`publicFetch`, checked when it connects). A failed call is a 200
- * whose `error` says what the model would have read; the route refuses (4xx)
- * only what would not have been called at all.
- */
-/**
  * A tenant's test call is bounded below what a saved tool may ask for (120 s, 10 MiB): the route would
  * otherwise be a proxy to any public host that holds a connection and a large buffer per request, within
  * the key's rate limit alone. One call in flight per tenant; the operator's calls keep the tool's own limits.
  */
 export const tenantTestCallLimits = { timeoutMs: 15_000, maxResponseBytes: 256 * 1024 } as const;
 
+/**
+ * `POST /api/agents/:name/tools/test`: one real call of a webhook tool, the
+ * owner's "test call". It goes through the runtime's own code
+ * (`testWebhookCall`) under the same rules as the agent's turns: a tenant that
+ * is not the operator's may not read the server's secrets nor name a private
+ * host (`checkAgentSpecPolicy`, as a save), and connects where the tenant's
+ * agent may (`tenantNetwork`: public addresses only, checked by `publicFetch`
+ * when it connects). A failed call is a 200 whose `error` says what the model
+ * would have read; the route refuses (4xx) only what would not have been
+ * called at all.
+ */
 export function toolTestRoute({ store }: ApiDeps): ApiRoute {
   const inFlight = new Set<string>();
   return defineApiRoute({
@@ -105,6 +107,7 @@ export function toolTestRoute({ store }: ApiDeps): ApiRoute {
             timeoutMs: Math.min(asked.timeoutMs, tenantTestCallLimits.timeoutMs),
             maxResponseBytes: Math.min(asked.maxResponseBytes, tenantTestCallLimits.maxResponseBytes),
           };
+      const network = await tenantNetwork(store, auth.tenantId);
       if (!operator && inFlight.has(auth.tenantId)) {
         throw new RequestError("another test call of this business is still waiting for its webhook", {
           code: "rate_limit_exceeded",
@@ -123,7 +126,7 @@ export function toolTestRoute({ store }: ApiDeps): ApiRoute {
         tenantId: auth.tenantId,
         agent: { id: record.id, spec },
         secrets: envSecrets(),
-        network: operator ? "any" : "public",
+        network,
         signal: gone.signal,
       }).finally(() => {
         if (!operator) inFlight.delete(auth.tenantId);

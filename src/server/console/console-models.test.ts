@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -7,7 +6,13 @@ import { forgedModelPath } from "../../models/forge/forged-model.fixture.js";
 import { defaultModelsDir } from "../api/catalog-policy.js";
 import { type ModelHub, startModelHub } from "../api/model-hub.fixture.js";
 import { FORGED_MODEL, type ForgedServer, startForgedServer } from "../forged-server.fixture.js";
-import { type ConsoleSite, chromiumPath, shoot, startConsoleSite } from "./console-site.fixture.js";
+import {
+  buildConsole,
+  type ConsoleSite,
+  chromiumPath,
+  shoot,
+  startConsoleSite,
+} from "./console-site.fixture.js";
 
 /** A loopback port with nothing listening (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -35,9 +40,7 @@ describe.skipIf(!chromiumPath)("adding models from the console, in Chromium", ()
   const hfFile = `${owner}/tiny-GGUF/tiny-Q8_0.gguf`;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [
-      new URL("../../../web/console/build-console.mjs", import.meta.url).pathname,
-    ]);
+    buildConsole();
     gguf = await forgedModelPath("tiny", 1);
     site = await startConsoleSite();
     engine = await startForgedServer();
@@ -84,6 +87,10 @@ describe.skipIf(!chromiumPath)("adding models from the console, in Chromium", ()
         .first()
         .textContent(),
     ).toBe("mit");
+    // Every fact of the catalog, in this order: licence, the three opennesses, whether outputs may train.
+    expect(
+      await page.locator(".card.model", { hasText: "tiny-local" }).locator(".badges dt").allTextContents(),
+    ).toEqual(["Licencia", "Pesos", "Datos", "Código", "Sus salidas pueden entrenar otros modelos"]);
 
     // An OpenAI-compatible engine: the test first (its models and a one-token chat), then the add.
     await page.getByRole("tab", { name: "Motor compatible con OpenAI" }).click();

@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { ModelRegistry, type ModelRegistryOptions } from "../../models/model-registry.js";
 import type { Store } from "../../spec/store.js";
 import { type ApiServer, startApiServer } from "../api/api-server.fixture.js";
@@ -9,6 +11,31 @@ import type { ServerOptions } from "../create-server.js";
 import { chromiumPath, desktop, phone } from "../widget/widget-site.fixture.js";
 
 export { chromiumPath, desktop, phone };
+
+/**
+ * Builds web/console/dist for a test file's `beforeAll`; a no-op when dist is
+ * newer than its sources. Throws (the build's output in the error) when it fails.
+ */
+export function buildConsole(): void {
+  execFileSync(process.execPath, [
+    new URL("../../../web/console/build-console.mjs", import.meta.url).pathname,
+  ]);
+}
+
+/**
+ * The console's site for the tests of one file: `beforeAll` builds the
+ * console and starts the site (90 s allowed), `afterAll` closes it. The object
+ * returned is empty until `beforeAll` has run, then is the started site.
+ */
+export function useConsoleSite(options: Pick<ServerOptions, "modelsDir"> = {}): ConsoleSite {
+  const site = {} as ConsoleSite;
+  beforeAll(async () => {
+    buildConsole();
+    Object.assign(site, await startConsoleSite(options));
+  }, 90_000);
+  afterAll(() => site.close?.());
+  return site;
+}
 
 /** Where the console's screenshots go (git-ignored): each page at desktop and phone sizes. */
 export const consoleShots = new URL("../../../test-results/console/", import.meta.url).pathname;

@@ -11,21 +11,19 @@
  * for one.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RateBucket, RateLimitStore } from "../../spec/rate-limits.js";
+import { closeAfterEach } from "./close-after-each.conformance.js";
 
 export function describeRateLimitsConformance(
   name: string,
   open: () => Promise<[RateLimitStore, RateLimitStore]>,
 ): void {
   describe(`rate limits conformance: ${name}`, () => {
-    const opened: RateLimitStore[] = [];
-    afterEach(async () => {
-      await Promise.all([...new Set(opened.splice(0))].map((store) => store.close()));
-    });
+    const closeLater = closeAfterEach<RateLimitStore>();
     const handles = async () => {
       const pair = await open();
-      opened.push(...pair);
+      closeLater(pair);
       return pair;
     };
     const slow = (burst: number, scope = "key"): RateBucket => ({ scope, perMinute: 1, burst });

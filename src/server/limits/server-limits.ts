@@ -1,7 +1,7 @@
 import type { FastifyServerOptions } from "fastify";
 import type { FeedbackCapStore } from "../../spec/feedback-caps.js";
 import type { RateLimitStore } from "../../spec/rate-limits.js";
-import { FeedbackCap } from "../visitor/feedback-cap.js";
+import { FeedbackCap } from "./feedback-cap.js";
 import { GenerationQueues, type QueueLimits } from "./generation-queues.js";
 import { MemoryRateLimits } from "./memory-rate-limits.js";
 import { RateLimit } from "./rate-limit.js";

@@ -8,8 +8,9 @@
  * for a shared store, the same object twice for one process's) and two
  * tenants that exist in it.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BudgetHold, HoldAdmission, TokenBudgetStore } from "../../spec/token-budgets.js";
+import { closeAfterEach } from "./close-after-each.conformance.js";
 
 export type OpenTokenBudgets = () => Promise<{
   handles: [TokenBudgetStore, TokenBudgetStore];
@@ -25,13 +26,10 @@ function held(admission: HoldAdmission): BudgetHold {
 
 export function describeTokenBudgetsConformance(name: string, open: OpenTokenBudgets): void {
   describe(`token budgets conformance: ${name}`, () => {
-    const opened: TokenBudgetStore[] = [];
-    afterEach(async () => {
-      await Promise.all([...new Set(opened.splice(0))].map((store) => store.close()));
-    });
+    const closeLater = closeAfterEach<TokenBudgetStore>();
     const handles = async () => {
       const pair = await open();
-      opened.push(...pair.handles);
+      closeLater(pair.handles);
       return pair;
     };
 

@@ -113,7 +113,9 @@ export function agentCompletions(
       const turn = (onDelta?: (text: string) => void): Promise<TurnResult> =>
         agents.turn({
           tenantId,
-          agent: agent.id,
+          // The agent as read above, not read again: one read a request, and the whole request (the
+          // visitor's checks, the queue, the turn) runs on one version of it even if it is edited meanwhile.
+          agent,
           externalUserId,
           message: message.text,
           signal: admission.signal,

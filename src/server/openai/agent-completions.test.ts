@@ -205,3 +205,57 @@ describe("agents through /v1 with API keys", () => {
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
   });
 });
+
+describe("agents through /v1: the agent read once a request", () => {
+  it("reads the agent once a turn, and the next request sees an edit made between turns", async () => {
+    // The real store, its agent reads counted: the route's lookup is the only one (the turn gets that record).
+    const reads: string[] = [];
+    const agents: Store["agents"] = {
+      ...store.agents,
+      get: (tenantId, id) => {
+        reads.push("get");
+        return store.agents.get(tenantId, id);
+      },
+      getByName: (tenantId, name) => {
+        reads.push("getByName");
+        return store.agents.getByName(tenantId, name);
+      },
+    };
+    const counted = new Proxy(store, {
+      get: (target, key) => {
+        if (key === "agents") return agents;
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const spec = loadAgentFile(demoAgentFile).spec as unknown as Record<string, JsonValue>;
+    const agent = await store.agents.create({ tenantId: tenant.id, name: "mostrador", spec });
+    const countedRuntime = new AgentRuntime({ store: counted, models });
+    const app = createServer({ auth: "disabled", store: counted, models, agents: countedRuntime });
+    try {
+      const client = new OpenAI({ baseURL: await listen(app), apiKey: "none", maxRetries: 0 });
+      const ask = async (user: string) =>
+        extensionOf(
+          (
+            await client.chat.completions.create({
+              model: "agent:mostrador",
+              user,
+              messages: [{ role: "user", content: "¿Hacéis envíos a Benimaclet?" }],
+            })
+          ).choices[0],
+        )!;
+      expect((await ask("before")).mode).not.toBe("handoff");
+      expect(reads).toEqual(["getByName"]);
+      await store.agents.update(tenant.id, agent.id, {
+        ...spec,
+        handoff: { topics: ["envíos"] },
+      });
+      reads.length = 0;
+      expect(await ask("after")).toMatchObject({ mode: "handoff", status: "waiting_human" });
+      expect(reads).toEqual(["getByName"]);
+    } finally {
+      await app.close();
+      await countedRuntime.dispose();
+    }
+  });
+});

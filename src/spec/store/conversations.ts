@@ -49,6 +49,16 @@ export interface ConversationsRepository {
   /** The newest conversation of this customer with this agent that is not closed. */
   findOpen(tenantId: string, agentId: string, externalUserId: string): Promise<Conversation | undefined>;
   /**
+   * `findOpen` and that conversation's messages (in `seq` order), read
+   * together as one consistent read (one round trip on PostgreSQL): what a
+   * turn starts from. Undefined when `findOpen` finds none.
+   */
+  findOpenWithMessages(
+    tenantId: string,
+    agentId: string,
+    externalUserId: string,
+  ): Promise<{ conversation: Conversation; messages: Message[] } | undefined>;
+  /**
    * Oldest first (creation order). A page: the conversations after `after`
    * (none: from the first), at most `limit` of them.
    * `externalUserPrefix` keeps those whose externalUserId starts with it.

@@ -26,7 +26,8 @@ export interface Job {
 export interface JobsRepository {
   enqueue(input: { kind: string; tenantId?: string | null; payload: JsonValue }): Promise<Job>;
   get(id: string): Promise<Job | undefined>;
-  list(filter?: { kind?: string; status?: JobStatus; tenantId?: string }): Promise<Job[]>;
+  /** Oldest first; `newest`: only the newest that many (still oldest first). */
+  list(filter?: { kind?: string; status?: JobStatus; tenantId?: string; newest?: number }): Promise<Job[]>;
   /**
    * Atomically takes the oldest `queued` job of one of `kinds` — or a
    * `running` one whose lease has expired (its worker died) — marks it

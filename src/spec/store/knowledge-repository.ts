@@ -20,13 +20,13 @@ export interface KnowledgeRepository {
     chunks: ChunkInput[];
   }): Promise<KnowledgeSource>;
   /**
-   * Adds chunks after a source's (its `chunkCount` grows by their number);
+   * Adds chunks after a source's, live or staged (its `chunkCount` grows by their number);
    * their ordinals must not repeat one it has (StoreError unique); with
    * `contentHash`, the source's hash becomes it. For writing a large source
-   * in batches: a `putSource` with the first batch, then this for the
-   * others (inside `store.transaction`, or in several with a provisional
-   * hash that the last batch replaces), so that no single call holds the
-   * event loop. NotFoundError when the source is not the agent's.
+   * in batches: a `stageSource` with the first batch, then this for the
+   * others, then `publishSource`, so that no single call holds the event
+   * loop or the store. NotFoundError when the source is not the agent's, or
+   * is retired.
    */
   appendChunks(input: {
     tenantId: string;
@@ -35,6 +35,48 @@ export interface KnowledgeRepository {
     chunks: ChunkInput[];
     contentHash?: string;
   }): Promise<KnowledgeSource>;
+  /**
+   * Starts a new version of source `uri` that no read sees (searches, lists,
+   * counts, `getChunks`, `chunksWithoutVectors`): a "staged" source, written
+   * in batches by `appendChunks` (each its own short transaction, so other
+   * calls run between them) and made live by `publishSource`. Until then an
+   * existing live source with that uri keeps answering, whole. Each write
+   * refreshes its `updatedAt`: one left untouched (its writer died) is found
+   * by `abandonedSources` and removed by `purgeSource`.
+   */
+  stageSource(input: Parameters<KnowledgeRepository["putSource"]>[0]): Promise<KnowledgeSource>;
+  /**
+   * In one short transaction, makes a staged source the live one of its uri:
+   * the source live until then (if any) is retired — hidden at once, its
+   * chunks left for `purgeSource` — and the staged one takes its place (its
+   * `createdAt` kept, so listings keep their order) with `contentHash` when
+   * given, and its own id (a re-ingested source's id changes; `putSource`
+   * keeps it). Reads see the old version or the new one, never a mix. Two staged
+   * versions of one uri published one after the other: the later one is live,
+   * the earlier retired. Returns the live source and the id of the retired one.
+   * NotFoundError when the staged source is not the agent's or is gone (it
+   * was published already, or purged as abandoned).
+   */
+  publishSource(input: {
+    tenantId: string;
+    agentId: string;
+    sourceId: string;
+    contentHash?: string;
+  }): Promise<{ source: KnowledgeSource; retired: string | null }>;
+  /**
+   * The agent's hidden sources nobody will finish: retired ones, and staged
+   * ones not written since `staleBefore` (ISO time), for `purgeSource`.
+   */
+  abandonedSources(tenantId: string, agentId: string, staleBefore: string): Promise<{ id: string }[]>;
+  /**
+   * Removes up to `limit` (1–10,000) chunks of a hidden (staged or retired)
+   * source, and the source itself once it has none; returns how many chunks
+   * it still has (0: gone). In batches, because removing chunks costs
+   * (their text index entries): a source of 5,000 removed in one call would
+   * hold a SQLite store for as long as writing it. A live source or an
+   * unknown id: NotFoundError (`removeSource` removes live ones).
+   */
+  purgeSource(tenantId: string, id: string, limit: number): Promise<number>;
   getSource(tenantId: string, agentId: string, uri: string): Promise<KnowledgeSource | undefined>;
   listSources(tenantId: string, agentId: string): Promise<KnowledgeSource[]>;
   removeSource(tenantId: string, id: string): Promise<void>;

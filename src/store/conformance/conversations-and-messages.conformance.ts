@@ -108,6 +108,45 @@ export function describeConversationsAndMessages(kit: StoreTestKit): void {
       expect(await store.conversations.findOpen(tenant.id, agent.id, "nobody")).toBeUndefined();
     });
 
+    it("finds the open conversation with its messages in seq order, as findOpen and list read them", async () => {
+      const store = await kit.fresh();
+      const { tenant, agent, conversation: first } = await seedConversation(store, "ana");
+      const read = (externalUserId: string, tenantId = tenant.id) =>
+        store.conversations.findOpenWithMessages(tenantId, agent.id, externalUserId);
+      expect(await read("ana")).toEqual({ conversation: first, messages: [] });
+      const metadata = { citations: [{ uri: "faq.md", n: 1 }], note: 'ñ "x"' };
+      for (const [role, content] of [
+        ["user", "hola"],
+        ["assistant", "¡Hola! ¿En qué te ayudo?"],
+        ["user", "¿abrís el domingo?"],
+      ] satisfies [MessageRole, string][]) {
+        await store.messages.append({ conversationId: first.id, role, content, metadata });
+      }
+      await store.messages.setFeedback(first.id, (await store.messages.list(first.id))[1]!.id, "up");
+      const found = await read("ana");
+      expect(found).toEqual({
+        conversation: await store.conversations.findOpen(tenant.id, agent.id, "ana"),
+        messages: await store.messages.list(first.id),
+      });
+      expect(found?.messages.map((m) => [m.seq, m.role, m.feedback])).toEqual([
+        [1, "user", undefined],
+        [2, "assistant", "up"],
+        [3, "user", undefined],
+      ]);
+      // The newest open one, none once closed, none for another customer or tenant.
+      const second = await store.conversations.create({
+        tenantId: tenant.id,
+        agentId: agent.id,
+        externalUserId: "ana",
+      });
+      expect(await read("ana")).toEqual({ conversation: second, messages: [] });
+      expect(await read("ana", (await seedTenant(store)).id)).toBeUndefined();
+      await store.conversations.setStatus(tenant.id, second.id, "closed");
+      await store.conversations.setStatus(tenant.id, first.id, "closed");
+      expect(await read("ana")).toBeUndefined();
+      expect(await read("nobody")).toBeUndefined();
+    });
+
     it("scopes conversations to their tenant", async () => {
       const store = await kit.fresh();
       const { tenant, agent, conversation } = await seedConversation(store, "ana");

@@ -43,6 +43,10 @@ export function describeJobs(kit: StoreTestKit): void {
       expect(await store.jobs.list({ kind: "train" })).toEqual([train]);
       expect(await store.jobs.list({ tenantId: tenant.id })).toEqual([synth]);
       expect(await store.jobs.list({ status: "running" })).toEqual([]);
+      // `newest`: the last that many of the same order.
+      expect(await store.jobs.list({ newest: 1 })).toEqual((await store.jobs.list()).slice(-1));
+      expect(await store.jobs.list({ newest: 5 })).toEqual([synth, train]);
+      expect(await store.jobs.list({ kind: "train", newest: 1 })).toEqual([train]);
       expect(await store.jobs.list({ kind: "synth", status: "queued", tenantId: tenant.id })).toEqual([
         synth,
       ]);

@@ -36,6 +36,8 @@ const postgresDerived = new Set(["alambique_migrations", "knowledge_terms"]);
 /** Copied by copy-knowledge.ts. */
 export const knowledgeTables = new Set(["knowledge_indexes", "chunks", "chunk_vectors"]);
 const deferredColumns: Record<string, string[]> = { datasets: ["frozen_at"] };
+/** SQLite's own bookkeeping columns: its chunk key ranges (migration 10), meaningless to PostgreSQL. */
+const sqliteDerivedColumns: Record<string, string[]> = { knowledge_sources: ["key_first", "key_last"] };
 
 export async function planCopy(
   source: Database.Database,
@@ -58,7 +60,7 @@ export async function planCopy(
     }
     const sourceColumns = source.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all();
     for (const column of sourceColumns as string[]) {
-      if (target.has(column)) continue;
+      if (target.has(column) || sqliteDerivedColumns[table]?.includes(column)) continue;
       const used = source
         .prepare(`SELECT count(*) FROM "${table}" WHERE "${column}" IS NOT NULL`)
         .pluck()

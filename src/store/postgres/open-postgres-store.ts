@@ -12,9 +12,11 @@ import type { Store } from "../../spec/store.js";
 import type { StoreLogger } from "../store-logger.js";
 import { applyPostgresMigrations } from "./apply-postgres-migrations.js";
 import { normalizePostgresError, type PostgresErrorContext } from "./normalize-postgres-error.js";
+import type { PostgresVectorSearch } from "./postgres-knowledge-vectors.js";
 import { isConnectionError } from "./postgres-sql.js";
 import { PostgresStore } from "./postgres-store.js";
 import { redactPostgresUrl } from "./postgres-url.js";
+import { type PgvectorMode, pgvectorModeFrom, preparePgvector } from "./prepare-pgvector.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DATABASE?…` (libpq-style parameters as `pg` reads them). */
@@ -30,6 +32,10 @@ export interface PostgresStoreOptions {
   /** See `OpenStoreOptions.maxSizeBytes`: every connection of this store refuses writes past it. */
   maxSizeBytes?: number | undefined;
   logger?: StoreLogger | undefined;
+  /** pgvector's HNSW index when the server has it (`auto`, default ALAMBIQUE_PG_VECTOR or auto), or the scan (`off`); prepare-pgvector.ts. */
+  pgvector?: PgvectorMode | undefined;
+  /** Agents with fewer chunks are searched exactly even with pgvector (default `defaultExactBelow`). */
+  pgvectorExactBelow?: number | undefined;
 }
 
 export const defaultPoolSize = 10;
@@ -37,6 +43,7 @@ export const defaultAcquireTimeoutMs = 5000;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const where = redactPostgresUrl(options.url);
+  const pgvector = options.pgvector ?? pgvectorModeFrom(process.env.ALAMBIQUE_PG_VECTOR);
   const context: PostgresErrorContext = {
     where,
     poolSize: options.poolSize ?? defaultPoolSize,
@@ -59,6 +66,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on("error", (error) =>
     options.logger?.warn({ database: where, error: error.message }, "PostgreSQL connection lost"),
   );
+  let vectors: PostgresVectorSearch;
   try {
     const client = await connectWithRetry(pool, options.connectRetryMs ?? 10_000, where, options.logger);
     try {
@@ -69,6 +77,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           "applied store migration",
         );
       }
+      vectors = await preparePgvector(client, {
+        mode: pgvector,
+        exactBelow: options.pgvectorExactBelow,
+        logger: options.logger,
+        where,
+      });
     } finally {
       client.release();
     }
@@ -76,7 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => {});
     throw normalizePostgresError(error, context);
   }
-  return new PostgresStore(pool, context);
+  return new PostgresStore(pool, context, vectors);
 }
 
 async function connectWithRetry(

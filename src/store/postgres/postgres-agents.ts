@@ -37,6 +37,8 @@ async function addVersion(sql: Sql, row: AgentRow, savedBy: string | null | unde
   );
 }
 
+const agentColumns = "id, tenant_id, name, spec, created_at, updated_at";
+
 export function createPostgresAgents(sql: Sql): StoreRepositories["agents"] {
   const rows = async (text: string, values: unknown[]) =>
     (await sql.query<AgentRow>(text, values)).map(toAgent);
@@ -52,10 +54,24 @@ export function createPostgresAgents(sql: Sql): StoreRepositories["agents"] {
         await addVersion(tx, row!, savedBy);
         return toAgent(row!);
       }),
+    // Prepared (see Sql.query): a turn reads its agent by name or id. Columns named, not `*`: a prepared
+    // statement's result must not change under it when a migration adds a column.
     get: async (tenantId, id) =>
-      (await rows("SELECT * FROM agents WHERE tenant_id = $1 AND id = $2", [tenantId, id]))[0],
+      (
+        await sql.query<AgentRow>(
+          `SELECT ${agentColumns} FROM agents WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id],
+          "alambique_agent",
+        )
+      ).map(toAgent)[0],
     getByName: async (tenantId, name) =>
-      (await rows("SELECT * FROM agents WHERE tenant_id = $1 AND name = $2", [tenantId, name]))[0],
+      (
+        await sql.query<AgentRow>(
+          `SELECT ${agentColumns} FROM agents WHERE tenant_id = $1 AND name = $2`,
+          [tenantId, name],
+          "alambique_agent_by_name",
+        )
+      ).map(toAgent)[0],
     list: (tenantId) => rows("SELECT * FROM agents WHERE tenant_id = $1 ORDER BY created_at, id", [tenantId]),
     update: (tenantId, id, spec, savedBy) =>
       sql.atomic(async (tx) => {

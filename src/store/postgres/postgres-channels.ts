@@ -3,7 +3,7 @@
  * (sqlite-channels.ts). A claim is one statement choosing rows with
  * `FOR UPDATE SKIP LOCKED`: workers on many machines never claim one row twice.
  */
-import { NotFoundError, ValidationError } from "../../spec/errors.js";
+import { NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type {
   ChannelInboundRow,
@@ -12,6 +12,7 @@ import type {
   ChannelRecord,
   StoreRepositories,
 } from "../../spec/store.js";
+import { assertLeaseMs, CHANNEL_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import type { Sql } from "./postgres-sql.js";
 import { iso, isoAfter, nowIso, toJsonText } from "./postgres-values.js";
@@ -99,7 +100,7 @@ export function createPostgresChannels(sql: Sql): StoreRepositories["channels"] 
       return inserted.length === 1;
     },
     async claimInbound({ leaseMs, limit }) {
-      positive(leaseMs);
+      assertLeaseMs(leaseMs, CHANNEL_LEASE_HINT);
       const rows = await sql.query<InboundRow>(
         `UPDATE channel_inbound SET attempts = attempts + 1, lease_until = $1
          WHERE id IN (SELECT id FROM channel_inbound
@@ -134,7 +135,7 @@ export function createPostgresChannels(sql: Sql): StoreRepositories["channels"] 
       return row!;
     },
     async claimOutbound({ leaseMs, limit }) {
-      positive(leaseMs);
+      assertLeaseMs(leaseMs, CHANNEL_LEASE_HINT);
       const rows = await outbound(
         `UPDATE channel_outbound SET attempts = attempts + 1, next_attempt_at = $1
          WHERE id IN (SELECT id FROM channel_outbound WHERE status = 'queued' AND next_attempt_at <= $2
@@ -210,16 +211,6 @@ function toQueueStats(row: QueueStatsRow): ChannelQueueStats {
     outboundQueued: row.outbound_queued,
     oldestOutboundAt: row.oldest_outbound_at && iso(row.oldest_outbound_at),
   };
-}
-
-function positive(leaseMs: number): void {
-  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
-    throw new ValidationError(
-      `leaseMs must be a positive number of milliseconds: got ${leaseMs}`,
-      [{ path: ["leaseMs"], message: "not positive" }],
-      "A lease is how long a worker holds what it claimed, e.g. 60000.",
-    );
-  }
 }
 
 function toChannel(row: ChannelRow): ChannelRecord {

@@ -1,6 +1,7 @@
 import { NotFoundError } from "../../spec/errors.js";
 import type { Conversation, ConversationStatus, StoreRepositories } from "../../spec/store.js";
 import { newId } from "../ids.js";
+import { type MessageRow, toMessage } from "./postgres-messages.js";
 import type { Sql } from "./postgres-sql.js";
 import { iso, nowIso } from "./postgres-values.js";
 
@@ -14,6 +15,8 @@ interface ConversationRow {
   updated_at: Date;
 }
 
+const conversationColumns = "id, tenant_id, agent_id, external_user_id, status, created_at, updated_at";
+
 export function createPostgresConversations(sql: Sql): StoreRepositories["conversations"] {
   const rows = async (text: string, values: unknown[]) =>
     (await sql.query<ConversationRow>(text, values)).map(toConversation);
@@ -26,8 +29,15 @@ export function createPostgresConversations(sql: Sql): StoreRepositories["conver
       );
       return conversation!;
     },
+    // Prepared (see Sql.query): read on every turn, by key.
     get: async (tenantId, id) =>
-      (await rows("SELECT * FROM conversations WHERE tenant_id = $1 AND id = $2", [tenantId, id]))[0],
+      (
+        await sql.query<ConversationRow>(
+          `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, id],
+          "alambique_conversation",
+        )
+      ).map(toConversation)[0],
     // Shaped to use the partial index conversations_open.
     findOpen: async (tenantId, agentId, externalUserId) =>
       (
@@ -38,6 +48,42 @@ export function createPostgresConversations(sql: Sql): StoreRepositories["conver
           [tenantId, agentId, externalUserId],
         )
       )[0],
+    // One statement, one snapshot: the open conversation's columns on each of its messages (one row with
+    // NULL message columns when it has none). A turn began with two round trips here (findOpen, then list).
+    // Prepared (see Sql.query), so its columns are named: a `*` would change its result under a
+    // connection that prepared it when a migration adds a column.
+    async findOpenWithMessages(tenantId, agentId, externalUserId) {
+      const found = await sql.query<
+        ConversationRow & { [K in keyof MessageRow as `m_${K}`]: MessageRow[K] | null }
+      >(
+        `WITH c AS (
+           SELECT ${conversationColumns} FROM conversations
+           WHERE tenant_id = $1 AND agent_id = $2 AND external_user_id = $3 AND status <> 'closed'
+           ORDER BY created_at DESC, id DESC LIMIT 1)
+         SELECT c.*, m.id AS m_id, m.conversation_id AS m_conversation_id, m.seq AS m_seq, m.role AS m_role,
+           m.content AS m_content, m.metadata AS m_metadata, m.feedback AS m_feedback, m.created_at AS m_created_at
+         FROM c LEFT JOIN messages m ON m.conversation_id = c.id
+         ORDER BY m.seq`,
+        [tenantId, agentId, externalUserId],
+        "alambique_open_conversation",
+      );
+      if (found.length === 0) return undefined;
+      const messages = found
+        .filter((row) => row.m_id !== null)
+        .map((row) =>
+          toMessage({
+            id: row.m_id!,
+            conversation_id: row.m_conversation_id!,
+            seq: row.m_seq!,
+            role: row.m_role!,
+            content: row.m_content!,
+            metadata: row.m_metadata!,
+            feedback: row.m_feedback,
+            created_at: row.m_created_at!,
+          }),
+        );
+      return { conversation: toConversation(found[0]!), messages };
+    },
     // Keyset paging on (created_at, id); the prefix is compared as text (left()), never as a LIKE pattern.
     list: (tenantId, filter = {}) =>
       rows(

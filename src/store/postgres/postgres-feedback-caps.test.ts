@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeFeedbackCapsConformance } from "../../server/visitor/feedback-caps.conformance.js";
+import { describeFeedbackCapsConformance } from "../../server/limits/feedback-caps.conformance.js";
 import { openStore } from "../open-store.js";
 import { PostgresFeedbackCaps } from "./postgres-feedback-caps.js";
 import { describePostgres, freshPostgresUrl, raw } from "./postgres-test-server.fixture.js";

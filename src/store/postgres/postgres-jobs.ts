@@ -7,6 +7,7 @@
 import { NotFoundError, StoreError, ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, JobStatus, StoreRepositories } from "../../spec/store.js";
+import { assertLeaseMs, JOB_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import type { Sql } from "./postgres-sql.js";
 import { iso, isoAfter, isoOrNull, nowIso, toJsonText } from "./postgres-values.js";
@@ -66,14 +67,16 @@ export function createPostgresJobs(sql: Sql): Jobs {
     get: async (id) => (await rows("SELECT * FROM jobs WHERE id = $1", [id]))[0],
     list: (filter = {}) =>
       rows(
-        `SELECT * FROM jobs
-         WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR status = $2)
-           AND ($3::text IS NULL OR tenant_id = $3)
-         ORDER BY created_at, id`,
-        [filter.kind ?? null, filter.status ?? null, filter.tenantId ?? null],
+        `SELECT * FROM (
+           SELECT * FROM jobs
+           WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR status = $2)
+             AND ($3::text IS NULL OR tenant_id = $3)
+           ORDER BY created_at DESC, id DESC LIMIT $4
+         ) newest ORDER BY created_at, id`,
+        [filter.kind ?? null, filter.status ?? null, filter.tenantId ?? null, filter.newest ?? null],
       ),
     async claim({ kinds, owner, leaseMs, id }) {
-      assertLeaseMs(leaseMs);
+      assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       if (kinds.length === 0) return undefined;
       const [job] = await rows(
         `UPDATE jobs
@@ -91,7 +94,7 @@ export function createPostgresJobs(sql: Sql): Jobs {
       return job;
     },
     async heartbeat(id, owner, leaseMs) {
-      assertLeaseMs(leaseMs);
+      assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       const done = await sql.query(
         `UPDATE jobs SET lease_expires_at = $1, updated_at = $2
          WHERE id = $3 AND status = 'running' AND lease_owner = $4 RETURNING id`,
@@ -153,16 +156,6 @@ export function createPostgresJobs(sql: Sql): Jobs {
       });
     },
   };
-}
-
-function assertLeaseMs(leaseMs: number): void {
-  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
-    throw new ValidationError(
-      `leaseMs must be a positive number of milliseconds, got ${leaseMs}`,
-      [{ path: ["leaseMs"], message: "expected a positive number" }],
-      "Lease a job for longer than the worker needs between two heartbeats, e.g. 30000.",
-    );
-  }
 }
 
 function toJob(row: JobRow): Job {

@@ -28,6 +28,10 @@ export interface SourceRow {
   chunk_count: number;
   created_at: Date;
   updated_at: Date;
+  /** Only 'live' rows are read; see migration 9. */
+  state: "live" | "staged" | "retired";
+  /** A hidden row's uri (its `uri` is then `hidden:<id>`); NULL when live. */
+  hidden_uri: string | null;
 }
 
 export interface ChunkRow {
@@ -54,7 +58,7 @@ export function toSource(row: SourceRow): KnowledgeSource {
     id: row.id,
     tenantId: row.tenant_id,
     agentId: row.agent_id,
-    uri: row.uri,
+    uri: row.hidden_uri ?? row.uri,
     kind: row.kind,
     contentHash: row.content_hash,
     bytes: row.bytes,
@@ -76,7 +80,11 @@ export function toChunk(row: ChunkRow): Chunk {
   };
 }
 
-/** Loads ranked chunks as hits, in the order given; one that is gone, or not the agent's, is left out. */
+/**
+ * Loads ranked chunks as hits, in the order given; one that is gone, not the
+ * agent's, or not live (a staged or retired source's, still in the indexes)
+ * is left out.
+ */
 export async function loadHits(
   sql: Sql,
   tenantId: string,
@@ -87,7 +95,7 @@ export async function loadHits(
   const rows = await sql.query<ChunkRow & { uri: string; kind: SourceKind }>(
     `SELECT ${chunkColumns}, s.uri, s.kind
      FROM chunks c JOIN knowledge_sources s ON s.id = c.source_id
-     WHERE c.key = ANY($1::bigint[]) AND s.tenant_id = $2 AND s.agent_id = $3`,
+     WHERE c.key = ANY($1::bigint[]) AND s.tenant_id = $2 AND s.agent_id = $3 AND s.state = 'live'`,
     [ranked.map((r) => r.key), tenantId, agentId],
   );
   const byKey = new Map(rows.map((row) => [Number(row.key), row]));

@@ -7,12 +7,33 @@
  * keeps the nearest `rerankedCandidates` (or 4 × limit), and re-ranks those
  * by exact cosine here, from their float32 vectors. Scores are exact; which
  * chunks are considered is approximate (recall and cost: README, "The store").
- * The scan is linear in the agent's vectors: install pgvector beyond the
- * sizes measured there.
+ * The scan is linear in the agent's vectors: beyond the sizes measured
+ * there, install pgvector, which `pgvectorSearch` (pgvector-search.ts) then
+ * uses instead; this scan is the fallback when it is absent or turned off.
  */
 import { ValidationError } from "../../spec/errors.js";
 import type { KnowledgeIndexRow, RankedKey } from "./postgres-knowledge-rows.js";
 import type { Sql } from "./postgres-sql.js";
+
+/**
+ * How an open store writes and searches vectors: `scanVectorSearch` (here,
+ * without pgvector) or `pgvectorSearch` (with it). Both keep `code` and
+ * `embedding` as described above, and both return exact cosine scores
+ * computed here from `embedding`, best first, ties by chunk key.
+ */
+export interface PostgresVectorSearch {
+  readonly kind: "scan" | "pgvector";
+  /** Stores (or replaces) the vectors of chunks of the index; all of one dimension. */
+  put(sql: Sql, indexKey: number, items: readonly { key: number; vector: Float32Array }[]): Promise<void>;
+  /** The agent's nearest chunks to `vector` (of the index's dimension), at most `limit`. */
+  search(sql: Sql, index: KnowledgeIndexRow, vector: Float32Array, limit: number): Promise<RankedKey[]>;
+}
+
+export const scanVectorSearch: PostgresVectorSearch = {
+  kind: "scan",
+  put: putVectorRows,
+  search: (sql, index, vector, limit) => searchVectors(sql, index.key, vector, limit),
+};
 
 /** Hamming-nearest codes re-ranked by exact cosine (at least; 4 × limit when larger). */
 export const rerankedCandidates = 400;
@@ -72,6 +93,12 @@ export async function putVectorRows(
   );
 }
 
+/** The scan's statement: $1 index key, $2 the query's sign bits, $3 candidates. */
+export const scanQuery = `WITH near AS MATERIALIZED (
+       SELECT chunk_key FROM chunk_vectors WHERE index_key = $1 AND code IS NOT NULL
+       ORDER BY bit_count(code # $2::varbit), chunk_key LIMIT $3)
+     SELECT v.chunk_key, v.embedding FROM near JOIN chunk_vectors v USING (chunk_key)`;
+
 /** Nearest chunks by cosine distance, best first; score = 1 − distance. */
 export async function searchVectors(
   sql: Sql,
@@ -80,13 +107,20 @@ export async function searchVectors(
   limit: number,
   candidates = rerankedCandidates,
 ): Promise<RankedKey[]> {
-  const rows = await sql.query<{ chunk_key: string; embedding: Buffer }>(
-    `WITH near AS MATERIALIZED (
-       SELECT chunk_key FROM chunk_vectors WHERE index_key = $1 AND code IS NOT NULL
-       ORDER BY bit_count(code # $2::varbit), chunk_key LIMIT $3)
-     SELECT v.chunk_key, v.embedding FROM near JOIN chunk_vectors v USING (chunk_key)`,
-    [indexKey, signBits(vector), Math.max(candidates, 4 * limit)],
-  );
+  const rows = await sql.query<{ chunk_key: string; embedding: Buffer }>(scanQuery, [
+    indexKey,
+    signBits(vector),
+    Math.max(candidates, 4 * limit),
+  ]);
+  return rerankByCosine(rows, vector, limit);
+}
+
+/** Candidates (their float32 `embedding`) ranked by exact cosine to `vector`, best first, at most `limit`. */
+export function rerankByCosine(
+  rows: readonly { chunk_key: string | number; embedding: Buffer }[],
+  vector: Float32Array,
+  limit: number,
+): RankedKey[] {
   const queryNorm = Math.sqrt(dot(vector, vector));
   return rows
     .map((row) => {
@@ -110,17 +144,20 @@ export function vectorMismatch(expected: string, got: string, path: (string | nu
   );
 }
 
-function signBits(vector: Float32Array): string {
+/** `vector` as the text of a `bit varying`: one bit per dimension, 1 where it is positive. */
+export function signBits(vector: Float32Array): string {
   let bits = "";
   for (const value of vector) bits += value > 0 ? "1" : "0";
   return bits;
 }
 
-function floatBytes(vector: Float32Array): Buffer {
+/** `vector` as its float32 bytes (this machine's order, little-endian on every platform Node runs on). */
+export function floatBytes(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-function bytesFloats(bytes: Buffer): Float32Array {
+/** The inverse of `floatBytes`. */
+export function bytesFloats(bytes: Buffer): Float32Array {
   // Copied: the driver's Buffer need not be 4-byte aligned.
   const copy = new Uint8Array(bytes);
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);

@@ -5,8 +5,13 @@
  * `knowledge_indexes.key`. Every write to an agent's index locks that row
  * first (FOR UPDATE), so the writes of one agent — from any replica or worker
  * — run one after the other and keep the per-agent statistics exact.
+ * Staged sources (postgres-knowledge-staging.ts): every read takes live
+ * sources and their chunks only; a search that found fewer than asked asks
+ * again for more while the agent has hidden chunks, since they are still
+ * indexed (and counted in its statistics until purged).
  */
 import { NotFoundError } from "../../spec/errors.js";
+import type { ChunkHit } from "../../spec/knowledge.js";
 import type { StoreRepositories } from "../../spec/store.js";
 import { newId } from "../ids.js";
 import { assertVector } from "../sqlite/sqlite-knowledge-vectors.js";
@@ -20,12 +25,13 @@ import {
   toChunk,
   toSource,
 } from "./postgres-knowledge-rows.js";
-import { searchTextBm25 } from "./postgres-knowledge-text-search.js";
+import { createPostgresStaging } from "./postgres-knowledge-staging.js";
+import { searchTextHits } from "./postgres-knowledge-text-search.js";
 import {
   assertVectorModel,
   hasVectors,
-  putVectorRows,
-  searchVectors,
+  type PostgresVectorSearch,
+  scanVectorSearch,
   vectorMismatch,
 } from "./postgres-knowledge-vectors.js";
 import type { Sql } from "./postgres-sql.js";
@@ -33,10 +39,16 @@ import { assertLimit, nowIso } from "./postgres-values.js";
 
 type Knowledge = StoreRepositories["knowledge"];
 
+/** Joined to a chunk query (alias `c`): only chunks of live sources. */
+const live = "JOIN knowledge_sources s ON s.id = c.source_id AND s.state = 'live'";
+
 export const maxSearchLimit = 1000;
 export const maxPendingLimit = 10_000;
 
-export function createPostgresKnowledge(sql: Sql): Knowledge {
+export function createPostgresKnowledge(
+  sql: Sql,
+  vectors: PostgresVectorSearch = scanVectorSearch,
+): Knowledge {
   const indexOf = async (tenantId: string, agentId: string, on: Sql = sql, lock = "") =>
     (
       await on.query<KnowledgeIndexRow>(
@@ -58,19 +70,45 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
 
   const chunkKeyOf = async (on: Sql, id: string, indexKey: number) =>
     (
-      await on.query<{ key: string }>("SELECT key FROM chunks WHERE id = $1 AND index_key = $2", [
-        id,
-        indexKey,
-      ])
+      await on.query<{ key: string }>(
+        `SELECT c.key FROM chunks c ${live} WHERE c.id = $1 AND c.index_key = $2`,
+        [id, indexKey],
+      )
     )[0]?.key;
 
+  /**
+   * The first `limit` live hits of a search (`search(n)`: at most n, live
+   * only). Hidden chunks (a staged or a retired source's) are in the indexes
+   * until published or purged and may have taken places: when fewer than
+   * `limit` came back and the agent has some, it asks again for as many more
+   * as could be hidden (a second round trip only then).
+   */
+  const searchLive = async (
+    tenantId: string,
+    agentId: string,
+    limit: number,
+    search: (fetch: number) => Promise<ChunkHit[]>,
+  ): Promise<ChunkHit[]> => {
+    const hits = await search(limit);
+    if (hits.length >= limit) return hits;
+    const [row] = await sql.query<{ n: number }>(
+      `SELECT coalesce(sum(chunk_count), 0)::int AS n FROM knowledge_sources
+       WHERE tenant_id = $1 AND agent_id = $2 AND state <> 'live'`,
+      [tenantId, agentId],
+    );
+    // At most `maxSearchLimit`: a large retired version (until purged) must not make a visitor's turn fetch it all.
+    const wanted = Math.max(limit, Math.min(limit + row!.n, maxSearchLimit));
+    return row!.n === 0 ? hits : (await search(wanted)).slice(0, limit);
+  };
+
   return {
+    ...createPostgresStaging(sql, lockIndex),
     putSource: (input) =>
       sql.atomic(async (tx) => {
         const index = await lockIndex(tx, input.tenantId, input.agentId);
         const now = nowIso();
         const [existing] = await tx.query<SourceRow>(
-          "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 AND uri = $3",
+          "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 AND uri = $3 AND state = 'live'",
           [input.tenantId, input.agentId, input.uri],
         );
         const fields = [input.kind, input.contentHash, input.bytes, input.chunks.length, now];
@@ -99,7 +137,8 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
         const index = await indexOf(input.tenantId, input.agentId, tx, "FOR UPDATE");
         const [source] = index
           ? await tx.query<SourceRow>(
-              "SELECT * FROM knowledge_sources WHERE id = $1 AND tenant_id = $2 AND agent_id = $3",
+              `SELECT * FROM knowledge_sources WHERE id = $1 AND tenant_id = $2 AND agent_id = $3
+                 AND state <> 'retired'`,
               [input.sourceId, input.tenantId, input.agentId],
             )
           : [];
@@ -114,7 +153,7 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
       }),
     async getSource(tenantId, agentId, uri) {
       const [row] = await sql.query<SourceRow>(
-        "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 AND uri = $3",
+        "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 AND uri = $3 AND state = 'live'",
         [tenantId, agentId, uri],
       );
       return row && toSource(row);
@@ -122,14 +161,15 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
     listSources: async (tenantId, agentId) =>
       (
         await sql.query<SourceRow>(
-          "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 ORDER BY created_at, id",
+          `SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND agent_id = $2 AND state = 'live'
+           ORDER BY created_at, id`,
           [tenantId, agentId],
         )
       ).map(toSource),
     removeSource: (tenantId, id) =>
       sql.atomic(async (tx) => {
         const [source] = await tx.query<SourceRow>(
-          "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND id = $2",
+          "SELECT * FROM knowledge_sources WHERE tenant_id = $1 AND id = $2 AND state = 'live'",
           [tenantId, id],
         );
         if (!source) throw new NotFoundError("knowledge source", id);
@@ -141,7 +181,7 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
       const rows = await sql.query<ChunkRow>(
         `SELECT ${chunkColumns} FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n)
          JOIN chunks c ON c.id = j.id
-         JOIN knowledge_sources s ON s.id = c.source_id AND s.tenant_id = $2
+         JOIN knowledge_sources s ON s.id = c.source_id AND s.tenant_id = $2 AND s.state = 'live'
          ORDER BY j.n`,
         [ids, tenantId],
       );
@@ -158,7 +198,7 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
       }
       if (!index) return [];
       const rows = await sql.query<ChunkRow>(
-        `SELECT ${chunkColumns} FROM chunks c WHERE c.index_key = $1 AND c.key > $2 ORDER BY c.key LIMIT $3`,
+        `SELECT ${chunkColumns} FROM chunks c ${live} WHERE c.index_key = $1 AND c.key > $2 ORDER BY c.key LIMIT $3`,
         [index.key, from, limit],
       );
       return rows.map(toChunk);
@@ -172,11 +212,11 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
       const rows =
         otherModel && (await hasVectors(sql, index.key))
           ? await sql.query<ChunkRow>(
-              `SELECT ${chunkColumns} FROM chunks c WHERE c.index_key = $1 ORDER BY c.key LIMIT $2`,
+              `SELECT ${chunkColumns} FROM chunks c ${live} WHERE c.index_key = $1 ORDER BY c.key LIMIT $2`,
               [index.key, limit],
             )
           : await sql.query<ChunkRow>(
-              `SELECT ${chunkColumns} FROM chunk_vectors v JOIN chunks c ON c.key = v.chunk_key
+              `SELECT ${chunkColumns} FROM chunk_vectors v JOIN chunks c ON c.key = v.chunk_key ${live}
                WHERE v.index_key = $1 AND v.code IS NULL ORDER BY v.chunk_key LIMIT $2`,
               [index.key, limit],
             );
@@ -200,7 +240,7 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
         if (!index) throw chunkNotFound(items[0]!.chunkId);
         await assertVectorModel(tx, index, model, dimension);
         const keys = await tx.query<{ id: string; key: string }>(
-          "SELECT id, key FROM chunks WHERE id = ANY($1::text[]) AND index_key = $2",
+          `SELECT c.id, c.key FROM chunks c ${live} WHERE c.id = ANY($1::text[]) AND c.index_key = $2`,
           [items.map((item) => item.chunkId), index.key],
         );
         const keyOf = new Map(keys.map((row) => [row.id, Number(row.key)]));
@@ -209,14 +249,13 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
           if (key === undefined) throw chunkNotFound(chunkId);
           return { key, vector };
         });
-        await putVectorRows(tx, index.key, keyed);
+        await vectors.put(tx, index.key, keyed);
       });
     },
     async searchText(tenantId, agentId, query, limit) {
       assertLimit(limit, maxSearchLimit);
-      const index = await indexOf(tenantId, agentId);
-      if (!index || typeof query !== "string") return [];
-      return loadHits(sql, tenantId, agentId, await searchTextBm25(sql, index, query, limit));
+      if (typeof query !== "string") return [];
+      return searchLive(tenantId, agentId, limit, (n) => searchTextHits(sql, tenantId, agentId, query, n));
     },
     async searchVector(tenantId, agentId, vector, limit) {
       assertLimit(limit, maxSearchLimit);
@@ -227,7 +266,9 @@ export function createPostgresKnowledge(sql: Sql): Knowledge {
         const expected = `${index.embedding_model} (${index.embedding_dimension} dimensions)`;
         throw vectorMismatch(expected, `a query vector of ${vector.length} dimensions`, ["vector"]);
       }
-      return loadHits(sql, tenantId, agentId, await searchVectors(sql, index.key, vector, limit));
+      return searchLive(tenantId, agentId, limit, async (n) =>
+        loadHits(sql, tenantId, agentId, await vectors.search(sql, index, vector, n)),
+      );
     },
   };
 }

@@ -5,7 +5,7 @@ import { newId } from "../ids.js";
 import type { Sql } from "./postgres-sql.js";
 import { iso, nowIso, toJsonText } from "./postgres-values.js";
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
@@ -66,7 +66,7 @@ export function createPostgresMessages(sql: Sql): StoreRepositories["messages"] 
   };
 }
 
-function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,

@@ -11,6 +11,8 @@ import { v5Channels } from "./migrations/v5-channels.js";
 import { v6Replicas } from "./migrations/v6-replicas.js";
 import { v7AgentVersions } from "./migrations/v7-agent-versions.js";
 import { v8BudgetsFeedback } from "./migrations/v8-budgets-feedback.js";
+import { v9StagedSources } from "./migrations/v9-staged-sources.js";
+import { v10UploadBlobs } from "./migrations/v10-upload-blobs.js";
 
 export interface PostgresMigration {
   version: number;
@@ -31,6 +33,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     name: "shared token budget holds and feedback caps; one-call message append",
     sql: v8BudgetsFeedback,
   },
+  { version: 9, name: "staged knowledge sources", sql: v9StagedSources },
+  { version: 10, name: "queued knowledge uploads", sql: v10UploadBlobs },
 ];
 
 /** The schema version this code writes and understands. */

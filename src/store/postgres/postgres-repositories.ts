@@ -7,6 +7,7 @@ import { createPostgresDatasets } from "./postgres-datasets.js";
 import { createPostgresEvaluations } from "./postgres-evaluations.js";
 import { createPostgresJobs } from "./postgres-jobs.js";
 import { createPostgresKnowledge } from "./postgres-knowledge.js";
+import type { PostgresVectorSearch } from "./postgres-knowledge-vectors.js";
 import { createPostgresMessages } from "./postgres-messages.js";
 import { createPostgresModels } from "./postgres-models.js";
 import { createPostgresPromotions } from "./postgres-promotions.js";
@@ -15,10 +16,11 @@ import type { Sql } from "./postgres-sql.js";
 import { createPostgresSynth } from "./postgres-synth.js";
 import { createPostgresTenants } from "./postgres-tenants.js";
 import { createPostgresTickets } from "./postgres-tickets.js";
+import { createPostgresUploadBlobs } from "./postgres-upload-blobs.js";
 import { createPostgresUsage } from "./postgres-usage.js";
 
 /** Every repository, running its statements on `sql` (the pool, or one transaction's client). */
-export function createPostgresRepositories(sql: Sql): StoreRepositories {
+export function createPostgresRepositories(sql: Sql, vectors?: PostgresVectorSearch): StoreRepositories {
   return {
     tenants: createPostgresTenants(sql),
     apiKeys: createPostgresApiKeys(sql),
@@ -27,7 +29,7 @@ export function createPostgresRepositories(sql: Sql): StoreRepositories {
     conversations: createPostgresConversations(sql),
     messages: createPostgresMessages(sql),
     jobs: createPostgresJobs(sql),
-    knowledge: createPostgresKnowledge(sql),
+    knowledge: createPostgresKnowledge(sql, vectors),
     tickets: createPostgresTickets(sql),
     usage: createPostgresUsage(sql),
     secrets: createPostgresSecrets(sql),
@@ -36,6 +38,7 @@ export function createPostgresRepositories(sql: Sql): StoreRepositories {
     evaluations: createPostgresEvaluations(sql),
     promotions: createPostgresPromotions(sql),
     channels: createPostgresChannels(sql),
+    uploads: createPostgresUploadBlobs(sql),
   };
 }
 

@@ -12,8 +12,18 @@
 import type pg from "pg";
 
 export interface Sql {
-  /** Rows of one statement; `$1, $2…` are bound to `values`. */
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Rows of one statement; `$1, $2…` are bound to `values`. With `prepared`,
+   * the statement is prepared under that name on each connection the first
+   * time it runs there, and only bound and executed after: no parsing, and
+   * PostgreSQL may plan it once (for a statement whose planning costs more
+   * than its execution). One name, one text, for the life of the process.
+   */
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    prepared?: string,
+  ): Promise<R[]>;
   /** Runs `fn` in one transaction (or the caller's). Its statements must use the `Sql` it is given. */
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
@@ -21,8 +31,9 @@ export interface Sql {
 /** `Sql` on the pool. Every `atomic` holds one client from BEGIN to COMMIT. */
 export function poolSql(pool: pg.Pool): Sql {
   return {
-    query: async <R>(text: string, values?: readonly unknown[]) =>
-      (await pool.query(text, values as unknown[])).rows as R[],
+    query: async <R>(text: string, values?: readonly unknown[], prepared?: string) =>
+      (await pool.query({ text, values: values as unknown[], ...(prepared ? { name: prepared } : {}) }))
+        .rows as R[],
     async atomic(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -52,8 +63,9 @@ export function poolSql(pool: pg.Pool): Sql {
 /** `Sql` on one client that is already inside a transaction. */
 export function clientSql(client: pg.PoolClient | pg.Client): Sql {
   const sql: Sql = {
-    query: async <R>(text: string, values?: readonly unknown[]) =>
-      (await client.query(text, values as unknown[])).rows as R[],
+    query: async <R>(text: string, values?: readonly unknown[], prepared?: string) =>
+      (await client.query({ text, values: values as unknown[], ...(prepared ? { name: prepared } : {}) }))
+        .rows as R[],
     atomic: (fn) => fn(sql),
   };
   return sql;

@@ -23,6 +23,7 @@ import type { Store, StoreHealth, StoreRepositories } from "../../spec/store.js"
 import { AsyncMutex } from "../async-mutex.js";
 import { readPostgresSchema } from "./apply-postgres-migrations.js";
 import { normalizePostgresError, type PostgresErrorContext } from "./normalize-postgres-error.js";
+import { type PostgresVectorSearch, scanVectorSearch as scanSearch } from "./postgres-knowledge-vectors.js";
 import { latestPostgresSchemaVersion } from "./postgres-migrations.js";
 import { createPostgresRepositories, wrapRepositories } from "./postgres-repositories.js";
 import { clientSql, isConnectionError, poolSql } from "./postgres-sql.js";
@@ -49,19 +50,22 @@ export class PostgresStore implements Store {
   readonly evaluations: StoreRepositories["evaluations"];
   readonly promotions: StoreRepositories["promotions"];
   readonly channels: StoreRepositories["channels"];
+  readonly uploads: StoreRepositories["uploads"];
 
   readonly #pool: pg.Pool;
   readonly #context: PostgresErrorContext;
+  readonly #vectors: PostgresVectorSearch;
   readonly #mutex = new AsyncMutex();
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, context: PostgresErrorContext) {
+  constructor(pool: pg.Pool, context: PostgresErrorContext, vectors: PostgresVectorSearch = scanSearch) {
     this.#pool = pool;
     this.#context = context;
-    const repositories = wrapRepositories(createPostgresRepositories(poolSql(pool)), (call) =>
+    this.#vectors = vectors;
+    const repositories = wrapRepositories(createPostgresRepositories(poolSql(pool), vectors), (call) =>
       this.#run(call),
     );
     this.tenants = repositories.tenants;
@@ -80,6 +84,7 @@ export class PostgresStore implements Store {
     this.evaluations = repositories.evaluations;
     this.promotions = repositories.promotions;
     this.channels = repositories.channels;
+    this.uploads = repositories.uploads;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
@@ -103,7 +108,8 @@ export class PostgresStore implements Store {
       let used = false; // whether a call has run in the savepoint now in place
       const scope: TransactionScope = { active: true };
       const calls = new AsyncMutex();
-      const tx = wrapRepositories(createPostgresRepositories(clientSql(client)), async (call) => {
+      const own = createPostgresRepositories(clientSql(client), this.#vectors);
+      const tx = wrapRepositories(own, async (call) => {
         const ended = () =>
           new StoreError("unknown", "a transaction handle was used after its transaction ended", {
             hint: "Use `tx` only inside the function passed to store.transaction(), and await every call.",

@@ -509,6 +509,47 @@ INSERT INTO agent_versions (tenant_id, agent_id, version, spec, saved_at, saved_
   SELECT tenant_id, id, 1, spec, updated_at, NULL FROM agents;
 `,
   },
+  {
+    version: 10,
+    name: "staged knowledge sources",
+    sql: `
+-- A source is written hidden ('staged', in short transactions) and swapped in
+-- ('live') in one; the version it replaces becomes 'retired' and its chunks
+-- are removed in batches (src/knowledge/write-source.ts). Only 'live' rows and
+-- their chunks are ever read. A hidden row's uri is 'hidden:' || id (the
+-- unique (agent_id, uri) is the live ones'), the uri it stands for in hidden_uri.
+ALTER TABLE knowledge_sources ADD COLUMN state TEXT NOT NULL DEFAULT 'live'
+  CHECK (state IN ('live', 'staged', 'retired'));
+ALTER TABLE knowledge_sources ADD COLUMN hidden_uri TEXT CHECK ((state = 'live') = (hidden_uri IS NULL));
+CREATE INDEX knowledge_sources_hidden ON knowledge_sources (tenant_id, agent_id) WHERE state <> 'live';
+-- The range of the source's chunk keys when no other source's key is inside it
+-- (else NULL): a search drops a hidden source's hits by range, without a
+-- lookup per key (sqlite-knowledge.ts). SQLite only: not copied by store copy.
+ALTER TABLE knowledge_sources ADD COLUMN key_first INTEGER;
+ALTER TABLE knowledge_sources ADD COLUMN key_last INTEGER;
+`,
+  },
+  {
+    version: 11,
+    name: "queued knowledge uploads",
+    sql: `
+-- The files of queued knowledge uploads, read by the worker (on any machine)
+-- that ingests them; removed when their job ends. Bounded per tenant by the
+-- repository (src/store/sqlite/sqlite-upload-blobs.ts).
+CREATE TABLE upload_blobs (
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  upload_id TEXT NOT NULL CHECK (length(upload_id) > 0),
+  job_id TEXT REFERENCES jobs (id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 1000),
+  bytes INTEGER NOT NULL CHECK (bytes = length(data)),
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, upload_id, name)
+) STRICT;
+-- A job's files in the order they were put: by rowid.
+CREATE INDEX upload_blobs_by_job ON upload_blobs (tenant_id, job_id);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -10,7 +10,7 @@ import type {
   ChannelQueueStats,
   ChannelRecord,
 } from "../../spec/store.js";
-import { assertLeaseMs } from "../assert-lease-ms.js";
+import { assertLeaseMs, CHANNEL_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -50,8 +50,6 @@ interface OutboundRow {
 }
 
 /** How long a channel worker should hold what it claimed. */
-const LEASE_HINT = "A lease is how long a worker holds what it claimed, e.g. 60000.";
-
 export function createSqliteChannels(db: Database): SyncRepositories["channels"] {
   // Prepared once per store, as the other repositories are: a queue is polled often.
   const insertChannel = db.prepare<unknown[], ChannelRow>(
@@ -175,7 +173,7 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
       );
     },
     claimInbound({ leaseMs, limit }) {
-      assertLeaseMs(leaseMs, LEASE_HINT);
+      assertLeaseMs(leaseMs, CHANNEL_LEASE_HINT);
       return claimInbound.immediate(leaseMs, limit);
     },
     finishInbound(id, error) {
@@ -187,7 +185,7 @@ export function createSqliteChannels(db: Database): SyncRepositories["channels"]
       return enqueueOutbound.immediate(input.channelId, input.idempotencyKey, payload);
     },
     claimOutbound({ leaseMs, limit }) {
-      assertLeaseMs(leaseMs, LEASE_HINT);
+      assertLeaseMs(leaseMs, CHANNEL_LEASE_HINT);
       return claimOutbound.immediate(leaseMs, limit);
     },
     settleOutbound(id, settlement) {

@@ -3,6 +3,7 @@ import { NotFoundError } from "../../spec/errors.js";
 import type { Conversation, ConversationStatus } from "../../spec/store.js";
 import { newId } from "../ids.js";
 import { nowIso } from "./column-values.js";
+import { type MessageRow, toMessage } from "./sqlite-messages.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
 interface ConversationRow {
@@ -28,6 +29,9 @@ export function createSqliteConversations(db: Database): SyncRepositories["conve
     `SELECT * FROM conversations
      WHERE tenant_id = ? AND agent_id = ? AND external_user_id = ? AND status <> 'closed'
      ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+  const messagesOf = db.prepare<[string], MessageRow>(
+    "SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq",
   );
   const filtered = db.prepare<
     [
@@ -64,6 +68,11 @@ export function createSqliteConversations(db: Database): SyncRepositories["conve
     },
     get: (tenantId, id) => optional(byId.get(tenantId, id)),
     findOpen: (tenantId, agentId, externalUserId) => optional(open.get(tenantId, agentId, externalUserId)),
+    // One synchronous call: no write can come between the two reads.
+    findOpenWithMessages(tenantId, agentId, externalUserId) {
+      const conversation = optional(open.get(tenantId, agentId, externalUserId));
+      return conversation && { conversation, messages: messagesOf.all(conversation.id).map(toMessage) };
+    },
     list: (tenantId, filter = {}) =>
       filtered
         .all({

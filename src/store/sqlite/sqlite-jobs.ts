@@ -10,7 +10,7 @@ import type { Database } from "better-sqlite3";
 import { NotFoundError, StoreError, ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { Job, JobStatus } from "../../spec/store.js";
-import { assertLeaseMs } from "../assert-lease-ms.js";
+import { assertLeaseMs, JOB_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
@@ -56,14 +56,16 @@ export function createSqliteJobs(db: Database): Jobs {
   );
   const byId = db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?");
   const filtered = db.prepare<
-    [{ kind: string | null; status: string | null; tenantId: string | null }],
+    [{ kind: string | null; status: string | null; tenantId: string | null; newest: number }],
     JobRow
   >(
-    `SELECT * FROM jobs
-     WHERE (@kind IS NULL OR kind = @kind)
-       AND (@status IS NULL OR status = @status)
-       AND (@tenantId IS NULL OR tenant_id = @tenantId)
-     ORDER BY created_at, id`,
+    `SELECT * FROM (
+       SELECT * FROM jobs
+       WHERE (@kind IS NULL OR kind = @kind)
+         AND (@status IS NULL OR status = @status)
+         AND (@tenantId IS NULL OR tenant_id = @tenantId)
+       ORDER BY created_at DESC, id DESC LIMIT @newest
+     ) ORDER BY created_at, id`,
   );
   // One statement, run under BEGIN IMMEDIATE: the write lock is held from the
   // choice of the job to its update, so two claimers cannot pick the same one.
@@ -144,16 +146,21 @@ export function createSqliteJobs(db: Database): Jobs {
     },
     list: (filter = {}) =>
       filtered
-        .all({ kind: filter.kind ?? null, status: filter.status ?? null, tenantId: filter.tenantId ?? null })
+        .all({
+          kind: filter.kind ?? null,
+          status: filter.status ?? null,
+          tenantId: filter.tenantId ?? null,
+          newest: filter.newest ?? -1, // LIMIT -1: no limit
+        })
         .map(toJob),
     claim({ kinds, owner, leaseMs, id }) {
-      assertLeaseMs(leaseMs, LEASE_HINT);
+      assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       if (kinds.length === 0) return undefined;
       const row = claimTransaction.immediate(kinds, owner, leaseMs, id ?? null);
       return row && toJob(row);
     },
     heartbeat(id, owner, leaseMs) {
-      assertLeaseMs(leaseMs, LEASE_HINT);
+      assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       if (heartbeat.run(isoAfter(leaseMs), nowIso(), id, owner).changes === 0) throw leaseLost(id, owner);
     },
     checkpoint(id, owner, state, progress) {
@@ -192,8 +199,6 @@ export function createSqliteJobs(db: Database): Jobs {
 }
 
 /** How long a worker should hold a job. */
-const LEASE_HINT = "Lease a job for longer than the worker needs between two heartbeats, e.g. 30000.";
-
 function toJob(row: JobRow): Job {
   return {
     id: row.id,

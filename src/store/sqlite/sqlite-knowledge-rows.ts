@@ -26,6 +26,10 @@ export interface SourceRow {
   chunk_count: number;
   created_at: string;
   updated_at: string;
+  /** Only 'live' rows are read; see migration 10. */
+  state: "live" | "staged" | "retired";
+  /** A hidden row's uri (its `uri` is then `hidden:<id>`); NULL when live. */
+  hidden_uri: string | null;
 }
 
 export interface ChunkRow {
@@ -47,7 +51,7 @@ export function toSource(row: SourceRow): KnowledgeSource {
     id: row.id,
     tenantId: row.tenant_id,
     agentId: row.agent_id,
-    uri: row.uri,
+    uri: row.hidden_uri ?? row.uri,
     kind: row.kind,
     contentHash: row.content_hash,
     bytes: row.bytes,
@@ -84,39 +88,48 @@ interface Loaded {
   source: ChunkHit["source"];
 }
 
+/** See `createHitLoader`. */
+export interface HitLoader {
+  /** At most `limit` hits (default: all), the first ranked that are live. */
+  (tenantId: string, agentId: string, ranked: readonly RankedKey[], limit?: number): ChunkHit[];
+  /** Drops every kept chunk: after this connection hid chunks (a source retired). */
+  forgetAll(): void;
+}
+
 /**
  * Loads ranked chunks as hits, in the order given. Each chunk is checked
  * again against the tenant and agent (the indexes already scope by agent; this
- * is the second lock on the door), and one that is gone is left out.
+ * is the second lock on the door), and one that is gone, or not live (a
+ * staged or retired source's, still in the text and vector indexes), is left out.
  *
  * A chunk key is never given to other content: chunks are only inserted (a
  * re-ingested source gets new keys) and deleted, never updated, and index
  * keys are never reused. So a loaded chunk, with its source's id, uri and
  * kind and its tenant and agent, is kept by key (at most `MAX_LOADED_CHUNKS`,
  * the least recently loaded going first) and not read and parsed again for
- * every search; a key whose chunk was deleted is not ranked again (the FTS5
- * and vector rows go in the same transaction). Everything is dropped when
- * another connection commits (`PRAGMA data_version`), in case it wrote the
- * chunks some other way. The chunk objects returned are shared: read-only.
+ * every search. Only live chunks are kept; a chunk stops being live when its
+ * source is retired, and the repository calls `forgetAll` then. Everything is
+ * also dropped when another connection commits (`PRAGMA data_version`), in
+ * case it retired or wrote chunks. The chunk objects returned are shared:
+ * read-only.
  */
-export function createHitLoader(
-  db: Database,
-): (tenantId: string, agentId: string, ranked: readonly RankedKey[]) => ChunkHit[] {
+export function createHitLoader(db: Database): HitLoader {
   const byKey = db.prepare<[number, string, string], ChunkRow & { uri: string; kind: SourceKind }>(
     `SELECT ${chunkColumns}, s.uri, s.kind
      FROM chunks c JOIN knowledge_sources s ON s.id = c.source_id
-     WHERE c.key = ? AND s.tenant_id = ? AND s.agent_id = ?`,
+     WHERE c.key = ? AND s.tenant_id = ? AND s.agent_id = ? AND s.state = 'live'`,
   );
   const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
   const loaded = new Map<number, Loaded>();
   let version: number | undefined;
-  return (tenantId, agentId, ranked) => {
+  const load = (tenantId: string, agentId: string, ranked: readonly RankedKey[], limit = Infinity) => {
     if (ranked.length === 0) return [];
     const now = dataVersion.get()!;
     if (version !== undefined && now !== version) loaded.clear();
     version = now;
     const hits: ChunkHit[] = [];
     for (const { key, score } of ranked) {
+      if (hits.length >= limit) break;
       let kept = loaded.get(key);
       if (kept === undefined) {
         const row = byKey.get(key, tenantId, agentId);
@@ -138,4 +151,5 @@ export function createHitLoader(
     }
     return hits;
   };
+  return Object.assign(load, { forgetAll: () => loaded.clear() });
 }

@@ -17,6 +17,9 @@
  * - Isolation: the agent's key is looked up by (tenant, agent) and a search
  *   reads only that key's rows; each hit is checked again against the tenant
  *   and agent when it is loaded.
+ * - Staging (sqlite-knowledge-staging.ts): every read takes live sources and
+ *   their chunks only; searches leave out hidden chunks, still indexed, by
+ *   key range (sqlite-hidden-keys.ts).
  *
  * Measured (npx tsx bench/retrieval.ts --chunks 100000,1000000 --queries 200
  * --rounds 3 --sweep; one agent holds every chunk, 60–120 words each, Zipf
@@ -43,6 +46,7 @@ import { newId } from "../ids.js";
 import { assertLimit } from "./assert-limit.js";
 import { chunkKeyRange, chunksPerIndex } from "./chunk-keys.js";
 import { nowIso, toJsonText } from "./column-values.js";
+import { createHiddenKeys } from "./sqlite-hidden-keys.js";
 import {
   type ChunkRow,
   chunkColumns,
@@ -52,6 +56,7 @@ import {
   toChunk,
   toSource,
 } from "./sqlite-knowledge-rows.js";
+import { createSqliteStaging } from "./sqlite-knowledge-staging.js";
 import { createTextSearch } from "./sqlite-knowledge-text-search.js";
 import {
   assertVector,
@@ -62,6 +67,9 @@ import {
 import type { SyncRepositories } from "./sync-repositories.js";
 
 type Knowledge = SyncRepositories["knowledge"];
+
+/** Joined to a chunk query (alias `c`): only chunks of live sources. */
+const live = "JOIN knowledge_sources s ON s.id = c.source_id AND s.state = 'live'";
 
 /** Largest `limit` a search takes; `chunksWithoutVectors` takes up to `maxPendingLimit`. */
 export const maxSearchLimit = 1000;
@@ -83,10 +91,10 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     "UPDATE knowledge_indexes SET next_chunk = next_chunk + ? WHERE key = ?",
   );
   const sourceByUri = db.prepare<[string, string, string], SourceRow>(
-    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? AND uri = ?",
+    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? AND uri = ? AND state = 'live'",
   );
   const sourcesOf = db.prepare<[string, string], SourceRow>(
-    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? ORDER BY created_at, id",
+    "SELECT * FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? AND state = 'live' ORDER BY created_at, id",
   );
   const insertSource = db.prepare<[Record<string, unknown>], SourceRow>(
     `INSERT INTO knowledge_sources (id, tenant_id, agent_id, uri, kind, content_hash, bytes, chunk_count,
@@ -100,7 +108,7 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
      WHERE id = @id RETURNING *`,
   );
   const ownSource = db.prepare<[string, string, string], SourceRow>(
-    "SELECT * FROM knowledge_sources WHERE id = ? AND tenant_id = ? AND agent_id = ?",
+    "SELECT * FROM knowledge_sources WHERE id = ? AND tenant_id = ? AND agent_id = ? AND state <> 'retired'",
   );
   const growSource = db.prepare<[number, string | null, string, string], SourceRow>(
     `UPDATE knowledge_sources SET chunk_count = chunk_count + ?, content_hash = coalesce(?, content_hash),
@@ -108,30 +116,41 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
   );
   const removeChunksOf = db.prepare<[string]>("DELETE FROM chunks WHERE source_id = ?");
   const removeSource = db.prepare<[string, string]>(
-    "DELETE FROM knowledge_sources WHERE tenant_id = ? AND id = ?",
+    "DELETE FROM knowledge_sources WHERE tenant_id = ? AND id = ? AND state = 'live'",
   );
   const insertChunk = db.prepare<[number, string, string, number, string | null, string, string, string]>(
     `INSERT INTO chunks (key, id, source_id, ordinal, title, text, location, metadata)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const setKeys = db.prepare<[number | null, number | null, string]>(
+    "UPDATE knowledge_sources SET key_first = ?, key_last = ? WHERE id = ?",
+  );
+  // Adjacent to the source's range: it grows; else another source's keys came between: unknown.
+  const extendKeys = db.prepare<[{ start: number; end: number; id: string }]>(
+    `UPDATE knowledge_sources SET key_first = iif(key_last = @start - 1, key_first, NULL),
+       key_last = iif(key_last = @start - 1, @end, NULL) WHERE id = @id`,
+  );
   const insertVectorSlot = db.prepare<[number]>("INSERT INTO chunk_vectors (chunk_key) VALUES (?)");
   const chunksByIds = db.prepare<[string, string], ChunkRow>(
     `SELECT ${chunkColumns} FROM json_each(?) j
      JOIN chunks c ON c.id = j.value
-     JOIN knowledge_sources s ON s.id = c.source_id AND s.tenant_id = ?
+     JOIN knowledge_sources s ON s.id = c.source_id AND s.tenant_id = ? AND s.state = 'live'
      ORDER BY j.key`,
   );
   const pending = db.prepare<[number, number, number], ChunkRow>(
-    `SELECT ${chunkColumns} FROM chunk_vectors v JOIN chunks c ON c.key = v.chunk_key
+    `SELECT ${chunkColumns} FROM chunk_vectors v JOIN chunks c ON c.key = v.chunk_key ${live}
      WHERE v.chunk_key BETWEEN ? AND ? AND v.embedding IS NULL ORDER BY v.chunk_key LIMIT ?`,
   );
   const everyChunk = db.prepare<[number, number, number], ChunkRow>(
-    `SELECT ${chunkColumns} FROM chunks c WHERE c.key BETWEEN ? AND ? ORDER BY c.key LIMIT ?`,
+    `SELECT ${chunkColumns} FROM chunks c ${live} WHERE c.key BETWEEN ? AND ? ORDER BY c.key LIMIT ?`,
   );
   const chunkKeyOf = db
-    .prepare<[string, number, number], number>("SELECT key FROM chunks WHERE id = ? AND key BETWEEN ? AND ?")
+    .prepare<[string, number, number], number>(
+      `SELECT c.key FROM chunks c ${live} WHERE c.id = ? AND c.key BETWEEN ? AND ?`,
+    )
     .pluck();
   const textSearch = createTextSearch(db);
+  const hidden = createHiddenKeys(db, textSearch);
   const vectors = createVectorIndex(db, options.vectors);
   const loadHits = createHitLoader(db);
 
@@ -168,12 +187,20 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     } else {
       source = insertSource.get({ ...fields, id: newId() })!;
     }
-    insertChunks(index, source.id, input.chunks);
+    insertChunks(index, source.id, input.chunks, true);
     return toSource(source);
   });
 
-  /** Inserts chunks of a source with the index's next keys, and reserves those keys. */
-  const insertChunks = (index: KnowledgeIndexRow, sourceId: string, chunks: ChunkInput[]): void => {
+  /**
+   * Inserts chunks of a source with the index's next keys, and reserves those
+   * keys; records the source's key range (see migration 10), anew when `fresh`.
+   */
+  const insertChunks = (
+    index: KnowledgeIndexRow,
+    sourceId: string,
+    chunks: ChunkInput[],
+    fresh: boolean,
+  ): void => {
     if (index.next_chunk + chunks.length > chunksPerIndex) throw keysExhausted(index.agent_id);
     let key = chunkKeyRange(index.key).first + index.next_chunk;
     for (const [position, chunk] of chunks.entries()) {
@@ -195,13 +222,16 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
       key += 1;
     }
     reserveKeys.run(chunks.length, index.key);
+    const start = chunkKeyRange(index.key).first + index.next_chunk;
+    if (fresh) setKeys.run(chunks.length ? start : null, chunks.length ? key - 1 : null, sourceId);
+    else if (chunks.length) extendKeys.run({ start, end: key - 1, id: sourceId });
   };
 
   const appendChunks = db.transaction((input: Parameters<Knowledge["appendChunks"]>[0]) => {
     const index = indexOf.get(input.tenantId, input.agentId);
     const source = index && ownSource.get(input.sourceId, input.tenantId, input.agentId);
     if (!index || !source) throw new NotFoundError("knowledge source", input.sourceId);
-    insertChunks(index, source.id, input.chunks);
+    insertChunks(index, source.id, input.chunks, false);
     return toSource(growSource.get(input.chunks.length, input.contentHash ?? null, nowIso(), source.id)!);
   });
 
@@ -232,7 +262,18 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
     },
   );
 
+  const staging = createSqliteStaging(db, {
+    ensureIndex,
+    insertChunks,
+    keysExhausted,
+    changed(tenantId, agentId, hidden) {
+      forgetIndex(tenantId, agentId);
+      if (hidden) loadHits.forgetAll();
+    },
+  });
+
   return {
+    ...staging,
     putSource(input) {
       try {
         return putSource.immediate(input);
@@ -292,7 +333,7 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
       assertLimit(limit, maxSearchLimit);
       const index = indexOf.get(tenantId, agentId);
       if (!index || typeof query !== "string") return [];
-      return loadHits(tenantId, agentId, textSearch(index.key, index.next_chunk, query, limit));
+      return loadHits(tenantId, agentId, hidden.searchText(index, query, limit), limit);
     },
     searchVector(tenantId, agentId, vector, limit) {
       assertLimit(limit, maxSearchLimit);
@@ -303,7 +344,11 @@ export function createSqliteKnowledge(db: Database, options: SqliteKnowledgeOpti
         const expected = `${index.embedding_model} (${index.embedding_dimension} dimensions)`;
         throw vectorMismatch(expected, `a query vector of ${vector.length} dimensions`, ["vector"]);
       }
-      return loadHits(tenantId, agentId, vectors.search(index.key, vector, limit));
+      // A retired version's vectors may rank first until purged: ask for as many more, load the live — at most
+      // `maxSearchLimit`, so that a large retired version costs a visitor's turn no more than the largest search.
+      const wanted = Math.min(limit + hidden.retiredChunks(tenantId, agentId), maxSearchLimit);
+      const ranked = vectors.search(index.key, vector, Math.max(limit, wanted));
+      return loadHits(tenantId, agentId, ranked, limit);
     },
   };
 }

@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { fromJsonText, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
@@ -77,7 +77,7 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
   };
 }
 
-function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,

@@ -14,6 +14,7 @@ import { createSqliteSecrets } from "./sqlite-secrets.js";
 import { createSqliteSynth } from "./sqlite-synth.js";
 import { createSqliteTenants } from "./sqlite-tenants.js";
 import { createSqliteTickets } from "./sqlite-tickets.js";
+import { createSqliteUploadBlobs } from "./sqlite-upload-blobs.js";
 import { createSqliteUsage } from "./sqlite-usage.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
@@ -36,5 +37,6 @@ export function createSqliteRepositories(db: Database): SyncRepositories {
     evaluations: createSqliteEvaluations(db),
     promotions: createSqlitePromotions(db),
     channels: createSqliteChannels(db),
+    uploads: createSqliteUploadBlobs(db),
   };
 }

@@ -90,6 +90,7 @@ class SqliteStore implements Store {
   readonly evaluations: StoreRepositories["evaluations"];
   readonly promotions: StoreRepositories["promotions"];
   readonly channels: StoreRepositories["channels"];
+  readonly uploads: StoreRepositories["uploads"];
 
   readonly #db: Database;
   readonly #context: SqliteErrorContext;
@@ -136,6 +137,7 @@ class SqliteStore implements Store {
     this.evaluations = repositories.evaluations;
     this.promotions = repositories.promotions;
     this.channels = repositories.channels;
+    this.uploads = repositories.uploads;
   }
 
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {

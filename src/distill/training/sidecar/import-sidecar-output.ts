@@ -3,6 +3,7 @@ import { runGgufTool } from "../../../models/training/gguf-tool.js";
 import { placeFile } from "../../../models/training/place-file.js";
 import { TrainingError } from "../../../spec/students.js";
 import { checkLoraAdapter, type LoraAdapterFacts } from "../adapter/check-lora-adapter.js";
+import { adapterPath } from "../adapter-path.js";
 import type { SidecarJob } from "./sidecar-job.js";
 
 /** What a trainer sidecar left, checked: a whole model, or a LoRA adapter for the base. */
@@ -61,11 +62,6 @@ export async function placeSidecarOutput(checked: SidecarOutput, out: string): P
   const target = checked.kind === "adapter" ? adapterPath(out) : out;
   await placeFile(checked.path, target);
   return target;
-}
-
-/** Where an adapter student's adapter goes, beside where its model would. */
-export function adapterPath(out: string): string {
-  return out.replace(/(\.gguf)?$/, ".lora.gguf");
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -19,7 +19,7 @@
  *
  * `feedback_marks`: the answers each visitor and each client address rated
  * down per day (`subject` is `visitor:…` or `address:…`), for the caps of
- * src/server/visitor/feedback-cap.ts; `alambique_feedback_admit` checks both
+ * src/server/limits/feedback-cap.ts; `alambique_feedback_admit` checks both
  * caps and counts under advisory locks on the visitor, then the address
  * (always in that order, so two calls never wait on each other in a circle).
  *

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../api/api-client.js";
 import type { Agent, CatalogEntry, StartDistillLoop, StartedDistillLoop } from "../api/api-types.js";
+import { ModelLicence, mayTrainWord } from "../models/model-licence.js";
 import { useConsole } from "../session/console-context.js";
 import { Field } from "../ui/field.js";
 import { useLoad } from "../ui/use-load.js";
-import { ModelLicence } from "./model-licence.js";
 
 const empty = {
   agent: "",
@@ -72,11 +72,7 @@ export function StartLoopForm({ onStarted }: { onStarted(started: StartedDistill
               {catalog.map((m) => (
                 <option key={m.name} value={m.name}>
                   {m.name} · {m.licenseId ?? words.opennessNames.unknown} · {words.outputsMayTrain}:{" "}
-                  {m.outputsMayTrain === null
-                    ? words.opennessNames.unknown
-                    : m.outputsMayTrain
-                      ? words.yes
-                      : words.no}
+                  {mayTrainWord(m.outputsMayTrain, words)}
                 </option>
               ))}
             </select>

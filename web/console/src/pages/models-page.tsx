@@ -1,11 +1,9 @@
 import { DEFAULT_TENANT_SLUG } from "../../../../src/store/default-tenant.js";
 import type { CatalogEntry } from "../api/api-types.js";
-import type { Words } from "../i18n/words.js";
 import { AddModelForm } from "../models/add-model-form.js";
+import { ModelLicence } from "../models/model-licence.js";
 import { useConsole } from "../session/console-context.js";
 import { useLoad } from "../ui/use-load.js";
-
-type Openness = "open" | "gated" | "closed" | null;
 
 /**
  * `#/models`: the catalog (`GET /api/models`) with each model's licence and
@@ -36,31 +34,7 @@ export default function ModelsPage() {
                 .filter(Boolean)
                 .join(" · ")}
             </p>
-            <dl className="badges">
-              <dt>{words.licence}</dt>
-              <dd>
-                {m.licenseUrl ? (
-                  <a href={m.licenseUrl} rel="noreferrer noopener" target="_blank">
-                    {m.licenseId ?? m.licenseUrl}
-                  </a>
-                ) : (
-                  (m.licenseId ?? words.opennessNames.unknown)
-                )}
-              </dd>
-              <OpennessBadge label={words.weights} value={m.weightsOpenness} words={words} />
-              <OpennessBadge label={words.data} value={m.dataOpenness} words={words} />
-              <OpennessBadge label={words.code} value={m.codeOpenness} words={words} />
-              <dt>{words.outputsMayTrain}</dt>
-              <dd
-                className={`openness ${m.outputsMayTrain === null ? "unknown" : m.outputsMayTrain ? "open" : "closed"}`}
-              >
-                {m.outputsMayTrain === null
-                  ? words.opennessNames.unknown
-                  : m.outputsMayTrain
-                    ? words.yes
-                    : words.no}
-              </dd>
-            </dl>
+            <ModelLicence model={m} openness />
           </li>
         ))}
       </ul>
@@ -70,15 +44,6 @@ export default function ModelsPage() {
         <p className="notice">{words.addModel.operatorOnly}</p>
       )}
     </section>
-  );
-}
-
-function OpennessBadge({ label, value, words }: { label: string; value: Openness; words: Words }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd className={`openness ${value ?? "unknown"}`}>{words.opennessNames[value ?? "unknown"]}</dd>
-    </>
   );
 }
 

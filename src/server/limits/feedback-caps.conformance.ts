@@ -4,21 +4,19 @@
  * of counts: two replicas' for a shared store, the same object twice for one
  * process's.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FeedbackCapStore } from "../../spec/feedback-caps.js";
+import { closeAfterEach } from "./close-after-each.conformance.js";
 
 export function describeFeedbackCapsConformance(
   name: string,
   open: () => Promise<[FeedbackCapStore, FeedbackCapStore]>,
 ): void {
   describe(`feedback caps conformance: ${name}`, () => {
-    const opened: FeedbackCapStore[] = [];
-    afterEach(async () => {
-      await Promise.all([...new Set(opened.splice(0))].map((store) => store.close()));
-    });
+    const closeLater = closeAfterEach<FeedbackCapStore>();
     const handles = async () => {
       const pair = await open();
-      opened.push(...pair);
+      closeLater(pair);
       return pair;
     };
     const day = "2026-12-06";
