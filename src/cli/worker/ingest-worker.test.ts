@@ -21,6 +21,7 @@ import { openStore } from "../../store/open-store.js";
 import { describePostgres, freshPostgresUrl } from "../../store/postgres/postgres-test-server.fixture.js";
 import { spawnCli } from "../cli-process.fixture.js";
 import { runCli } from "../run-cli.fixture.js";
+import { killLeaseHolder, until } from "./two-workers.fixture.js";
 
 const demoKnowledge = "data/demo/knowledge";
 
@@ -131,24 +132,18 @@ describePostgres("alambique worker --kinds ingest: two workers on one PostgreSQL
         );
       }
       // Mid-job: some documents stored, not all.
-      const holder = await until(async () => {
-        const current = await store.jobs.get(job.id);
-        const stored = (await store.knowledge.listSources(tenant.id, agent.id)).length;
-        return current?.status === "running" && stored >= 1 && stored < files
-          ? current.leaseOwner
-          : undefined;
-      });
-      const pid = Number(holder.split(":").at(-2));
-      const victim = workers.find((w) => w.child.pid === pid)!;
-      const survivor = workers.find((w) => w !== victim)!;
-      expect(victim, `the lease holder ${holder} is one of the two workers`).toBeDefined();
-      victim.child.kill("SIGKILL");
-      await victim.exited;
-
-      const done = await until(async () => {
-        const current = await store.jobs.get(job.id);
-        return current?.status === "succeeded" || current?.status === "failed" ? current : undefined;
-      }, 180_000);
+      const holder = await until(
+        async () => {
+          const current = await store.jobs.get(job.id);
+          const stored = (await store.knowledge.listSources(tenant.id, agent.id)).length;
+          return current?.status === "running" && stored >= 1 && stored < files
+            ? current.leaseOwner
+            : undefined;
+        },
+        120_000,
+        50,
+      ); // the window between the first document and the last is short: look often
+      const { done, survivor } = await killLeaseHolder(store, workers, holder, job.id);
       expect(done).toMatchObject({ status: "succeeded", attempts: 2 });
       await survivor.waitFor(new RegExp(`job ${job.id} \\(ingest\\): succeeded`));
       const report = readIngestJobState(done.checkpoint, files).report!;
@@ -198,15 +193,5 @@ async function referenceChunkCounts(dir: string, names: string[]): Promise<Recor
     return Object.fromEntries(sources.map((s) => [s.uri, s.chunkCount]));
   } finally {
     await reference.close();
-  }
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -18,6 +18,7 @@ import { openStore } from "../../store/open-store.js";
 import { describePostgres, freshPostgresUrl } from "../../store/postgres/postgres-test-server.fixture.js";
 import { spawnCli } from "../cli-process.fixture.js";
 import { runCli } from "../run-cli.fixture.js";
+import { killLeaseHolder, until } from "./two-workers.fixture.js";
 
 const count = 12;
 
@@ -68,17 +69,7 @@ describePostgres("alambique worker: two workers on one PostgreSQL", () => {
         const rows = (await store.synth.counts(job.id)).rows;
         return current?.status === "running" && rows >= 3 && rows < count ? current.leaseOwner : undefined;
       });
-      const pid = Number(holder.split(":").at(-2));
-      const victim = workers.find((w) => w.child.pid === pid)!;
-      const survivor = workers.find((w) => w !== victim)!;
-      expect(victim, `the lease holder ${holder} is one of the two workers`).toBeDefined();
-      victim.child.kill("SIGKILL");
-      await victim.exited;
-
-      const done = await until(async () => {
-        const current = await store.jobs.get(job.id);
-        return current?.status === "succeeded" || current?.status === "failed" ? current : undefined;
-      }, 180_000);
+      const { done, survivor } = await killLeaseHolder(store, workers, holder, job.id);
       expect(done).toMatchObject({ status: "succeeded", attempts: 2 });
       const rows = await store.synth.listRows(job.id);
       expect(rows).toHaveLength(count);
@@ -94,13 +85,3 @@ describePostgres("alambique worker: two workers on one PostgreSQL", () => {
     }
   }, 300_000);
 });
-
-async function until<T>(probe: () => Promise<T | undefined | null>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,0 +1,49 @@
+/**
+ * Test fixture for two `alambique worker` processes sharing one job: poll
+ * until a condition holds, and kill -9 the worker holding a job's lease, then
+ * wait for the job to end (taken over by the other after the lease expires).
+ */
+import { expect } from "vitest";
+import type { Store } from "../../spec/store.js";
+import type { spawnCli } from "../cli-process.fixture.js";
+
+type Worker = ReturnType<typeof spawnCli>;
+
+/** The probe's first value that is neither undefined nor null, polled every `everyMs`; throws after `timeoutMs`. */
+export async function until<T>(
+  probe: () => Promise<T | undefined | null>,
+  timeoutMs = 120_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null) return value;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * Kills (SIGKILL) the worker whose pid is in `holder` (a lease owner,
+ * `host:pid:n`), then waits for job `jobId` to succeed or fail. Returns the
+ * job as it ended and the worker left alive.
+ */
+export async function killLeaseHolder(
+  store: Pick<Store, "jobs">,
+  workers: Worker[],
+  holder: string,
+  jobId: string,
+): Promise<{ done: NonNullable<Awaited<ReturnType<Store["jobs"]["get"]>>>; survivor: Worker }> {
+  const pid = Number(holder.split(":").at(-2));
+  const victim = workers.find((w) => w.child.pid === pid)!;
+  const survivor = workers.find((w) => w !== victim)!;
+  expect(victim, `the lease holder ${holder} is one of the two workers`).toBeDefined();
+  victim.child.kill("SIGKILL");
+  await victim.exited;
+  const done = await until(async () => {
+    const current = await store.jobs.get(jobId);
+    return current?.status === "succeeded" || current?.status === "failed" ? current : undefined;
+  }, 180_000);
+  return { done, survivor };
+}
