@@ -1,15 +1,35 @@
+import { sqlitePageCacheKiB } from "../src/store/sqlite/open-sqlite-database.js";
 import { Customers } from "./agent-turns-customers.js";
+import type { Sample } from "./agent-turns-server.js";
 import type { Server } from "./agent-turns-server-process.js";
 import { closedLoop } from "./lib/closed-loop.js";
 import { formatTable } from "./lib/format-table.js";
+import { slope } from "./lib/slope.js";
+
+/** The parts of the server's memory whose growth is reported (see bench/lib/process-memory.ts). */
+export const memoryParts = {
+  rss: "RSS",
+  anonymous: "anonymous",
+  file: "file-backed",
+  v8Heap: "V8 heap resident",
+  heapUsed: "V8 heap used",
+  native: "native (malloc)",
+  external: "Buffers",
+} as const;
+export type MemoryPart = keyof typeof memoryParts;
+export type PartSlopes = Record<MemoryPart, number>;
 
 export interface MemoryResult {
-  /** Least-squares slope of the RSS over the second half of the samples, MiB per 1,000 conversations. */
-  rssMiBPer1000SecondHalf: number;
-  /** The same over the whole run (after the first slice). */
-  rssMiBPer1000: number;
-  heapMiBPer1000: number;
-  /** Growth of the database file + WAL + shm over the run, per turn answered. */
+  /** Conversations run before the measured ones, until the database outgrew SQLite's page cache. */
+  fillConversations: number;
+  /** Whether it did (within `MAX_FILL_CONVERSATIONS`): only then is the growth judged. */
+  cacheFull: boolean;
+  /** The page cache's cap, MiB (`sqlitePageCacheKiB`). */
+  pageCacheMiB: number;
+  /** Least-squares slopes, MiB per 1,000 measured conversations: over the second half (judged), and all of it. */
+  secondHalf: PartSlopes;
+  whole: PartSlopes;
+  /** Growth of the database file + WAL + shm over the measured window, per turn answered. */
   dbBytesPerTurn: number;
   /**
    * The main file alone. The WAL grows to about 4 MB and is then reused, so a
@@ -20,17 +40,26 @@ export interface MemoryResult {
   cpuMsPerTurn: number;
 }
 
-const SLICES = 10;
+const SLICES = 20;
+const FILL_SLICE = 500;
+const MAX_FILL_CONVERSATIONS = 20_000;
 const MiB = 1024 * 1024;
 
 /**
- * The memory phase of bench/agent-turns.ts: `conversations` conversations of
- * `turnsPerConversation` messages against the retrieval server at
- * `concurrency`, in ten slices; after each, a full GC in the server
- * (`--expose-gc`) and a sample of its RSS, heap and database files. Prints
- * the samples and returns the slopes: "flat" is judged on the RSS slope over
- * the second half (the first half includes SQLite's page cache and the
- * JIT filling up).
+ * The memory phase of bench/agent-turns.ts against the retrieval server at
+ * `concurrency`, in two parts, sampling after a full GC in the server
+ * (`--expose-gc`) its memory by part, CPU and database files:
+ *
+ * 1. Fill: conversations in slices of 500 until the database's main file is
+ *    larger than SQLite's page cache cap. The database was created by this
+ *    server's one connection, so every page of it went through that cache:
+ *    once the file outgrows the cap, the cache is at its cap and stays there.
+ *    Before, the RSS grows with the database by design (about 2 KiB per turn),
+ *    which is a bounded cache filling, not a leak.
+ * 2. Measure: `conversations` conversations of `turnsPerConversation`
+ *    messages in 20 slices. "Flat" is judged on the RSS slope over the
+ *    second half (V8's heap and the JIT settle in the first); the slope of
+ *    every part is returned, so that the report names the one that grows.
  */
 export async function memoryPhase(input: {
   server: Server;
@@ -39,68 +68,99 @@ export async function memoryPhase(input: {
   concurrency: number;
 }): Promise<MemoryResult> {
   const { server, conversations, turnsPerConversation, concurrency } = input;
-  const customers = new Customers("memory-", turnsPerConversation);
-  const model = `agent:${server.agent}`;
-  const first = await server.sample(true);
-  const samples = [{ conversations: 0, turns: 0, ...first }];
-  let turns = 0;
-  for (let slice = 1; slice <= SLICES; slice++) {
-    const target = Math.round((conversations * slice) / SLICES) * turnsPerConversation;
+  const capBytes = sqlitePageCacheKiB * 1024;
+  const fill = new Customers("memory-fill-", 1);
+  const talk = async (customers: Customers, total: number) => {
+    const model = `agent:${server.agent}`;
     const result = await closedLoop({
       url: server.url,
       headers: { authorization: `Bearer ${server.apiKey}` },
       concurrency,
-      total: target - turns,
+      total,
       body: (_, worker) => {
         const { user, message } = customers.next(worker);
         return JSON.stringify({ model, user, messages: [{ role: "user", content: message }] });
       },
     });
     if (result.failed > 0) console.error(`memory phase: ${result.failed} failed (${result.error})`);
-    turns += result.latencies.length;
+    return result.latencies.length;
+  };
+  let filled = await server.sample(true);
+  while (mainFileBytes(filled) <= capBytes && fill.conversations < MAX_FILL_CONVERSATIONS) {
+    await talk(fill, FILL_SLICE);
+    filled = await server.sample(true);
+  }
+  const cacheFull = mainFileBytes(filled) > capBytes;
+  console.log(
+    `\nmemory phase: ${fill.conversations} conversations first, until the database's main file ` +
+      `(${(mainFileBytes(filled) / MiB).toFixed(1)} MiB) ${cacheFull ? "outgrew" : "had NOT outgrown"} ` +
+      `SQLite's page cache cap (${(capBytes / MiB).toFixed(1)} MiB, PRAGMA cache_size = -${sqlitePageCacheKiB})`,
+  );
+
+  const customers = new Customers("memory-", turnsPerConversation);
+  const samples = [{ conversations: 0, turns: 0, ...filled }];
+  let turns = 0;
+  for (let slice = 1; slice <= SLICES; slice++) {
+    const target = Math.round((conversations * slice) / SLICES) * turnsPerConversation;
+    turns += await talk(customers, target - turns);
     samples.push({ conversations: customers.conversations, turns, ...(await server.sample(true)) });
   }
+  printSamples(samples, conversations, concurrency);
+  const first = samples[0]!;
   const last = samples[samples.length - 1]!;
-  const table = [["conversations", "turns", "RSS MiB", "heap MiB", "database MiB", "of which WAL"]];
+  const slopes = (from: number) => {
+    const points = samples.slice(from);
+    const of = (value: (s: Sample) => number) =>
+      slope(points.map((s) => [s.conversations / 1000, value(s) / MiB] as const));
+    const parts = {} as PartSlopes;
+    for (const part of Object.keys(memoryParts) as MemoryPart[]) parts[part] = of((s) => partBytes(s, part));
+    return parts;
+  };
+  return {
+    fillConversations: fill.conversations,
+    cacheFull,
+    pageCacheMiB: capBytes / MiB,
+    secondHalf: slopes(Math.floor(samples.length / 2)),
+    whole: slopes(0),
+    dbBytesPerTurn: (last.dbBytes - first.dbBytes) / Math.max(1, turns),
+    dbFileBytesPerTurn: (mainFileBytes(last) - mainFileBytes(first)) / Math.max(1, turns),
+    cpuMsPerTurn: (last.cpuMs - first.cpuMs) / Math.max(1, turns),
+  };
+}
+
+function partBytes(s: Sample, part: MemoryPart): number {
+  if (part === "rss") return s.memory.rssBytes;
+  if (part === "heapUsed") return s.heapUsedBytes;
+  return s.memory[`${part}Bytes`];
+}
+
+/** The main database file (and its 32 KiB -shm), without the WAL. */
+function mainFileBytes(s: Sample): number {
+  return s.dbBytes - s.walBytes;
+}
+
+function printSamples(
+  samples: readonly (Sample & { conversations: number; turns: number })[],
+  conversations: number,
+  concurrency: number,
+): void {
+  const parts = Object.keys(memoryParts) as MemoryPart[];
+  const table = [["conversations", "turns", ...parts.map((p) => memoryParts[p]), "database", "of which WAL"]];
   for (const s of samples) {
     table.push([
       String(s.conversations),
       String(s.turns),
-      (s.rssBytes / MiB).toFixed(1),
-      (s.heapUsedBytes / MiB).toFixed(1),
+      ...parts.map((p) => (partBytes(s, p) / MiB).toFixed(1)),
       (s.dbBytes / MiB).toFixed(2),
       (s.walBytes / MiB).toFixed(2),
     ]);
   }
   console.log(
-    `\nmemory of the retrieval server (after a full GC) over ${conversations} conversations, c=${concurrency}:`,
+    `memory of the retrieval server in MiB (after a full GC) over ${conversations} conversations, c=${concurrency}:`,
   );
   console.log(formatTable(table, []));
-  const perThousand = (from: number, key: "rssBytes" | "heapUsedBytes") => {
-    const points = samples.slice(from);
-    return slope(points.map((s) => [s.conversations / 1000, s[key] / MiB] as const));
-  };
-  return {
-    rssMiBPer1000SecondHalf: perThousand(Math.floor(samples.length / 2), "rssBytes"),
-    rssMiBPer1000: perThousand(1, "rssBytes"),
-    heapMiBPer1000: perThousand(1, "heapUsedBytes"),
-    dbBytesPerTurn: (last.dbBytes - first.dbBytes) / Math.max(1, turns),
-    dbFileBytesPerTurn:
-      (last.dbBytes - last.walBytes - (first.dbBytes - first.walBytes)) / Math.max(1, turns),
-    cpuMsPerTurn: (last.cpuMs - first.cpuMs) / Math.max(1, turns),
-  };
-}
-
-/** Least-squares slope of y over x. */
-function slope(points: readonly (readonly [number, number])[]): number {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
+  console.log(
+    "(anonymous = V8 heap resident + native; native = malloc (SQLite's page cache, Node's Buffers) and stacks;\n" +
+      "file-backed = mapped code and the WAL's -shm; from /proc/self/smaps_rollup)",
+  );
 }

@@ -1,5 +1,5 @@
 import { cpus, loadavg } from "node:os";
-import type { MemoryResult } from "./agent-turns-memory.js";
+import { type MemoryPart, type MemoryResult, memoryParts, type PartSlopes } from "./agent-turns-memory.js";
 import type { ServerSide } from "./agent-turns-server.js";
 import { formatTable } from "./lib/format-table.js";
 import { formatSpread, loadAverage, spread } from "./lib/spread.js";
@@ -8,7 +8,7 @@ import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 const TARGET_CPU_MS = 0.5;
 const TARGET_RATIO = 0.3;
 const TARGET_P99_MS = 20;
-/** "Flat": RSS grows by at most this much per 1,000 conversations over the second half of the run. */
+/** "Flat": RSS grows by at most this much per 1,000 conversations (see `memoryVerdict`). */
 const FLAT_MIB_PER_1000 = 1;
 /** The memory target speaks of this many conversations: fewer are reported, not judged. */
 const JUDGED_CONVERSATIONS = 10_000;
@@ -95,8 +95,9 @@ export function reportTurns(input: {
 
   if (memory) {
     console.log(
-      `\nper 1,000 conversations: RSS +${memory.rssMiBPer1000.toFixed(2)} MiB (second half +${memory.rssMiBPer1000SecondHalf.toFixed(2)}), ` +
-        `heap after GC +${memory.heapMiBPer1000.toFixed(2)} MiB; database (file + WAL + shm) ${memory.dbBytesPerTurn.toFixed(0)} bytes per turn ` +
+      `\nper 1,000 measured conversations, second half: ${formatSlopes(memory.secondHalf)}; ` +
+        `whole window: RSS ${signed(memory.whole.rss)} MiB, native ${signed(memory.whole.native)}.\n` +
+        `database (file + WAL + shm) ${memory.dbBytesPerTurn.toFixed(0)} bytes per turn ` +
         `(the main file alone ${memory.dbFileBytesPerTurn.toFixed(0)}: the WAL is reused after each checkpoint); ` +
         `server CPU ${memory.cpuMsPerTurn.toFixed(3)} ms per turn over the phase`,
     );
@@ -124,17 +125,7 @@ export function reportTurns(input: {
       },
     );
   } else console.log("\n(concurrency 8 not measured: the targets are judged there)");
-  if (memory) {
-    const flat = memory.rssMiBPer1000SecondHalf <= FLAT_MIB_PER_1000;
-    verdicts.push({
-      ok: flat,
-      judged: conversations >= JUDGED_CONVERSATIONS,
-      line:
-        `memory over ${conversations} conversations: RSS ${memory.rssMiBPer1000SecondHalf.toFixed(2)} MiB per 1,000 over the second half ` +
-        `(target flat, ≤ ${FLAT_MIB_PER_1000} MiB per 1,000, over ${JUDGED_CONVERSATIONS} conversations` +
-        `${conversations < JUDGED_CONVERSATIONS ? `: judged only with --conversations ${JUDGED_CONVERSATIONS}; here it would ${flat ? "pass" : "fail"}` : ""})`,
-    });
-  }
+  if (memory) verdicts.push(memoryVerdict(memory, conversations));
   console.log(`\nload average after: ${loadAverage()}`);
   if (Math.max(...loadavg()) > cpus().length) {
     console.log(
@@ -146,4 +137,41 @@ export function reportTurns(input: {
     console.log(`${v.judged === false ? "NOT JUDGED" : v.ok ? "PASS" : "FAIL"}: ${v.line}`);
   console.log(`\nreproduce: ${command}`);
   return verdicts.some((v) => !v.ok && v.judged !== false);
+}
+
+/**
+ * "Flat": the RSS grows by at most `FLAT_MIB_PER_1000` per 1,000 conversations
+ * over the second half of the measured window, which starts once SQLite's page
+ * cache is at its cap (see agent-turns-memory.ts). Judged only then and over
+ * `JUDGED_CONVERSATIONS`; the line names the part that grows most.
+ */
+export function memoryVerdict(memory: MemoryResult, conversations: number) {
+  const rss = memory.secondHalf.rss;
+  const flat = rss <= FLAT_MIB_PER_1000;
+  const parts = (Object.keys(memoryParts) as MemoryPart[]).filter((p) => !["rss", "anonymous"].includes(p));
+  const most = parts.reduce((a, b) => (memory.secondHalf[b] > memory.secondHalf[a] ? b : a));
+  const why = !memory.cacheFull
+    ? `: not judged, the database did not outgrow the page cache cap (${memory.pageCacheMiB.toFixed(1)} MiB) within the fill`
+    : conversations < JUDGED_CONVERSATIONS
+      ? `: judged only with --conversations ${JUDGED_CONVERSATIONS}; here it would ${flat ? "pass" : "fail"}`
+      : "";
+  return {
+    ok: flat,
+    judged: memory.cacheFull && conversations >= JUDGED_CONVERSATIONS,
+    line:
+      `memory over ${conversations} conversations after ${memory.fillConversations} filling SQLite's ` +
+      `${memory.pageCacheMiB.toFixed(1)} MiB page cache: RSS ${signed(rss)} MiB per 1,000 over the second half, ` +
+      `most from ${memoryParts[most]} (${signed(memory.secondHalf[most])}) ` +
+      `(target flat, ≤ ${FLAT_MIB_PER_1000} MiB per 1,000, over ${JUDGED_CONVERSATIONS} conversations${why})`,
+  };
+}
+
+function formatSlopes(slopes: PartSlopes): string {
+  return (Object.keys(memoryParts) as MemoryPart[])
+    .map((part) => `${memoryParts[part]} ${signed(slopes[part])}`)
+    .join(", ");
+}
+
+function signed(mib: number): string {
+  return `${mib >= 0 ? "+" : ""}${mib.toFixed(2)}`;
 }

@@ -11,10 +11,17 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** Forks the child for `side` and waits until it listens. Its replies come in the order of the requests. */
-export async function startServer(side: ServerSide): Promise<Server> {
+/**
+ * Forks the child for `side` and waits until it listens. Its replies come in the order of the requests.
+ * `execArgv` adds Node/V8 flags to the child's; `env` replaces its environment (default: this one's).
+ */
+export async function startServer(
+  side: ServerSide,
+  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<Server> {
   const child: ChildProcess = fork(new URL("./agent-turns-server.ts", import.meta.url), [side], {
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: [...process.execArgv, "--expose-gc", ...(options.execArgv ?? [])],
+    env: options.env ?? process.env,
   });
   const next = <T extends ServerReply>() =>
     new Promise<T>((resolve, reject) => {

@@ -33,6 +33,8 @@ import { createServer } from "../src/server/create-server.js";
 import type { Store } from "../src/spec/store.js";
 import { openStore } from "../src/store/open-store.js";
 import { Customers } from "./agent-turns-customers.js";
+import { type ProcessMemory, processMemory } from "./lib/process-memory.js";
+import { startTailProbe, type TailProbeReport } from "./lib/tail-probe.js";
 
 export type ServerSide = "fastify" | "retrieval" | "model";
 
@@ -43,6 +45,8 @@ export type ServerRequest =
   | { op: "inprocess"; concurrency: number; durationMs: number; prefix: string; turnsPerConversation: number }
   /** Starts the V8 CPU profiler here, or stops it and writes the profile to `file` (a .cpuprofile). */
   | { op: "profile"; file?: string }
+  /** Starts recording GC pauses and event-loop delay here (`start`), or stops and returns them. */
+  | { op: "probe"; start: boolean }
   | { op: "close" };
 
 export interface Sample {
@@ -54,6 +58,8 @@ export interface Sample {
   dbBytes: number;
   /** Of which the WAL (it grows to about 4 MB, then is reused after each checkpoint). */
   walBytes: number;
+  /** Where the RSS lies: anonymous (V8 heap, malloc) and file-backed (see bench/lib/process-memory.ts). */
+  memory: ProcessMemory;
 }
 
 export type ServerReply =
@@ -61,6 +67,7 @@ export type ServerReply =
   | ({ op: "sample" } & Sample)
   | { op: "inprocess"; latencies: number[]; failed: number; elapsedMs: number; cpuMs: number; error?: string }
   | { op: "profile" }
+  | { op: "probe"; report?: TailProbeReport }
   | { op: "closed" };
 
 const side = process.argv[2] as ServerSide;
@@ -83,6 +90,7 @@ let tenantId = "";
 let agentName = "";
 let apiKey = "";
 const profiler = new Session();
+let probe: ReturnType<typeof startTailProbe> | undefined;
 
 if (side === "fastify") {
   app = Fastify({ logger: false });
@@ -145,6 +153,7 @@ async function handle(message: ServerRequest): Promise<void> {
       cpuMs: cpuMs(),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      memory: processMemory(),
       ...databaseBytes(dataDir ? join(dataDir, "alambique.db") : undefined),
     });
   } else if (message.op === "profile") {
@@ -158,6 +167,10 @@ async function handle(message: ServerRequest): Promise<void> {
       profiler.disconnect();
     }
     reply({ op: "profile" });
+  } else if (message.op === "probe") {
+    const report = probe?.stop();
+    probe = message.start ? startTailProbe() : undefined;
+    reply({ op: "probe", ...(report && !message.start ? { report } : {}) });
   } else if (message.op === "inprocess") {
     reply({ op: "inprocess", ...(await inProcess(message)) });
   } else {

@@ -4,19 +4,23 @@
  * `la-espiga`, no model), each under `node --cpu-prof`, the same closed loop
  * as bench/scale.ts for `--seconds` after a 2 s warm-up. For each it prints
  * turns/s, the CPU each turn costs in the server process and (PostgreSQL) in
- * the database's backends, the server's profile by category, and PostgreSQL's
+ * the database's processes (this run's cluster only: its postmaster, which
+ * counts its ended backends', and its children), the server's profile by category, and PostgreSQL's
  * statements per turn from `pg_stat_statements` (top-level statements are
  * round trips, except those sent together in one simple query, as
  * `BEGIN; SAVEPOINT …`, which count one each; nested ones run inside
  * functions and triggers), with their execution and planning time (a
- * prepared statement is planned once per connection).
+ * prepared statement is planned once per connection). Round trips per turn
+ * are the top-level statements less the savepoints the store sends together
+ * with `BEGIN` or a release (postgres-store.ts), the only statements it
+ * sends together.
  *
  *   npx tsx bench/scale-profile.ts [--seconds 10] [--concurrency 8] [--keep DIR] [--only sqlite|postgresql]
  *
  * `--keep DIR` copies the two `.cpuprofile` files there (read them with
  * bench/lib/cpu-profile-top.ts).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -24,7 +28,7 @@ import { startPostgresCluster } from "../src/store/postgres/postgres-cluster.fix
 import { closedLoop } from "./lib/closed-loop.js";
 import { formatTable } from "./lib/format-table.js";
 import { profileCategories } from "./lib/profile-categories.js";
-import { cpuSeconds, postgresPids, serveProfiled } from "./lib/profiled-serve.js";
+import { cpuSeconds, serveProfiled } from "./lib/profiled-serve.js";
 import { seedTurnsStore } from "./scale-processes.js";
 
 const args = process.argv.slice(2);
@@ -64,6 +68,25 @@ function load(base: string, secret: string, forSeconds: number, prefix: string) 
   });
 }
 
+/** The parent's pid of `pid`, from /proc. */
+function parentOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+}
+
+/** The live children of `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((child) => {
+      try {
+        return parentOf(child) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+}
+
 interface Statement {
   query: string;
   calls: number;
@@ -100,10 +123,15 @@ try {
     try {
       await load(server.base, secret, 2, "warm");
       await admin?.query("SELECT pg_stat_statements_reset()");
-      const pgPids = postgres ? postgresPids() : [];
-      const before = { server: cpuSeconds([server.child.pid!]), db: cpuSeconds(pgPids) };
+      // This run's cluster only (its postmaster, whose CPU counts its ended backends', and its children):
+      // other PostgreSQL servers on the machine (other people's tests) are not this turn's cost.
+      const postmaster = admin
+        ? parentOf((await admin.query("SELECT pg_backend_pid() AS pid")).rows[0].pid)
+        : 0;
+      const clusterPids = () => (postgres ? [postmaster, ...childrenOf(postmaster)] : []);
+      const before = { server: cpuSeconds([server.child.pid!]), db: cpuSeconds(clusterPids()) };
       const result = await load(server.base, secret, seconds, "run");
-      const after = { server: cpuSeconds([server.child.pid!]), db: cpuSeconds(postgresPids()) };
+      const after = { server: cpuSeconds([server.child.pid!]), db: cpuSeconds(clusterPids()) };
       const turns = result.latencies.length;
       const statements: Statement[] = admin
         ? (
@@ -123,6 +151,8 @@ try {
         copyFileSync(join(dir, "prof", profileFile), join(keep, `${name.toLowerCase()}.cpuprofile`));
       }
       const top = statements.filter((s) => s.toplevel);
+      // The store's transactions send each call's savepoint with BEGIN or with the release of the one before.
+      const riding = top.filter((s) => s.query.trim() === "SAVEPOINT alambique_call");
       const nested = statements.filter((s) => !s.toplevel);
       rows.push([
         name,
@@ -130,6 +160,12 @@ try {
         (((after.server - before.server) / turns) * 1000).toFixed(2),
         postgres ? (((after.db - before.db) / turns) * 1000).toFixed(2) : "-",
         postgres ? (top.reduce((s, x) => s + x.calls, 0) / turns).toFixed(1) : "-",
+        postgres
+          ? (
+              (top.reduce((s, x) => s + x.calls, 0) - riding.reduce((s, x) => s + x.calls, 0)) /
+              turns
+            ).toFixed(1)
+          : "-",
         postgres ? (nested.reduce((s, x) => s + x.calls, 0) / turns).toFixed(1) : "-",
         postgres ? (top.reduce((s, x) => s + x.ms, 0) / turns).toFixed(2) : "-",
         postgres ? (top.reduce((s, x) => s + x.planMs, 0) / turns).toFixed(2) : "-",
@@ -177,6 +213,7 @@ try {
         "server CPU ms/turn",
         "PostgreSQL CPU ms/turn",
         "statements/turn",
+        "round trips/turn",
         "nested/turn",
         "exec ms/turn",
         "plan ms/turn",

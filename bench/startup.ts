@@ -9,9 +9,11 @@
  *   start-up, and on a first run the link into its cache, which runs `npm run build`; see scripts/build-dist.mjs).
  *
  * Rounds are interleaved so that drift in the machine's load hits every side alike; the table prints the median
- * and the range of the rounds, and the ratio of the medians. Target: `serve` ready in under 1 s. Uses the built
- * CLI (`dist/`), which is what `npx alambique` runs: run `npm run build` first. `--compare-bin OTHER/bin/alambique.js`
- * adds another build's `serve` to the same rounds (before/after a change, measured side by side); `--bin` measures
+ * and the range of the rounds, and the median and range of the ratios paired round by round (each round's two
+ * sides ran back to back). Target: `serve` ready in under 1 s. Uses the built CLI (`dist/cli-bundle/`, the bundle
+ * bin/alambique.js loads), which is what `npx alambique` runs: run `npm run build` first. `--compare-bin OTHER/bin/alambique.js`
+ * adds another build's `serve` to the same rounds (before/after a change, measured side by side; repeat it for
+ * more builds, each compared with `--bin`'s and run in the order given, in every round); `--bin` measures
  * another build's `serve` in place of the clone's (two snapshots built side by side, while the clone is being edited).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -27,7 +29,7 @@ import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 const { values: args } = parseArgs({
   options: {
     rounds: { type: "string", default: "5" },
-    "compare-bin": { type: "string" },
+    "compare-bin": { type: "string", multiple: true, default: [] },
     bin: { type: "string" },
   },
 });
@@ -39,7 +41,7 @@ if (!Number.isInteger(rounds) || rounds < 1) {
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cloneBin = join(root, "bin", "alambique.js");
 const bin = args.bin ?? cloneBin;
-if (!existsSync(join(root, "dist", "cli", "main.js"))) {
+if (!existsSync(join(root, "dist", "cli-bundle", "main.js"))) {
   console.error("dist/ is not built: run `npm run build` first");
   process.exit(2);
 }
@@ -123,8 +125,7 @@ const samples = {
   fastify: [] as number[],
   serveCpu: [] as number[],
   fastifyCpu: [] as number[],
-  other: [] as number[],
-  otherCpu: [] as number[],
+  others: args["compare-bin"].map(() => ({ wall: [] as number[], cpu: [] as number[] })),
   npx: [] as number[],
   node: [] as number[],
 };
@@ -137,10 +138,10 @@ try {
     samples.serveCpu.push(serve.cpu);
     samples.fastify.push(fastify.wall);
     samples.fastifyCpu.push(fastify.cpu);
-    if (args["compare-bin"]) {
-      const other = await readyMs([args["compare-bin"], "serve"]);
-      samples.other.push(other.wall);
-      samples.otherCpu.push(other.cpu);
+    for (const [index, otherBin] of args["compare-bin"].entries()) {
+      const other = await readyMs([otherBin, "serve"]);
+      samples.others[index]!.wall.push(other.wall);
+      samples.others[index]!.cpu.push(other.cpu);
     }
     samples.npx.push(commandMs("npx", ["alambique", "--version"]));
     samples.node.push(commandMs(process.execPath, [cloneBin, "--version"]));
@@ -149,23 +150,27 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+/** One line: both sides' medians and ranges, and the median and range of their per-round ratios. */
 const row = (name: string, ours: number[], reference: number[], referenceName: string) => {
-  const a = spread(ours);
-  const b = spread(reference);
-  return [name, formatSpread(a, 0), referenceName, formatSpread(b, 0), (a.median / b.median).toFixed(2)];
+  const paired = spread(ours.map((value, round) => value / reference[round]!));
+  return [
+    name,
+    formatSpread(spread(ours), 0),
+    referenceName,
+    formatSpread(spread(reference), 0),
+    formatSpread(paired, 2),
+  ];
 };
 console.log(
   formatTable(
     [
-      ["measure", "ms", "reference", "reference ms", "ratio"],
+      ["measure", "ms", "reference", "reference ms", "ratio (paired by round)"],
       row("serve ready (warm data folder)", samples.serve, samples.fastify, "bare Fastify ready"),
       row("serve CPU until ready", samples.serveCpu, samples.fastifyCpu, "bare Fastify CPU"),
-      ...(args["compare-bin"]
-        ? [
-            row("serve ready", samples.serve, samples.other, "--compare-bin serve ready"),
-            row("serve CPU until ready", samples.serveCpu, samples.otherCpu, "--compare-bin CPU"),
-          ]
-        : []),
+      ...args["compare-bin"].flatMap((otherBin, index) => [
+        row("serve ready", samples.serve, samples.others[index]!.wall, `${otherBin} ready`),
+        row("serve CPU until ready", samples.serveCpu, samples.others[index]!.cpu, `${otherBin} CPU`),
+      ]),
       row("npx alambique --version", samples.npx, samples.node, "node bin/alambique.js"),
     ],
     [0, 2],
@@ -176,5 +181,5 @@ console.log(
   `\nserve ready in under 1 s: ${serveMedian < 1000 ? "yes" : "NO"} (median ${serveMedian.toFixed(0)} ms over ${rounds} rounds)`,
 );
 console.log(
-  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}${args.bin ? ` --bin ${args.bin}` : ""}${args["compare-bin"] ? ` --compare-bin ${args["compare-bin"]}` : ""}`,
+  `load average ${loadBefore} before, ${loadAverage()} after\nreproduce: npx tsx bench/startup.ts --rounds ${rounds}${args.bin ? ` --bin ${args.bin}` : ""}${args["compare-bin"].map((other) => ` --compare-bin ${other}`).join("")}`,
 );

@@ -9,7 +9,11 @@
  * The engine is PGlite with pgvector (WASM, single-threaded: slower than a
  * native server; compare the paths' ratios, not absolute times), or a
  * server at `--pgvector-url` that has pgvector (its `vector` extension and
- * this store's schema are created there: give it an empty database).
+ * this store's schema are created there: give it an empty database), or the
+ * bench's own native server (`--pgvector-native`, pgvector from
+ * .ci/build-pgvector.sh). Without `hnsw` (sizes whose index build would not
+ * fit the time), only the fallback is measured: the scan through the store
+ * and its statement alone.
  */
 import pg from "pg";
 import type { Store } from "../src/spec/store.js";
@@ -34,6 +38,10 @@ export interface PgvectorSideInput {
   /** The exact top 10 chunk numbers of each query. */
   exact: number[][];
   log: (message: string) => void;
+  /** Build and measure the HNSW index (default true). */
+  hnsw?: boolean | undefined;
+  /** The engine's name in the table (default from `url`). */
+  name?: string | undefined;
 }
 
 const batch = 2000;
@@ -42,7 +50,8 @@ export async function pgvectorSide(input: PgvectorSideInput): Promise<string[][]
   const { corpus, size, log } = input;
   const pglite = input.url ? undefined : await startPgliteServer();
   const url = input.url ?? pglite!.url;
-  const name = pglite ? "pgvector (PGlite, WASM)" : "pgvector (server)";
+  const name = input.name ?? (pglite ? "pgvector (PGlite, WASM)" : "pgvector (server)");
+  const withHnsw = input.hnsw ?? true;
   try {
     // PGlite is one session: this reaches the store's connection, so the index builds in memory.
     await pglite?.db.exec("SET maintenance_work_mem = '1GB'");
@@ -61,28 +70,33 @@ export async function pgvectorSide(input: PgvectorSideInput): Promise<string[][]
     await setup.close();
     log(`${name}: loading ${size} chunks with vectors`);
     const loadMs = await bulkLoad(url, ids, source.id, corpus, size);
-    log(`${name}: building the HNSW index (at open)`);
-    const started = performance.now();
-    const hnsw = await openPostgresStore({ url, poolSize: 1, pgvectorExactBelow: 0 });
-    const indexMs = performance.now() - started;
-    const exact = await openPostgresStore({ url, poolSize: 1, pgvectorExactBelow: Number.POSITIVE_INFINITY });
-    const scan = await openPostgresStore({ url, poolSize: 1, pgvector: "off" });
-    const rows: string[][] = [
-      [name, `${size} chunks: bulk load / HNSW build`, `${Math.round(loadMs)} / ${Math.round(indexMs)} ms`],
-    ];
+    const stores: [string, Store][] = [];
+    const rows: string[][] = [];
     try {
-      for (const [path, store] of [
-        ["HNSW", hnsw],
-        ["exact (pgvector)", exact],
-        ["sign-bit scan", scan],
-      ] as const) {
+      if (withHnsw) {
+        log(`${name}: building the HNSW index (at open)`);
+        const started = performance.now();
+        stores.push(["HNSW", await openPostgresStore({ url, poolSize: 1, pgvectorExactBelow: 0 })]);
+        const indexMs = performance.now() - started;
+        rows.push([name, `${size} chunks: bulk load / HNSW build`, `${s(loadMs)} / ${s(indexMs)} s`]);
+        const exact = await openPostgresStore({
+          url,
+          poolSize: 1,
+          pgvectorExactBelow: Number.POSITIVE_INFINITY,
+        });
+        stores.push(["exact (pgvector)", exact]);
+      } else {
+        rows.push([name, `${size} chunks: bulk load (no HNSW index)`, `${s(loadMs)} s`]);
+      }
+      stores.push(["sign-bit scan", await openPostgresStore({ url, poolSize: 1, pgvector: "off" })]);
+      for (const [path, store] of stores) {
         log(`${name}: ${path}`);
         rows.push(...(await measure(store, ids, input, `${name} ${path}`)));
       }
       log(`${name}: the statements alone (EXPLAIN ANALYZE)`);
-      rows.push(...(await measureStatements(url, ids, input, name)));
+      rows.push(...(await measureStatements(url, ids, input, name, withHnsw)));
     } finally {
-      await Promise.all([hnsw.close(), exact.close(), scan.close()]);
+      await Promise.all(stores.map(([, store]) => store.close()));
     }
     return rows;
   } finally {
@@ -106,9 +120,8 @@ async function measure(
     timed.results.map((hits) => hits.map((hit) => hit.chunk.metadata.i as number)),
     input.exact,
   );
-  const t = timing(timed.ms);
   return [
-    [name, `${input.size} chunks: vector p50 / p95`, `${ms(t.p50)} / ${ms(t.p95)} ms`],
+    [name, `${input.size} chunks: vector p50 / p95 / p99`, percentiles(timed.ms)],
     [name, `${input.size} chunks: vector recall@10 vs exact`, recall.toFixed(2)],
   ];
 }
@@ -123,6 +136,7 @@ async function measureStatements(
   ids: { tenantId: string; agentId: string },
   input: PgvectorSideInput,
   name: string,
+  withHnsw: boolean,
 ): Promise<string[][]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -141,6 +155,8 @@ async function measureStatements(
       ["exact (pgvector)", exactQuery, (q) => [index!.key, vectorText(q), 10]],
       ["sign-bit scan", scanQuery, (q) => [index!.key, signBits(q), rerankedCandidates]],
     ];
+    // Without the index (a size whose build would not fit the time), the fallback alone.
+    if (!withHnsw) paths.splice(0, 2);
     const rows: string[][] = [];
     for (const [path, text, values] of paths) {
       const took: number[] = [];
@@ -151,17 +167,27 @@ async function measureStatements(
         took.push(plan["Execution Time"] as number);
         usesIndex ||= JSON.stringify(plan).includes("chunk_vectors_hnsw_");
       }
-      const t = timing(took);
       rows.push([
         `${name} ${path}`,
-        `${input.size} chunks: statement alone p50 / p95${usesIndex ? " (HNSW index in plan)" : ""}`,
-        `${ms(t.p50)} / ${ms(t.p95)} ms`,
+        `${input.size} chunks: statement alone p50 / p95 / p99${usesIndex ? " (HNSW index in plan)" : ""}`,
+        percentiles(took),
       ]);
     }
     return rows;
   } finally {
     await client.end();
   }
+}
+
+const s = (milliseconds: number) => (milliseconds / 1000).toFixed(1);
+
+/** `p50 / p95 / p99 ms` of `samples` (milliseconds). */
+function percentiles(samples: readonly number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+  const t = timing(samples);
+  return `${ms(t.p50)} / ${ms(t.p95)} / ${ms(at(0.99))} ms`;
 }
 
 /** Chunks (empty tsvector) and their vectors, `batch` per statement, as putVectors would store them. */

@@ -10,11 +10,15 @@
  *    `--queries` queries), vector recall@10 against exact cosine, and how
  *    often BM25 puts the chunk a query was drawn from in its top 10.
  *
- * 3. With `--pgvector` (PGlite with real pgvector, WASM) or `--pgvector-url URL` (a server
- *    with pgvector): the same size and queries through pgvector's HNSW index, its exact
- *    distance, and the sign-bit scan, on that one engine (bench/store-pgvector-side.ts).
+ * 3. With `--pgvector` (PGlite with real pgvector, WASM), `--pgvector-url URL` (a server
+ *    with pgvector) or `--pgvector-native` (a database on this bench's own server, with the
+ *    pgvector .ci/build-pgvector.sh installed; maintenance_work_mem 1GB for the index build):
+ *    the same size and queries through pgvector's HNSW index, its exact distance, and the
+ *    sign-bit scan, on that one engine (bench/store-pgvector-side.ts). `--pgvector-only`
+ *    skips 1 and 2; `--no-hnsw` measures the fallback scan only (no index build).
  *
  *   npx tsx bench/store-postgres.ts [--chunks 100000] [--queries 100] [--seed 42] [--pgvector]
+ *   npx tsx bench/store-postgres.ts --chunks 100000 --pgvector-native --pgvector-only
  *
  * PostgreSQL runs on a throwaway local server (src/store/postgres/postgres-cluster.fixture.ts,
  * fsync off): numbers for the engine and the query plans, not for a disk.
@@ -22,6 +26,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { createRetriever } from "../src/knowledge/create-retriever.js";
 import { retrievalCases } from "../src/knowledge/demo-retrieval.fixture.js";
 import { ingestSources } from "../src/knowledge/ingest-sources.js";
@@ -42,7 +47,10 @@ const size = Number(option("chunks", "100000"));
 const queryCount = Number(option("queries", "100"));
 const seed = Number(option("seed", "42"));
 const pgvectorUrl = option("pgvector-url", "");
-const withPgvector = args.includes("--pgvector") || pgvectorUrl !== "";
+const pgvectorNative = args.includes("--pgvector-native");
+const pgvectorOnly = args.includes("--pgvector-only");
+const withHnsw = !args.includes("--no-hnsw");
+const withPgvector = args.includes("--pgvector") || pgvectorUrl !== "" || pgvectorNative;
 const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 const dir = mkdtempSync(join(tmpdir(), "alambique-bench-pg-"));
@@ -53,10 +61,22 @@ try {
     ["postgres", () => cluster.createDatabase("bench")],
   ];
   const rows: string[][] = [["store", "measure", "value"]];
-  for (const [name, url] of stores) rows.push(...(await demoEvaluation(name, await url())));
-  for (const [name, url] of stores) rows.push(...(await atScale(name, await url())));
+  if (!pgvectorOnly) {
+    for (const [name, url] of stores) rows.push(...(await demoEvaluation(name, await url())));
+    for (const [name, url] of stores) rows.push(...(await atScale(name, await url())));
+  }
   if (withPgvector) rows.push(...(await pgvectorRows()));
-  const flags = pgvectorUrl ? " --pgvector-url URL" : withPgvector ? " --pgvector" : "";
+  const flags = [
+    pgvectorUrl
+      ? " --pgvector-url URL"
+      : pgvectorNative
+        ? " --pgvector-native"
+        : withPgvector
+          ? " --pgvector"
+          : "",
+    pgvectorOnly ? " --pgvector-only" : "",
+    withHnsw ? "" : " --no-hnsw",
+  ].join("");
   console.log(
     `\nnpx tsx bench/store-postgres.ts --chunks ${size} --queries ${queryCount} --seed ${seed}${flags}`,
   );
@@ -73,7 +93,26 @@ async function pgvectorRows(): Promise<string[][]> {
   for (let i = 0; i < size; i++) matrix.set(corpus.vector(i), i * corpus.dimension);
   const queries = Array.from({ length: queryCount }, (_, n) => corpus.query(n, size));
   const exact = queries.map((query) => exactTop(matrix, corpus.dimension, query.vector, 10));
-  return pgvectorSide({ url: pgvectorUrl || undefined, corpus, size, queries, exact, log });
+  let url = pgvectorUrl || undefined;
+  let name: string | undefined;
+  if (pgvectorNative) {
+    url = await cluster.createDatabase("pgvector");
+    const database = new URL(url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // The index build's working memory: the default 64MB spills a 100k-vector graph to disk.
+      await admin.query(`ALTER DATABASE "${database}" SET maintenance_work_mem = '1GB'`);
+      const version = await admin.query<{ v: string }>(
+        "SELECT default_version AS v FROM pg_available_extensions WHERE name = 'vector'",
+      );
+      if (!version.rows[0]) throw new Error("no pgvector on this PostgreSQL: run .ci/build-pgvector.sh");
+      name = `pgvector ${version.rows[0].v} (native PostgreSQL)`;
+    } finally {
+      await admin.end();
+    }
+  }
+  return pgvectorSide({ url, name, corpus, size, queries, exact, log, hnsw: withHnsw });
 }
 
 async function seeded(url: string): Promise<{ store: Store; tenantId: string; agentId: string }> {

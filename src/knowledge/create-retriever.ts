@@ -128,16 +128,18 @@ export function createRetriever(options: RetrieverOptions): Retriever {
           chosen === "vector" ? Math.max(coverage(hit), similarity.get(hit.chunk.id) ?? 0) : coverage(hit),
         );
 
-      const ranked: ChunkHit[] =
+      // Re-ranked hits carry their coverage, worked out as `coverage` would: their confidence without a second pass.
+      const ranked: Array<ChunkHit & { coverage?: number }> =
         chosen === "vector"
           ? semantic
           : rankByCoverage(candidates, weighed, hybrid ? semanticRanks(semantic) : undefined).map(
-              ({ hit, rank }) => ({ ...hit, score: rank }),
+              ({ hit, rank, coverage }) => ({ ...hit, score: rank, coverage }),
             );
-      return ranked.slice(0, limit).map((hit): RetrievedHit => {
+      return ranked.slice(0, limit).map(({ coverage: held, ...hit }): RetrievedHit => {
         const readWhole = hit.source.kind === "csv" || hit.source.kind === "json";
         const excerpt = readWhole ? undefined : bestExcerpt(readChunk(hit.chunk).units(), weighed);
-        return { ...hit, confidence: confidence(hit), ...(excerpt === undefined ? {} : { excerpt }) };
+        const sure = held === undefined ? confidence(hit) : Math.min(1, held);
+        return { ...hit, confidence: sure, ...(excerpt === undefined ? {} : { excerpt }) };
       });
     },
   };

@@ -44,12 +44,8 @@ export async function enqueueIngestJob(options: EnqueueIngestOptions): Promise<J
   const tenantId = agent.tenantId;
   const max = options.maxQueuedBytes ?? defaultMaxQueuedUploadBytes;
   await store.uploads.sweep(tenantId, new Date(Date.now() - unattachedLifetimeMs).toISOString());
-  let unfinished = 0;
-  for (const status of ["queued", "running", "paused"] as const) {
-    unfinished += (
-      await store.jobs.list({ kind: INGEST_JOB_KIND, tenantId, status, newest: maxUnfinishedIngestJobs })
-    ).length;
-  }
+  // One count statement (it read and parsed up to 150 jobs' rows in three lists).
+  const unfinished = await store.jobs.countUnfinished({ kind: INGEST_JOB_KIND, tenantId });
   if (unfinished >= maxUnfinishedIngestJobs) throw tooManyJobs();
   const uploadId = randomUUID();
   try {

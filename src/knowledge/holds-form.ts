@@ -2,18 +2,48 @@ import { wordMatchesTerm } from "./query-terms.js";
 
 /** The shortest shared beginning `wordMatchesTerm` accepts. */
 const PREFIX = 4;
-/** Most words whose answer one set keeps (`holdsForm`); past it, that set's answers start again. */
+/** Most answers of one kind one set keeps (`holdsForm`, `holdsExactForm`, `keepStrength`); past it, that kind starts again. */
 const MAX_KEPT_FORMS = 512;
+/**
+ * Most answers kept across all sets. A set lives as long as `readChunk` keeps
+ * its chunk (up to 4,096 chunks), and a set's answers measured 47–100 bytes
+ * each (71.5–152 KiB a chunk with every kind full: ~600 MiB over 4,096 chunks);
+ * past this many answers every set's are dropped together, so the cache stays
+ * under ~26 MiB (4,096 sets asked 3,000 answers each: 26.4 MiB). The demo keeps ~52,000.
+ */
+const MAX_KEPT_ANSWERS = 262_144;
 
 /** What is kept per word set: its prefix index, and per asked word whether the set holds a form of it. */
 interface KeptForSet {
   size: number;
+  /** The `generation` its answers belong to: an older one's were dropped. */
+  generation: number;
   index: Map<string, string[]> | undefined;
   forms: Map<string, { variants: readonly string[]; held: boolean }>;
   /** The same for `holdsExactForm`. */
   exact: Map<string, { variants: readonly string[]; held: boolean }>;
+  /** Planned terms' strengths in the set, by term key (see `keptStrength`). */
+  strengths: Map<string, number>;
 }
 const keptForSets = new WeakMap<ReadonlySet<string>, KeptForSet>();
+/** Answers kept since the last drop (an upper bound: a set's kind cleared at its cap still counts). */
+let keptAnswers = 0;
+let generation = 0;
+/** The sets holding answers of this generation, so a drop empties them all (weak keys cannot be listed). */
+let holders: KeptForSet[] = [];
+
+/** Counts one more kept answer; past `MAX_KEPT_ANSWERS`, drops every set's answers (prefix indexes stay). */
+function countAnswer(): void {
+  if (++keptAnswers <= MAX_KEPT_ANSWERS) return;
+  for (const kept of holders) {
+    kept.forms.clear();
+    kept.exact.clear();
+    kept.strengths.clear();
+  }
+  holders = [];
+  keptAnswers = 0;
+  generation++;
+}
 
 /**
  * What is kept for `present` while the set lives (a chunk's words are kept by
@@ -24,8 +54,19 @@ const keptForSets = new WeakMap<ReadonlySet<string>, KeptForSet>();
 function keptFor(present: ReadonlySet<string>): KeptForSet {
   let kept = keptForSets.get(present);
   if (kept === undefined || kept.size !== present.size) {
-    kept = { size: present.size, index: undefined, forms: new Map(), exact: new Map() };
+    kept = {
+      size: present.size,
+      generation,
+      index: undefined,
+      forms: new Map(),
+      exact: new Map(),
+      strengths: new Map(),
+    };
     keptForSets.set(present, kept);
+    holders.push(kept);
+  } else if (kept.generation !== generation) {
+    kept.generation = generation; // its answers were dropped; it holds this generation's from now on
+    holders.push(kept);
   }
   return kept;
 }
@@ -56,6 +97,7 @@ export function holdsForm(present: ReadonlySet<string>, word: string, variants: 
   }
   if (kept.forms.size >= MAX_KEPT_FORMS) kept.forms.clear();
   kept.forms.set(word, { variants, held });
+  countAnswer();
   return held;
 }
 
@@ -89,5 +131,24 @@ export function holdsExactForm(
   for (let v = 0; !held && v < variants.length; v++) held = present.has(variants[v]!);
   if (kept.exact.size >= MAX_KEPT_FORMS) kept.exact.clear();
   kept.exact.set(word, { variants, held });
+  countAnswer();
   return held;
+}
+
+/**
+ * The strength of a planned term (`termStrength`) in `present`, kept with its
+ * other answers across searches by `keepStrength`: a term as `planQuery` leaves
+ * it is a pure function of its words (`key`), so its strength in a set is too,
+ * and one lookup here replaces a `holdsExactForm` per lexicon head.
+ */
+export function keptStrength(present: ReadonlySet<string>, key: string): number | undefined {
+  return keptFor(present).strengths.get(key);
+}
+
+/** Keeps what `keptStrength` answers for `key` in `present` (at most `MAX_KEPT_FORMS` per set, cleared past it). */
+export function keepStrength(present: ReadonlySet<string>, key: string, strength: number): void {
+  const kept = keptFor(present);
+  if (kept.strengths.size >= MAX_KEPT_FORMS) kept.strengths.clear();
+  kept.strengths.set(key, strength);
+  countAnswer();
 }

@@ -40,6 +40,17 @@ describe("termStrength, kept per term and word set", () => {
     expect(termStrength(term!, chunk)).toBe(RELATED_STRENGTH);
     expect(termStrength(term!, set("zorblax casero"))).toBe(1);
   });
+
+  it("answers a later search's term of the same words as planned: one search's spelling fix stays its own", () => {
+    const chunk = set("quuxen de limon");
+    const [fixed] = planQuery("zorblax").terms;
+    fixed!.related.add("quuxen");
+    expect(termStrength(fixed!, chunk)).toBe(RELATED_STRENGTH);
+    const [planned] = planQuery("¿y el zorblax?").terms;
+    expect(planned!.words).toEqual(fixed!.words);
+    expect(termStrength(planned!, chunk)).toBe(0);
+    expect(termStrength(planned!, set("quuxen zorblaxes"))).toBe(1);
+  });
 });
 
 describe("weighTerms", () => {

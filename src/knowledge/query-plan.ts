@@ -1,7 +1,7 @@
 import { lexiconWords, relatedWords, rewritePhrases } from "./business-lexicon.js";
 import { editDistance, sameStart, typoAllowance } from "./edit-distance.js";
 import { foldText } from "./fold-text.js";
-import { holdsExactForm, holdsForm } from "./holds-form.js";
+import { holdsExactForm, holdsForm, keepStrength, keptStrength } from "./holds-form.js";
 import { contentTerms, termVariants } from "./query-terms.js";
 
 /** How much a related word (a translation, a synonym, a typo's correction) counts against the word itself. */
@@ -25,6 +25,11 @@ export interface PlannedTerm {
    * `termVariants` (a spelling fix added since makes it larger). Absent: not known.
    */
   planned?: number;
+  /**
+   * `words` joined, once asked for: while `related` is as planned, the term (its variants, heads and
+   * related words) is a function of its words alone, so its strength in a set is kept by this key.
+   */
+  key?: string;
 }
 
 export interface QueryPlan {
@@ -112,13 +117,24 @@ const strengths = new WeakMap<PlannedTerm, { related: number; bySet: Map<Readonl
  * word as asked (or a form of it), `RELATED_STRENGTH` when one stands for
  * it, else 0.
  *
- * Kept per term and set: one search asks it of the same candidate's words
- * several times (weighing, coverage, ranking, confidence), and each answer of
- * 0 reads all of `related`. `related` may only grow (see `weighTerms`), which
- * starts the term's answers again; a term's words and a set must not change
+ * Kept per set and term words while the term is as planned (see
+ * `keptStrength`), else per term and set: one search asks it of the same
+ * candidate's words several times (weighing, coverage, ranking, confidence),
+ * and each answer of 0 reads all of `related`. `related` may only grow (see
+ * `weighTerms`), which starts the term's answers again; a term's words and a set must not change
  * once matched (chunk word sets are shared and read-only: see `readChunk`).
  */
 export function termStrength(term: PlannedTerm, present: ReadonlySet<string>): number {
+  if (term.planned === term.related.size) {
+    // As planned: kept per set across searches (most questions share their terms' words with earlier ones).
+    term.key ??= term.words.join(" ");
+    let strength = keptStrength(present, term.key);
+    if (strength === undefined) {
+      strength = strengthOf(term, present);
+      keepStrength(present, term.key, strength);
+    }
+    return strength;
+  }
   let kept = strengths.get(term);
   if (kept === undefined || kept.related !== term.related.size) {
     kept = { related: term.related.size, bySet: new Map() };

@@ -1,16 +1,14 @@
 import { setTimeout as nextTurn } from "node:timers/promises";
 import { NotFoundError } from "../spec/errors.js";
 import type { KnowledgeSource } from "../spec/knowledge.js";
+import { abandonedAfterMs } from "../spec/store/knowledge-repository.js";
 import type { Store } from "../spec/store.js";
 
 /** Store work per call, in ms: batches are sized to it as writing goes (chunks differ in cost). */
 export const writeSliceMs = 8;
-/**
- * A staged source not written for this long is taken for abandoned (its
- * writer died: a batch is written every few milliseconds while one lives) and
- * removed by the next ingestion into its agent.
- */
-export const abandonedAfterMs = 60_000;
+/** See the store's contract: also removed when a store opens (sweep-abandoned-sources.ts). */
+export { abandonedAfterMs };
+
 const firstBatch = 16;
 const minBatch = 64;
 const maxBatch = 1024;
@@ -38,8 +36,8 @@ export interface WriteSourceOptions {
  * chunks, hidden by that swap, are removed in batches the same way
  * (removing chunks costs about what writing them does, FTS5's deletes).
  *
- * A crash leaves hidden rows that nothing reads: the next ingestion into
- * the agent removes them (first the abandoned ones: retired versions, and
+ * A crash leaves hidden rows that nothing reads: the next open of the store
+ * (sweep-abandoned-sources.ts) or ingestion into the agent removes them (first the abandoned ones: retired versions, and
  * staged ones not written for `abandonedAfterMs`). A batch that fails (a
  * repeated ordinal) removes the staged version and throws its error; the
  * live one is untouched. Two ingestions of one uri at once: each publishes

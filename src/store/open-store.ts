@@ -15,6 +15,7 @@ import { ConfigError } from "../spec/errors.js";
 import type { Store } from "../spec/store.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { StoreLogger } from "./store-logger.js";
+import { sweepAbandonedSources } from "./sweep-abandoned-sources.js";
 
 export interface OpenStoreOptions {
   /**
@@ -45,6 +46,13 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = await openEngine(url, options);
+  // Hidden knowledge versions a crash left behind: bounded, never fails the open (sweep-abandoned-sources.ts).
+  await sweepAbandonedSources(store, { logger: options.logger });
+  return store;
+}
+
+async function openEngine(url: string, options: OpenStoreOptions): Promise<Store> {
   const target = parseStoreUrl(url);
   if (options.migrate === false) {
     const { readSchemaStatus, assertNoPendingMigrations } = await import("./schema-status.js");

@@ -19,6 +19,7 @@ import { describeEvaluations } from "./conformance/evaluations.conformance.js";
 import { describeJobs } from "./conformance/jobs.conformance.js";
 import { describeKnowledge } from "./conformance/knowledge.conformance.js";
 import { describeKnowledgeStaging } from "./conformance/knowledge-staging.conformance.js";
+import { describeStagingSweep } from "./conformance/knowledge-staging-sweep.conformance.js";
 import { describeKnowledgeVectors } from "./conformance/knowledge-vectors.conformance.js";
 import {
   describeMessageAnnotations,
@@ -46,6 +47,7 @@ export function describeStoreConformance(name: string, makeUrl: () => Promise<st
     describeJobs(kit);
     describeKnowledge(kit);
     describeKnowledgeStaging(kit);
+    describeStagingSweep(kit);
     describeKnowledgeVectors(kit);
     describeTickets(kit);
     describeUsage(kit);

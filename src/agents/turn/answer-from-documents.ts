@@ -1,10 +1,10 @@
-import { detectLanguage } from "../../safety/detect-language.js";
 import type { AgentSpec } from "../../spec/agent.js";
 import type { RetrievedHit } from "../../spec/knowledge.js";
 import type { Message } from "../../spec/store.js";
 import type { Citation } from "../assemble-prompt.js";
 import { phrases, pick } from "../localized.js";
 import { answerableHits, retrievalAnswer } from "../retrieval-answer.js";
+import { chunkLanguage } from "./chunk-language.js";
 import type { RouteDecision } from "./route-turn.js";
 
 /** A hit of the best one's document this close to its confidence is as good: the same answer in another language. */
@@ -28,8 +28,7 @@ export function answerFromDocuments(input: {
   const { spec, hits, language, history } = input;
   const answerable = answerableHits(hits);
   const first = answerable[0];
-  const inLanguage = (hit: RetrievedHit) =>
-    detectLanguage(`${hit.chunk.title ?? ""}\n${hit.chunk.text}`, spec.languages, language) === language;
+  const inLanguage = (hit: RetrievedHit) => chunkLanguage(hit.chunk, spec.languages, language) === language;
   const best =
     first && !inLanguage(first)
       ? (answerable.find(

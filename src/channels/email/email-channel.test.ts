@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { InboundEvent, InboundMessage } from "../../spec/channel.js";
 import { ChannelSendError, ChannelSignatureError } from "../../spec/channel-errors.js";
 import { ValidationError } from "../../spec/errors.js";
+import { until } from "../../testing/until.fixture.js";
 import { EmailChannel } from "./email-channel.js";
 import { emailSecretsSchema, emailSettingsSchema } from "./email-settings.js";
 import { describeMailServer, type MailServer, startMailServer } from "./mail-server.fixture.js";
@@ -239,13 +240,3 @@ describeMailServer("email channel on a real mail server", () => {
     expect(remote.error?.issues[0]?.message).toMatch(/only for a server on this machine/);
   });
 });
-
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,6 +10,7 @@ import { createTransport } from "nodemailer";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ApiServer, agentSpec, startApiServer } from "../../server/api/api-server.fixture.js";
 import { channelExternalUserId } from "../../spec/channel.js";
+import { until } from "../../testing/until.fixture.js";
 import { describeMailServer, type MailServer, startMailServer } from "./mail-server.fixture.js";
 
 const users = {
@@ -222,13 +223,3 @@ describeMailServer("e-mail through the server", () => {
     expect(staff!.subject).toBe("Re: Horario");
   });
 });
-
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

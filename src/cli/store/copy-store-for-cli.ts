@@ -1,12 +1,12 @@
 /**
- * `alambique store copy --from sqlite:PATH --to postgres://…`: prints one line
- * per table (source rows, destination rows, both checksums) and fails
- * (`copy_mismatch`, nothing committed) when any differs. URLs are printed
- * without their password. PostgreSQL to SQLite is not written yet.
+ * `alambique store copy --from sqlite:PATH --to postgres://…` (or the other
+ * way, `--from postgres://… --to sqlite:PATH`): prints one line per table
+ * (source rows, destination rows, both checksums) and fails (`copy_mismatch`,
+ * nothing committed) when any differs. URLs are printed without their password.
  */
 import { AlambiqueError, UsageError } from "../../spec/errors.js";
+import type { CopyReport } from "../../store/copy/copy-report.js";
 import { parseStoreUrl } from "../../store/open-store.js";
-import { copySqliteToPostgres } from "../../store/postgres/copy-sqlite-to-postgres.js";
 import type { CliContext } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
 
@@ -20,17 +20,22 @@ export interface CopyOptions {
 export async function copyStoreForCli(context: CliContext, options: CopyOptions): Promise<void> {
   const from = parseStoreUrl(options.from);
   const to = parseStoreUrl(options.to);
-  if (from.kind !== "sqlite" || to.kind !== "postgres" || from.file === ":memory:") {
+  const force = options.force === true;
+  let report: CopyReport;
+  if (from.kind === "sqlite" && to.kind === "postgres" && from.file !== ":memory:") {
+    // Imported here so that other commands never load `pg`.
+    const { copySqliteToPostgres } = await import("../../store/postgres/copy-sqlite-to-postgres.js");
+    report = await copySqliteToPostgres({ sqliteFile: from.file, postgresUrl: to.url, force });
+  } else if (from.kind === "postgres" && to.kind === "sqlite" && to.file !== ":memory:") {
+    const { copyPostgresToSqlite } = await import("../../store/postgres/copy-postgres-to-sqlite.js");
+    report = await copyPostgresToSqlite({ postgresUrl: from.url, sqliteFile: to.file, force });
+  } else {
+    const got = (t: typeof from) => (t.kind === "sqlite" && t.file === ":memory:" ? ":memory:" : t.kind);
     throw new UsageError(
-      `store copy goes from a SQLite file to PostgreSQL; got ${from.kind} to ${to.kind}`,
-      "Write --from sqlite:PATH/alambique.db --to postgres://USER@HOST/DATABASE (PostgreSQL to SQLite is not supported yet).",
+      `store copy goes between a SQLite file and PostgreSQL; got ${got(from)} to ${got(to)}`,
+      "Write --from sqlite:PATH/alambique.db --to postgres://USER@HOST/DATABASE, or --from postgres://USER@HOST/DATABASE --to sqlite:PATH/alambique.db.",
     );
   }
-  const report = await copySqliteToPostgres({
-    sqliteFile: from.file,
-    postgresUrl: to.url,
-    force: options.force === true,
-  });
   if (options.json) context.io.out(JSON.stringify(report, null, 2));
   else {
     context.io.out(

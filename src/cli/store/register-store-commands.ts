@@ -19,9 +19,12 @@ export function registerStoreCommands(program: Command, context: CliContext): vo
     .command("store")
     .description("the store as a whole: copy it to another engine")
     .command("copy")
-    .description("copy every table of a SQLite store into PostgreSQL, comparing counts and checksums")
-    .requiredOption("--from <url>", "the source: sqlite:PATH (or the file's path)")
-    .requiredOption("--to <url>", "the destination: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+    .description("copy every table of a SQLite store into PostgreSQL or back, comparing counts and checksums")
+    .requiredOption(
+      "--from <url>",
+      "the source: sqlite:PATH (or the file's path), or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+    )
+    .requiredOption("--to <url>", "the destination: postgres://… or sqlite:PATH (created when missing)")
     .option("--force", "copy into a destination that already holds data (adding to it)")
     .option("--json", "print the report as JSON")
     .action(async (options: { from: string; to: string; force?: boolean; json?: boolean }) => {

@@ -10,10 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import type { NewModel, Store } from "../../spec/store.js";
-import { putTexts, seedAgent } from "../../store/conformance/knowledge-kit.conformance.js";
-import { seedConversation } from "../../store/conformance/store-test-kit.conformance.js";
-import { sampleRow } from "../../store/conformance/synth-rows.conformance.js";
+import type { Store } from "../../spec/store.js";
 import { openStore } from "../../store/open-store.js";
 import {
   describePostgres,
@@ -21,93 +18,20 @@ import {
   raw,
 } from "../../store/postgres/postgres-test-server.fixture.js";
 import { runCli } from "../run-cli.fixture.js";
+import { seedEverything } from "./copy-store.fixture.js";
 
 let file: string;
-let seeded: { tenantId: string; agentId: string; conversationId: string; datasetId: string; jobId: string };
+let seeded: Awaited<ReturnType<typeof seedEverything>>;
 
 beforeAll(async () => {
   file = join(mkdtempSync(join(tmpdir(), "alq-copy-")), "alambique.db");
   const store = await openStore(file);
   try {
-    seeded = await seed(store);
+    seeded = await seedEverything(store);
   } finally {
     await store.close();
   }
 });
-
-async function seed(store: Store) {
-  const { tenant, conversation } = await seedConversation(store);
-  await store.messages.append({
-    conversationId: conversation.id,
-    role: "user",
-    content: "¿abrís el domingo?",
-  });
-  await store.messages.append({
-    conversationId: conversation.id,
-    role: "assistant",
-    content: "Sí, de 8 a 14.",
-    metadata: { mode: "retrieval", citations: [{ uri: "horarios.md" }] },
-  });
-  const knowing = await seedAgent(store, tenant);
-  const texts = Array.from(
-    { length: 620 },
-    (_, i) => `Pregunta ${i}: la tarta número ${i} lleva almendra y miel.`,
-  );
-  await putTexts(store, knowing, "faq.md", texts);
-  await putTexts(store, knowing, "horarios.md", ["Abrimos los domingos de 8 a 14.", "We open on Sundays."]);
-  const chunks = await store.knowledge.listChunks(tenant.id, knowing.agent.id, { limit: 1000 });
-  await store.knowledge.putVectors(
-    tenant.id,
-    knowing.agent.id,
-    "emb",
-    chunks.map((chunk, i) => ({
-      chunkId: chunk.id,
-      vector: new Float32Array([Math.cos(i), Math.sin(i), 0.5, -0.25]),
-    })),
-  );
-  const job = await store.jobs.enqueue({ kind: "synth", tenantId: tenant.id, payload: { count: 3 } });
-  const dataset = await store.datasets.create({
-    tenantId: tenant.id,
-    name: "espiga-faq",
-    jobId: job.id,
-    card: {
-      agent: "mostrador",
-      teacher: { name: "t", licenseId: "apache-2.0" },
-      judge: null,
-      filters: {},
-      counts: { train: 1, validation: 0, test: 0, dropped: {} },
-      languages: ["es"],
-      contentHash: "ab".repeat(32),
-    },
-    rows: [{ split: "train", row: sampleRow("k1") }],
-  });
-  await store.datasets.freeze(tenant.id, dataset.id);
-  await store.apiKeys.create({ tenantId: tenant.id, name: "ops", scopes: ["admin"] });
-  await store.models.add({
-    name: "m-open",
-    source: "url:http://127.0.0.1:8000/v1",
-    architecture: null,
-    parameterCount: null,
-    quantization: null,
-    contextLength: null,
-    licenseId: "apache-2.0",
-    licenseUrl: null,
-    weightsOpenness: "open",
-    dataOpenness: null,
-    codeOpenness: null,
-    outputsMayTrain: true,
-    metadata: {},
-  } as NewModel);
-  await store.usage.add(tenant.id, "2026-12-06", 1234);
-  await store.secrets.getOrCreate("visitor-tokens", 32);
-  return {
-    tenantId: tenant.id,
-    agentId: knowing.agent.id,
-    conversationId: conversation.id,
-    datasetId: dataset.id,
-    jobId: job.id,
-  };
-}
 
 const copy = (to: string, ...more: string[]) =>
   runCli([
@@ -139,7 +63,7 @@ describePostgres("alambique store copy: sqlite to postgres", () => {
       expect(lines.find((l) => l.startsWith(`${table} `))).toMatch(/ yes$/);
     }
     expect(lines.find((l) => l.startsWith("chunks "))).toMatch(
-      /^chunks\s+622\s+622\s+([0-9a-f]{16})\s+\1\s+yes$/,
+      /^chunks\s+625\s+625\s+([0-9a-f]{16})\s+\1\s+yes$/,
     );
     expect(run.stdout).toMatch(/copied \d+ rows from .* to postgres:\/\/alambique@127\.0\.0\.1:\d+\/copy_/);
 
@@ -209,16 +133,9 @@ describePostgres("alambique store copy: sqlite to postgres", () => {
     expect(tenants).toBe(0);
   }, 120_000);
 
-  it("says what it copies between when asked for PostgreSQL to SQLite", async () => {
-    const run = await runCli([
-      "store",
-      "copy",
-      "--from",
-      "postgres://u@localhost/db",
-      "--to",
-      "sqlite:/tmp/x.db",
-    ]);
+  it("says what it copies between when given two SQLite files", async () => {
+    const run = await runCli(["store", "copy", "--from", "sqlite:/tmp/x.db", "--to", "sqlite:/tmp/y.db"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/from a SQLite file to PostgreSQL; got postgres to sqlite/);
+    expect(run.stderr).toMatch(/between a SQLite file and PostgreSQL; got sqlite to sqlite/);
   });
 });

@@ -19,9 +19,10 @@ import type { Store } from "../../spec/store.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import { openStore } from "../../store/open-store.js";
 import { describePostgres, freshPostgresUrl } from "../../store/postgres/postgres-test-server.fixture.js";
+import { until } from "../../testing/until.fixture.js";
 import { spawnCli } from "../cli-process.fixture.js";
 import { runCli } from "../run-cli.fixture.js";
-import { killLeaseHolder, until } from "./two-workers.fixture.js";
+import { killLeaseHolder } from "./two-workers.fixture.js";
 
 const demoKnowledge = "data/demo/knowledge";
 

@@ -13,6 +13,7 @@
  */
 import { sleep } from "../../distill/pipeline/retry-policy.js";
 import { AlambiqueError } from "../../spec/errors.js";
+import { maxClaimableJobs } from "../../spec/store/jobs.js";
 import type { Job, Store } from "../../spec/store.js";
 import { type JobRun, type JobRunner, jobRunners } from "./job-runners.js";
 
@@ -38,6 +39,13 @@ export interface WorkerOptions {
   runners?: Record<string, JobRunner>;
 }
 
+/**
+ * Jobs read per look beyond those this worker gave up on (its poll reads ids
+ * and kinds only, never every job with its payload): when the first is taken
+ * by another worker meanwhile, the next is tried in the same look.
+ */
+const lookAhead = 8;
+
 /** Runs jobs until `signal` (or, with `once`, until none is left). Returns how many it ran. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const runners = options.runners ?? jobRunners;
@@ -46,11 +54,19 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   options.log(`worker ${options.owner}: running ${options.kinds.join(", ")} jobs`);
   while (!options.signal.aborted) {
     let worked = false;
-    for (const job of await claimable(options.store, options.kinds)) {
+    // Enough to find one this worker has not given up on (one statement, by kind, idle or not).
+    const limit = Math.min(unrunnable.size + lookAhead, maxClaimableJobs);
+    const page = await options.store.jobs.claimable({ kinds: options.kinds, limit });
+    const givenUp = unrunnable.size;
+    let takenElsewhere = 0;
+    for (const job of page) {
       if (options.signal.aborted || unrunnable.has(job.id)) continue;
       const runner = runners[job.kind]!;
       const ended = await runOne(options, runner, job).catch((error: unknown) => {
-        if (isTakenElsewhere(error)) return undefined;
+        if (isTakenElsewhere(error)) {
+          takenElsewhere += 1;
+          return undefined;
+        }
         // A passing failure (the database unreachable a moment) is tried again on the next look; others never.
         if (!(AlambiqueError.isInstance(error) && error.retryable)) unrunnable.add(job.id);
         options.log(`job ${job.id} (${job.kind}) cannot run here: ${(error as Error).message}`);
@@ -67,6 +83,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       break; // look again from the oldest: jobs may have been queued meanwhile
     }
     if (worked) continue;
+    // A full page whose jobs were all taken by other workers or given up on here: the next look (no wait)
+    // reaches past them — they are claimable no more, or counted in its limit. A passing failure waits.
+    if (page.length === limit && takenElsewhere + unrunnable.size - givenUp > 0) continue;
     if (options.once) break;
     // Stopping ends the wait at once (`sleep` rejects with the signal's reason; the loop's test then ends it).
     await sleep(options.pollMs, options.signal).catch(() => undefined);
@@ -74,7 +93,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   return ran;
 }
 
-async function runOne(options: WorkerOptions, runner: JobRunner, job: Job) {
+async function runOne(options: WorkerOptions, runner: JobRunner, job: Pick<Job, "id" | "kind">) {
   options.log(`job ${job.id} (${job.kind}): starting`);
   return runner({
     store: options.store,
@@ -87,18 +106,6 @@ async function runOne(options: WorkerOptions, runner: JobRunner, job: Job) {
     ...(options.uploadDir !== undefined ? { uploadDir: options.uploadDir } : {}),
     ...(options.knowledgeLimits ? { knowledgeLimits: options.knowledgeLimits } : {}),
   });
-}
-
-/** Queued jobs and running ones whose lease has expired, of `kinds`, oldest first. */
-async function claimable(store: Store, kinds: string[]): Promise<Job[]> {
-  const now = Date.now();
-  const queued = await store.jobs.list({ status: "queued" });
-  const orphaned = (await store.jobs.list({ status: "running" })).filter(
-    (job) => Date.parse(job.leaseExpiresAt ?? "") < now,
-  );
-  return [...queued, ...orphaned]
-    .filter((job) => kinds.includes(job.kind))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** Another worker claimed it first, or an operator paused or finished it meanwhile. */

@@ -10,6 +10,8 @@ import { runWorker } from "./run-worker.js";
  * `serve`'s own runner of queued knowledge uploads: the worker loop with the
  * one kind `ingest`, in this process, one job at a time, so that a single
  * process on SQLite ingests queued uploads with no other process to start.
+ * Idle, it costs one statement a second (`jobs.claimable` of kind `ingest`,
+ * ids only), however many jobs of other kinds are queued or running.
  * It shares the server's model registry (an agent's embedding model stays
  * loaded) and stops when the context closes, before the store: the job in
  * hand is paused and queued again, for the next start or another worker.

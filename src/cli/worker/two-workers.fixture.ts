@@ -1,28 +1,14 @@
 /**
- * Test fixture for two `alambique worker` processes sharing one job: poll
- * until a condition holds, and kill -9 the worker holding a job's lease, then
+ * Test fixture for two `alambique worker` processes sharing one job: kill -9
+ * the worker holding a job's lease, then
  * wait for the job to end (taken over by the other after the lease expires).
  */
 import { expect } from "vitest";
 import type { Store } from "../../spec/store.js";
+import { until } from "../../testing/until.fixture.js";
 import type { spawnCli } from "../cli-process.fixture.js";
 
 type Worker = ReturnType<typeof spawnCli>;
-
-/** The probe's first value that is neither undefined nor null, polled every `everyMs`; throws after `timeoutMs`. */
-export async function until<T>(
-  probe: () => Promise<T | undefined | null>,
-  timeoutMs = 120_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /**
  * Kills (SIGKILL) the worker whose pid is in `holder` (a lease owner,
@@ -41,9 +27,13 @@ export async function killLeaseHolder(
   expect(victim, `the lease holder ${holder} is one of the two workers`).toBeDefined();
   victim.child.kill("SIGKILL");
   await victim.exited;
-  const done = await until(async () => {
-    const current = await store.jobs.get(jobId);
-    return current?.status === "succeeded" || current?.status === "failed" ? current : undefined;
-  }, 180_000);
+  const done = await until(
+    async () => {
+      const current = await store.jobs.get(jobId);
+      return current?.status === "succeeded" || current?.status === "failed" ? current : undefined;
+    },
+    180_000,
+    100,
+  );
   return { done, survivor };
 }

@@ -16,9 +16,10 @@ import { ModelRegistry } from "../../models/model-registry.js";
 import { defaultTenant } from "../../store/default-tenant.js";
 import { openStore } from "../../store/open-store.js";
 import { describePostgres, freshPostgresUrl } from "../../store/postgres/postgres-test-server.fixture.js";
+import { until } from "../../testing/until.fixture.js";
 import { spawnCli } from "../cli-process.fixture.js";
 import { runCli } from "../run-cli.fixture.js";
-import { killLeaseHolder, until } from "./two-workers.fixture.js";
+import { killLeaseHolder } from "./two-workers.fixture.js";
 
 const count = 12;
 
@@ -64,11 +65,15 @@ describePostgres("alambique worker: two workers on one PostgreSQL", () => {
         );
       }
       // Mid-job: some rows written, not all.
-      const holder = await until(async () => {
-        const current = await store.jobs.get(job.id);
-        const rows = (await store.synth.counts(job.id)).rows;
-        return current?.status === "running" && rows >= 3 && rows < count ? current.leaseOwner : undefined;
-      });
+      const holder = await until(
+        async () => {
+          const current = await store.jobs.get(job.id);
+          const rows = (await store.synth.counts(job.id)).rows;
+          return current?.status === "running" && rows >= 3 && rows < count ? current.leaseOwner : undefined;
+        },
+        120_000,
+        100,
+      );
       const { done, survivor } = await killLeaseHolder(store, workers, holder, job.id);
       expect(done).toMatchObject({ status: "succeeded", attempts: 2 });
       const rows = await store.synth.listRows(job.id);

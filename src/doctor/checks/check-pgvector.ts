@@ -14,7 +14,7 @@ export function checkPgvector(
 ): CheckResult {
   const base = { id: "pgvector", title: "pgvector" } as const;
   const scanCost =
-    "vector search scans each agent's sign bits, then re-ranks by exact cosine: linear in the agent's chunks (about 0.3 s a query at 100k chunks on 2 cores; fine up to ~20k)";
+    "vector search scans each agent's sign bits, then re-ranks by exact cosine: linear in the agent's chunks (on 2 cores about 0.3 s a query at 100k chunks, about 11 s at 1M on a busy machine; fine up to ~20k)";
   if (setting !== undefined && setting !== "" && setting !== "auto" && setting !== "off") {
     return {
       ...base,

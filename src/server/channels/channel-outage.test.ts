@@ -14,6 +14,7 @@ import {
   type TelegramStandIn,
   telegramTextUpdate,
 } from "../../channels/telegram/telegram-stand-in.fixture.js";
+import { until } from "../../testing/until.fixture.js";
 import { type ApiServer, agentSpec, startApiServer } from "../api/api-server.fixture.js";
 
 let server: ApiServer;
@@ -54,16 +55,6 @@ afterAll(async () => {
   await server?.close();
   await telegram?.close();
 });
-
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const readyz = async () => {
   const res = await server.app.inject({ url: "/readyz" });

@@ -18,6 +18,7 @@ import {
   whatsappNotification,
 } from "../../channels/whatsapp/whatsapp-stand-in.fixture.js";
 import { channelExternalUserId } from "../../spec/channel.js";
+import { until } from "../../testing/until.fixture.js";
 import { type ApiServer, agentSpec, startApiServer } from "../api/api-server.fixture.js";
 
 let server: ApiServer;
@@ -88,16 +89,6 @@ afterAll(async () => {
   await server?.close();
   await Promise.all([telegram?.close(), whatsapp?.close()]);
 });
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-}
 
 /** Waits until the channel's outbound queue holds nothing queued. */
 async function settled(channelId: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
   metaMessagingEvent,
 } from "../../channels/messenger/meta-webhook-bodies.fixture.js";
 import { channelExternalUserId, commentContactId } from "../../spec/channel.js";
+import { until } from "../../testing/until.fixture.js";
 import { type ApiServer, agentSpec, startApiServer } from "../api/api-server.fixture.js";
 
 let server: ApiServer;
@@ -82,16 +83,6 @@ afterAll(async () => {
   await server?.close();
   await Promise.all([messenger?.close(), instagram?.close()]);
 });
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-}
 
 /** Waits until the channel's queues hold nothing left to do. */
 async function settled(channelId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { until } from "../../testing/until.fixture.js";
 import { startApiServer } from "../api/api-server.fixture.js";
 import { createServer } from "../create-server.js";
 import { gatedModel, instantModel, instantResolver } from "../openai/instant-model.fixture.js";
@@ -210,14 +211,6 @@ describe("limits", () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
-
-async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** Sends a JSON POST of `total` bytes as fast as the socket takes them; stops when the server answers or closes. */
 function postHuge(

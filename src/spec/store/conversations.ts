@@ -79,6 +79,17 @@ export interface MessagesRepository {
     content: string;
     metadata?: Record<string, JsonValue>;
   }): Promise<Message>;
+  /**
+   * Appends `messages` in order, each as `append` does (consecutive seqs,
+   * `updatedAt` touched), all or none: one atomic write, where a transaction
+   * of `append`s would be several (on PostgreSQL, five round trips for two
+   * messages). Returns them in order; none given, none appended.
+   * StoreError(foreign_key) when the conversation does not exist.
+   */
+  appendAll(
+    conversationId: string,
+    messages: ReadonlyArray<{ role: MessageRole; content: string; metadata?: Record<string, JsonValue> }>,
+  ): Promise<Message[]>;
   /** In `seq` order; `afterSeq` for paging. */
   list(conversationId: string, options?: { afterSeq?: number; limit?: number }): Promise<Message[]>;
   /**

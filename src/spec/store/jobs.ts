@@ -23,11 +23,29 @@ export interface Job {
   updatedAt: string;
 }
 
+/** Most jobs one `claimable` call returns (a larger `limit` is a ValidationError). */
+export const maxClaimableJobs = 1000;
+
 export interface JobsRepository {
   enqueue(input: { kind: string; tenantId?: string | null; payload: JsonValue }): Promise<Job>;
   get(id: string): Promise<Job | undefined>;
   /** Oldest first; `newest`: only the newest that many (still oldest first). */
   list(filter?: { kind?: string; status?: JobStatus; tenantId?: string; newest?: number }): Promise<Job[]>;
+  /**
+   * How many jobs of `kind` are unfinished (queued, running or paused), of
+   * `tenantId` only when given. One count (one statement): for bounds checked
+   * on every request, where listing the jobs would read and parse them all.
+   */
+  countUnfinished(filter: { kind: string; tenantId?: string }): Promise<number>;
+  /**
+   * The jobs `claim` would take now, of one of `kinds` (queued, or running
+   * under an expired lease), in its order (oldest first), at most `limit`
+   * (1 to `maxClaimableJobs`, else ValidationError): their ids and kinds
+   * only. A read that claims nothing: another worker may take them first.
+   * For a worker's poll: one statement whether or not there is work, and no
+   * payloads read.
+   */
+  claimable(input: { kinds: string[]; limit: number }): Promise<Pick<Job, "id" | "kind">[]>;
   /**
    * Atomically takes the oldest `queued` job of one of `kinds` — or a
    * `running` one whose lease has expired (its worker died) — marks it

@@ -2,6 +2,13 @@
 import type { Chunk, ChunkHit, ChunkInput, KnowledgeSource, SourceKind } from "../knowledge.js";
 
 /**
+ * A staged source not written for this long (ms) is abandoned: its writer
+ * died, since a living one appends a batch every few milliseconds and each
+ * append refreshes its `updatedAt`. Writers and sweepers both go by it.
+ */
+export const abandonedAfterMs = 60_000;
+
+/**
  * The knowledge index of each agent. Chunks belong to a source; a source to
  * an agent (removing either removes its chunks and their vectors).
  */
@@ -68,6 +75,12 @@ export interface KnowledgeRepository {
    * ones not written since `staleBefore` (ISO time), for `purgeSource`.
    */
   abandonedSources(tenantId: string, agentId: string, staleBefore: string): Promise<{ id: string }[]>;
+  /**
+   * `abandonedSources` of every tenant and agent, oldest first, at most
+   * `limit` (1–1,000): for the sweep when a store opens. Reads only hidden
+   * sources, through their partial index: no scan of a big store.
+   */
+  allAbandonedSources(staleBefore: string, limit: number): Promise<{ tenantId: string; id: string }[]>;
   /**
    * Removes up to `limit` (1–10,000) chunks of a hidden (staged or retired)
    * source, and the source itself once it has none; returns how many chunks

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConversationStatus, MessageRole } from "../../spec/store.js";
+import type { ConversationStatus, Message, MessageRole } from "../../spec/store.js";
 import type { StoreTestKit } from "./store-test-kit.conformance.js";
 import {
   expectNotFound,
@@ -218,6 +218,70 @@ export function describeConversationsAndMessages(kit: StoreTestKit): void {
       ).toEqual([4]);
       expect(await store.messages.list(conversation.id, { afterSeq: 5 })).toEqual([]);
       expect(await store.messages.list("no-such-conversation")).toEqual([]);
+    });
+
+    it("appends several messages in order, all or none", async () => {
+      const store = await kit.fresh();
+      const { conversation } = await seedConversation(store);
+      const first = await store.messages.append({
+        conversationId: conversation.id,
+        role: "user",
+        content: "a",
+      });
+      expect(await store.messages.appendAll(conversation.id, [])).toEqual([]);
+      const both = await store.messages.appendAll(conversation.id, [
+        { role: "user", content: "b", metadata: { language: "es" } },
+        { role: "assistant", content: "c", metadata: { citations: [{ doc: "faq.md" }] } },
+      ]);
+      expect(both).toEqual([
+        {
+          id: expect.stringMatching(uuidV7Pattern),
+          conversationId: conversation.id,
+          seq: 2,
+          role: "user",
+          content: "b",
+          metadata: { language: "es" },
+          createdAt: expect.stringMatching(isoTimePattern),
+        },
+        expect.objectContaining({
+          seq: 3,
+          role: "assistant",
+          content: "c",
+          metadata: { citations: [{ doc: "faq.md" }] },
+        }),
+      ]);
+      expect(await store.messages.list(conversation.id)).toEqual([first, ...both]);
+      const touched = await store.conversations.get(conversation.tenantId, conversation.id);
+      expect(touched!.updatedAt >= both[1]!.createdAt).toBe(true);
+      // The second fails (a role no message may have): the first is not kept either.
+      await expectStoreError(
+        store.messages.appendAll(conversation.id, [
+          { role: "user", content: "d" },
+          { role: "robot" as MessageRole, content: "e" },
+        ]),
+        "check",
+      );
+      await expectStoreError(
+        store.messages.appendAll("nope", [{ role: "user", content: "x" }]),
+        "foreign_key",
+      );
+      expect((await store.messages.list(conversation.id)).map((m) => m.content)).toEqual(["a", "b", "c"]);
+      // Interleaved with single appends from elsewhere, each call's messages stay consecutive.
+      const mixed = await Promise.all([
+        ...Array.from({ length: 6 }, (_, i) =>
+          store.messages.appendAll(conversation.id, [
+            { role: "user", content: `q${i}` },
+            { role: "assistant", content: `r${i}` },
+          ]),
+        ),
+        ...Array.from({ length: 6 }, (_, i) =>
+          store.messages.append({ conversationId: conversation.id, role: "human", content: `h${i}` }),
+        ),
+      ]);
+      for (const pair of mixed.slice(0, 6) as Message[][]) expect(pair[1]!.seq).toBe(pair[0]!.seq + 1);
+      expect((await store.messages.list(conversation.id)).map((m) => m.seq)).toEqual(
+        Array.from({ length: 21 }, (_, i) => i + 1),
+      );
     });
 
     it("gives concurrent appends distinct consecutive seqs", async () => {

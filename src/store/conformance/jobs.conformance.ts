@@ -193,6 +193,71 @@ export function describeJobs(kit: StoreTestKit): void {
       await expectNotFound(store.jobs.setStatus("nope", "cancelled"));
     });
 
+    it("counts unfinished jobs of one kind, per tenant or of all", async () => {
+      const store = await kit.fresh();
+      const a = await seedTenant(store);
+      const b = await seedTenant(store, "other");
+      expect(await store.jobs.countUnfinished({ kind: "ingest", tenantId: a.id })).toBe(0);
+      const jobs = [];
+      for (let i = 0; i < 6; i++)
+        jobs.push(await store.jobs.enqueue({ kind: "ingest", tenantId: a.id, payload: i }));
+      await store.jobs.enqueue({ kind: "ingest", tenantId: b.id, payload: 0 });
+      await store.jobs.enqueue({ kind: "ingest", payload: 0 });
+      await store.jobs.enqueue({ kind: "synth", tenantId: a.id, payload: 0 });
+      // queued (jobs[0], jobs[5]), running, paused: unfinished; succeeded, failed, cancelled: not.
+      const claim = async () => (await store.jobs.claim({ kinds: ["ingest"], owner: "w", leaseMs: minute }))!;
+      await store.jobs.setStatus(jobs[0]!.id, "paused");
+      expect((await claim()).id).toBe(jobs[1]!.id);
+      await store.jobs.finish(jobs[1]!.id, "w", { status: "succeeded" });
+      expect((await claim()).id).toBe(jobs[2]!.id);
+      await store.jobs.finish(jobs[2]!.id, "w", { status: "failed", error: "x" });
+      await store.jobs.setStatus(jobs[3]!.id, "cancelled");
+      expect((await claim()).id).toBe(jobs[4]!.id);
+      const counted = await store.jobs.countUnfinished({ kind: "ingest", tenantId: a.id });
+      const listed = (await store.jobs.list({ kind: "ingest", tenantId: a.id })).filter((job) =>
+        ["queued", "running", "paused"].includes(job.status),
+      );
+      expect(listed.map((job) => job.status).sort()).toEqual(["paused", "queued", "running"]);
+      expect(counted).toBe(listed.length);
+      expect(await store.jobs.countUnfinished({ kind: "ingest", tenantId: b.id })).toBe(1);
+      expect(await store.jobs.countUnfinished({ kind: "ingest" })).toBe(5);
+      expect(await store.jobs.countUnfinished({ kind: "synth", tenantId: a.id })).toBe(1);
+      expect(await store.jobs.countUnfinished({ kind: "train" })).toBe(0);
+    });
+
+    it("lists what claim would take, in its order, without claiming", async () => {
+      const store = await kit.fresh();
+      const expired = await store.jobs.enqueue({ kind: "k", payload: 0 });
+      const leased = await store.jobs.enqueue({ kind: "k", payload: 1 });
+      const paused = await store.jobs.enqueue({ kind: "k", payload: 2 });
+      const queued = await store.jobs.enqueue({ kind: "k", payload: 3 });
+      const other = await store.jobs.enqueue({ kind: "other", payload: 4 });
+      await store.jobs.claim({ kinds: ["k"], owner: "dead", leaseMs: 1, id: expired.id });
+      await store.jobs.claim({ kinds: ["k"], owner: "alive", leaseMs: minute, id: leased.id });
+      await store.jobs.setStatus(paused.id, "paused");
+      await sleep(15);
+      const ids = (jobs: { id: string }[]) => jobs.map((job) => job.id);
+      expect(await store.jobs.claimable({ kinds: ["k"], limit: 10 })).toEqual([
+        { id: expired.id, kind: "k" },
+        { id: queued.id, kind: "k" },
+      ]);
+      expect(ids(await store.jobs.claimable({ kinds: ["k", "other"], limit: 10 }))).toEqual([
+        expired.id,
+        queued.id,
+        other.id,
+      ]);
+      expect(ids(await store.jobs.claimable({ kinds: ["k", "other"], limit: 1 }))).toEqual([expired.id]);
+      expect(await store.jobs.claimable({ kinds: ["none"], limit: 10 })).toEqual([]);
+      expect(await store.jobs.claimable({ kinds: [], limit: 10 })).toEqual([]);
+      // Nothing was claimed: claim takes them in the same order.
+      expect((await store.jobs.get(queued.id))!.status).toBe("queued");
+      const first = await store.jobs.claim({ kinds: ["k", "other"], owner: "w", leaseMs: minute });
+      expect(first!.id).toBe(expired.id);
+      for (const limit of [0, 1.5, 1001]) {
+        await expect(store.jobs.claimable({ kinds: ["k"], limit })).rejects.toBeInstanceOf(ValidationError);
+      }
+    });
+
     it("re-claims a running job whose lease expired, and the old worker loses it", async () => {
       const store = await kit.fresh();
       const job = await store.jobs.enqueue({ kind: "k", payload: {} });

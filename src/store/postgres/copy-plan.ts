@@ -1,14 +1,18 @@
 /**
- * What `store copy` from SQLite to PostgreSQL moves, decided before anything
- * is written: the tables both stores have (their shared columns, in an order
- * that inserts parents before children, from PostgreSQL's foreign keys), and
- * refusals for data the destination has no place for (a table or a column
- * only the source has, holding rows) — nothing is dropped silently.
+ * What `store copy` between SQLite and PostgreSQL moves, in either direction,
+ * decided before anything is written: the tables both stores have (their
+ * shared columns, in an order that inserts parents before children, from
+ * PostgreSQL's foreign keys), and refusals for data the destination has no
+ * place for (a table or a column only the source has, holding rows) —
+ * nothing is dropped silently. Column kinds come from PostgreSQL's declared
+ * types either way (SQLite's are loose), so both directions compare rows the
+ * same way (copy-checksum.ts).
  *
  * The knowledge index is not copied table by table: its tables differ between
  * the engines (FTS5 and sqlite-vec against tsvector, document frequencies and
  * sign bits), so chunks and vectors are re-indexed on the way in
- * (copy-knowledge.ts) and compared by what they hold, ids included.
+ * (copy-knowledge.ts, copy-knowledge-to-sqlite.ts) and compared by what they
+ * hold, ids included.
  */
 import type Database from "better-sqlite3";
 import type pg from "pg";
@@ -29,50 +33,84 @@ export interface CopiedTable {
   deferred: string[];
 }
 
+/** Which way a copy goes; the source's rows decide what must have a place in the destination. */
+export type CopyDirection = "sqlite-to-postgres" | "postgres-to-sqlite";
+
 /** Derived or bookkeeping tables: rebuilt by the destination, never copied. */
 const sqliteDerived =
   /^(sqlite_|schema_migrations$|chunks_fts|knowledge_bits_|knowledge_centroids_|knowledge_cells$)/;
-const postgresDerived = new Set(["alambique_migrations", "knowledge_terms"]);
-/** Copied by copy-knowledge.ts. */
+/**
+ * Besides bookkeeping, the state PostgreSQL shares between replicas and a
+ * SQLite server keeps in its one process (rate buckets, in-flight budget
+ * holds, the day's feedback marks): short-lived, not copied back.
+ */
+const postgresDerived = new Set([
+  "alambique_migrations",
+  "knowledge_terms",
+  "rate_buckets",
+  "budget_holds",
+  "feedback_marks",
+]);
+/** Copied by the knowledge phase. */
 export const knowledgeTables = new Set(["knowledge_indexes", "chunks", "chunk_vectors"]);
 const deferredColumns: Record<string, string[]> = { datasets: ["frozen_at"] };
 /** SQLite's own bookkeeping columns: its chunk key ranges (migration 10), meaningless to PostgreSQL. */
 const sqliteDerivedColumns: Record<string, string[]> = { knowledge_sources: ["key_first", "key_last"] };
 
+/**
+ * The plan; `postgres` is read in the caller's transaction (the copy's
+ * snapshot when it is the source). Throws `copy_mismatch` listing every
+ * source table or column with rows and no place in the destination.
+ */
 export async function planCopy(
-  source: Database.Database,
-  destination: pg.ClientBase,
+  sqlite: Database.Database,
+  postgres: pg.ClientBase,
+  direction: CopyDirection = "sqlite-to-postgres",
 ): Promise<CopiedTable[]> {
-  const columns = await destinationColumns(destination);
-  const sourceTables = source
+  const columns = await postgresColumns(postgres);
+  const sqliteTables = new Map<string, string[]>();
+  for (const table of sqlite
     .prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
     .pluck()
-    .all()
-    .filter((name) => !sqliteDerived.test(name) && !knowledgeTables.has(name));
+    .all()) {
+    if (sqliteDerived.test(table) || knowledgeTables.has(table)) continue;
+    const names = sqlite.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+    sqliteTables.set(table, names);
+  }
+  const toPostgres = direction === "sqlite-to-postgres";
+  const count = async (table: string, where = "TRUE"): Promise<number> => {
+    if (toPostgres) {
+      const sqliteWhere = where === "TRUE" ? "1" : where;
+      return Number(sqlite.prepare(`SELECT count(*) FROM "${table}" WHERE ${sqliteWhere}`).pluck().get());
+    }
+    const { rows } = await postgres.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${table}" WHERE ${where}`,
+    );
+    return rows[0]!.n;
+  };
+  const sourceTables = toPostgres
+    ? [...sqliteTables.keys()]
+    : [...columns.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const refusals: string[] = [];
   const plan: CopiedTable[] = [];
   for (const table of sourceTables) {
-    const rows = source.prepare<[], number>(`SELECT count(*) FROM "${table}"`).pluck().get() ?? 0;
     const target = columns.get(table);
-    if (!target) {
+    const local = sqliteTables.get(table);
+    if (!target || !local) {
+      const rows = await count(table);
       if (rows > 0) refusals.push(`table ${table} (${rows} rows) has no place in the destination`);
       continue;
     }
-    const sourceColumns = source.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all();
-    for (const column of sourceColumns as string[]) {
-      if (target.has(column) || sqliteDerivedColumns[table]?.includes(column)) continue;
-      const used = source
-        .prepare(`SELECT count(*) FROM "${table}" WHERE "${column}" IS NOT NULL`)
-        .pluck()
-        .get();
-      if (Number(used) > 0)
+    const sourceColumns = toPostgres ? local : [...target.keys()];
+    const placed = new Set(toPostgres ? target.keys() : local);
+    for (const column of sourceColumns) {
+      if (placed.has(column) || sqliteDerivedColumns[table]?.includes(column)) continue;
+      if ((await count(table, `"${column}" IS NOT NULL`)) > 0)
         refusals.push(`column ${table}.${column} has values and no place in the destination`);
     }
     plan.push({
       name: table,
-      columns: (sourceColumns as string[])
-        .filter((name) => target.has(name))
-        .map((name) => target.get(name)!),
+      columns: local.filter((name) => target.has(name)).map((name) => target.get(name)!),
       deferred: deferredColumns[table] ?? [],
     });
   }
@@ -84,11 +122,11 @@ export async function planCopy(
       hint: "Upgrade Alambique where the destination was migrated (its schema lacks what the source has), then copy again.",
     });
   }
-  return orderByForeignKeys(plan, await foreignKeys(destination));
+  return orderByForeignKeys(plan, await foreignKeys(postgres));
 }
 
 /** Each table's copyable columns (not identity or generated) and their kinds. */
-async function destinationColumns(client: pg.ClientBase): Promise<Map<string, Map<string, CopiedColumn>>> {
+async function postgresColumns(client: pg.ClientBase): Promise<Map<string, Map<string, CopiedColumn>>> {
   // format_type, not information_schema's data_type: it names arrays and domains as SQL accepts them.
   const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS data_type

@@ -15,7 +15,13 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { AlambiqueError } from "../../spec/errors.js";
-import { missingRows, type TableChecksum, type TableSum } from "../copy-checksum.js";
+import {
+  assertDestinationEmpty,
+  type CopyReport,
+  type CopyTableReport,
+  compareTable,
+} from "../copy/copy-report.js";
+import type { TableChecksum } from "../copy-checksum.js";
 import { openStore } from "../open-store.js";
 import { readSchemaStatus } from "../schema-status.js";
 import { copyKnowledge, type KnowledgeView, knowledgeViews } from "./copy-knowledge.js";
@@ -24,25 +30,7 @@ import { copyTable, destinationSum } from "./copy-table.js";
 import { normalizePostgresError } from "./normalize-postgres-error.js";
 import { redactPostgresUrl } from "./postgres-url.js";
 
-export interface CopyTableReport {
-  table: string;
-  source: TableSum;
-  destination: TableSum;
-  /** Rows the destination table had before the copy (0 unless forced). */
-  before: number;
-  /** Source rows not found, identical, in the destination. */
-  missing: number;
-  ok: boolean;
-}
-
-export interface CopyReport {
-  from: string;
-  /** Without password. */
-  to: string;
-  tables: CopyTableReport[];
-  /** True when every table matched and the copy was committed. */
-  ok: boolean;
-}
+export type { CopyReport, CopyTableReport } from "../copy/copy-report.js";
 
 export async function copySqliteToPostgres(options: {
   sqliteFile: string;
@@ -73,19 +61,7 @@ export async function copySqliteToPostgres(options: {
       ...plan.map((t) => t.name),
       ...knowledgeViews.map((v) => v.name),
     ]);
-    const occupied = [...before].filter(([, rows]) => rows > 0);
-    if (occupied.length > 0 && !options.force) {
-      throw new AlambiqueError(
-        `${to} already holds data (${occupied
-          .slice(0, 4)
-          .map(([table, rows]) => `${table}: ${rows}`)
-          .join(", ")}${occupied.length > 4 ? ", …" : ""})`,
-        {
-          code: "copy_destination_not_empty",
-          hint: "Copy into an empty database (createdb NAME), or pass --force to add the source's rows to it.",
-        },
-      );
-    }
+    assertDestinationEmpty(to, before, options.force === true);
     const keep = options.force === true;
     source.exec("BEGIN"); // one snapshot of the source for the whole copy
     await client.query("BEGIN");
@@ -98,7 +74,9 @@ export async function copySqliteToPostgres(options: {
       const tables: CopyTableReport[] = [];
       for (const table of [...plan, ...knowledgeViews]) {
         const destination = await destinationSum(client, table as CopiedTable | KnowledgeView, keep);
-        tables.push(compare(table.name, sums.get(table.name)!, destination, before.get(table.name) ?? 0));
+        tables.push(
+          compareTable(table.name, sums.get(table.name)!, destination, before.get(table.name) ?? 0),
+        );
       }
       const ok = tables.every((t) => t.ok);
       await client.query(ok ? "COMMIT" : "ROLLBACK");
@@ -115,22 +93,6 @@ export async function copySqliteToPostgres(options: {
     source.close();
     await client.end().catch(() => {});
   }
-}
-
-function compare(
-  table: string,
-  source: TableChecksum,
-  destination: TableChecksum,
-  before: number,
-): CopyTableReport {
-  const missing = source.hashes ? missingRows(source, destination) : 0;
-  const s = source.sum;
-  const d = destination.sum;
-  const ok =
-    before === 0
-      ? s.rows === d.rows && s.checksum === d.checksum
-      : missing === 0 && d.rows === before + s.rows;
-  return { table, source: s, destination: d, before, missing, ok };
 }
 
 async function countRows(client: pg.ClientBase, tables: string[]): Promise<Map<string, number>> {

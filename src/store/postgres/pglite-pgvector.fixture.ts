@@ -9,7 +9,7 @@
  * with `poolSize: 1` (two connections' transactions would interleave on the
  * one session), and keep tests apart by tenant, not by database.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { type Extensions, PGlite } from "@electric-sql/pglite";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { vector } from "@electric-sql/pglite-pgvector";
@@ -23,9 +23,14 @@ export interface PgliteServer {
   stop(): Promise<void>;
 }
 
-/** Starts PGlite with pgvector behind a socket on a free port (takes a few seconds: the WASM compiles). */
-export async function startPgliteServer(): Promise<PgliteServer> {
-  const db = await PGlite.create({ extensions: { vector, unaccent, btree_gin } });
+/**
+ * Starts PGlite with pgvector behind a socket on a free port (takes a few seconds: the WASM compiles).
+ * `pgvector: false`: without it (a server where pgvector is absent: not even in pg_available_extensions).
+ */
+export async function startPgliteServer(options: { pgvector?: boolean } = {}): Promise<PgliteServer> {
+  const extensions: Extensions =
+    options.pgvector === false ? { unaccent, btree_gin } : { vector, unaccent, btree_gin };
+  const db = await PGlite.create({ extensions });
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());

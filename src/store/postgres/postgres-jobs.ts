@@ -6,11 +6,12 @@
  */
 import { NotFoundError, StoreError, ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
+import { maxClaimableJobs } from "../../spec/store/jobs.js";
 import type { Job, JobStatus, StoreRepositories } from "../../spec/store.js";
 import { assertLeaseMs, JOB_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
 import type { Sql } from "./postgres-sql.js";
-import { iso, isoAfter, isoOrNull, nowIso, toJsonText } from "./postgres-values.js";
+import { assertLimit, iso, isoAfter, isoOrNull, nowIso, toJsonText } from "./postgres-values.js";
 
 interface JobRow {
   id: string;
@@ -75,6 +76,23 @@ export function createPostgresJobs(sql: Sql): Jobs {
          ) newest ORDER BY created_at, id`,
         [filter.kind ?? null, filter.status ?? null, filter.tenantId ?? null, filter.newest ?? null],
       ),
+    async countUnfinished({ kind, tenantId }) {
+      const [row] = await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jobs
+         WHERE kind = $1 AND status IN ('queued', 'running', 'paused') AND ($2::text IS NULL OR tenant_id = $2)`,
+        [kind, tenantId ?? null],
+      );
+      return row!.n;
+    },
+    claimable: async ({ kinds, limit }) => {
+      assertLimit(limit, maxClaimableJobs);
+      return sql.query<{ id: string; kind: string }>(
+        `SELECT id, kind FROM jobs
+         WHERE kind = ANY($1::text[]) AND (status = 'queued' OR (status = 'running' AND lease_expires_at < $2))
+         ORDER BY created_at, id LIMIT $3`,
+        [kinds, nowIso(), limit],
+      );
+    },
     async claim({ kinds, owner, leaseMs, id }) {
       assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       if (kinds.length === 0) return undefined;

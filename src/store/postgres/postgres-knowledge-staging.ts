@@ -17,10 +17,15 @@ import type { Sql } from "./postgres-sql.js";
 import { assertLimit, nowIso } from "./postgres-values.js";
 
 type Knowledge = StoreRepositories["knowledge"];
-type Staging = Pick<Knowledge, "stageSource" | "publishSource" | "abandonedSources" | "purgeSource">;
+type Staging = Pick<
+  Knowledge,
+  "stageSource" | "publishSource" | "abandonedSources" | "allAbandonedSources" | "purgeSource"
+>;
 
 /** Most chunks one `purgeSource` call removes. */
 export const maxPurgeLimit = 10_000;
+/** Most sources one `allAbandonedSources` call lists. */
+export const maxAbandonedLimit = 1000;
 
 export function createPostgresStaging(
   sql: Sql,
@@ -79,6 +84,15 @@ export function createPostgresStaging(
            AND (state = 'retired' OR updated_at < $3) ORDER BY updated_at, id`,
         [tenantId, agentId, staleBefore],
       ),
+    allAbandonedSources(staleBefore, limit) {
+      assertLimit(limit, maxAbandonedLimit);
+      // `state <> 'live'` as the partial index knowledge_sources_hidden (v9) states it, so it is used.
+      return sql.query<{ tenantId: string; id: string }>(
+        `SELECT tenant_id AS "tenantId", id FROM knowledge_sources
+         WHERE state <> 'live' AND (state = 'retired' OR updated_at < $1) ORDER BY updated_at, id LIMIT $2`,
+        [staleBefore, limit],
+      );
+    },
     purgeSource(tenantId, id, limit) {
       assertLimit(limit, maxPurgeLimit);
       return sql.atomic(async (tx) => {

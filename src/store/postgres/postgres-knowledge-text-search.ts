@@ -87,16 +87,36 @@ const searchStatement = `WITH idx AS MATERIALIZED (
       JOIN terms ON terms.lexeme = t.lexeme
     GROUP BY cand.key
     ORDER BY score DESC, cand.key
-    LIMIT $4)
-SELECT ${chunkColumns}, s.uri, s.kind, scored.score
-FROM scored JOIN chunks c ON c.key = scored.key JOIN knowledge_sources s ON s.id = c.source_id
-WHERE s.tenant_id = $1 AND s.agent_id = $2 AND s.state = 'live'
-ORDER BY scored.score DESC, scored.key`;
+    LIMIT $4),
+  found AS (
+    SELECT ${chunkColumns}, s.uri, s.kind, scored.score
+    FROM scored JOIN chunks c ON c.key = scored.key JOIN knowledge_sources s ON s.id = c.source_id
+    WHERE s.tenant_id = $1 AND s.agent_id = $2 AND s.state = 'live'),
+  hidden AS (
+    SELECT CASE WHEN (SELECT count(*) FROM found) < $4 THEN (
+      SELECT coalesce(sum(h.chunk_count), 0)::int FROM knowledge_sources h
+      WHERE h.tenant_id = $1 AND h.agent_id = $2 AND h.state <> 'live') ELSE 0 END AS hidden_chunks)
+SELECT found.*, hidden.hidden_chunks FROM hidden LEFT JOIN found ON true
+ORDER BY found.score DESC, found.key`;
+
+/** What a search found, and the agent's hidden chunks (see `searchTextHits`). */
+export interface LiveHits {
+  hits: ChunkHit[];
+  /**
+   * Chunks of the agent's staged and retired sources, which may have taken
+   * places among the candidates: counted only when fewer than `limit` live
+   * hits came back, else 0 (postgres-knowledge.ts asks again only then).
+   */
+  hidden: number;
+}
 
 /**
  * The agent's best `limit` chunks for `query` by BM25, best first (ties by
  * ingest order). No index, no chunks, or no word of the query in any chunk:
- * none. `budget` bounds the chunks scored (see above).
+ * none. `budget` bounds the chunks scored (see above). The count of hidden
+ * chunks rides on the same statement (a one-row CTE left-joined to the hits,
+ * its subquery run only when the hits are short): a short search was a second
+ * round trip on about half the demo's turns.
  */
 export async function searchTextHits(
   sql: Sql,
@@ -105,17 +125,19 @@ export async function searchTextHits(
   query: string,
   limit: number,
   budget = scoredRowBudget,
-): Promise<ChunkHit[]> {
+): Promise<LiveHits> {
   const words = searchTerms(query);
-  if (words.length === 0) return [];
-  const rows = await sql.query<ChunkRow & { uri: string; kind: SourceKind; score: number }>(
-    searchStatement,
-    [tenantId, agentId, words, limit, budget],
-    "alambique_search_text",
-  );
-  return rows.map((row) => ({
-    chunk: toChunk(row),
-    source: { id: row.source_id, uri: row.uri, kind: row.kind },
-    score: row.score,
-  }));
+  if (words.length === 0) return { hits: [], hidden: 0 };
+  // Without hits, one row of NULL chunk columns carrying `hidden_chunks`.
+  const rows = await sql.query<
+    ChunkRow & { uri: string; kind: SourceKind; score: number; hidden_chunks: number }
+  >(searchStatement, [tenantId, agentId, words, limit, budget], "alambique_search_text");
+  const hits = rows
+    .filter((row) => row.id !== null)
+    .map((row) => ({
+      chunk: toChunk(row),
+      source: { id: row.source_id, uri: row.uri, kind: row.kind },
+      score: row.score,
+    }));
+  return { hits, hidden: rows[0]?.hidden_chunks ?? 0 };
 }

@@ -81,25 +81,33 @@ export function createPostgresKnowledge(
    * only). Hidden chunks (a staged or a retired source's) are in the indexes
    * until published or purged and may have taken places: when fewer than
    * `limit` came back and the agent has some, it asks again for as many more
-   * as could be hidden (a second round trip only then).
+   * as could be hidden (a second search only then). A search that counts the
+   * hidden chunks itself, in its own statement, returns `hidden` (the text
+   * search does); for the others they are counted here, in a statement of
+   * their own, only when the hits are short.
    */
   const searchLive = async (
     tenantId: string,
     agentId: string,
     limit: number,
-    search: (fetch: number) => Promise<ChunkHit[]>,
+    search: (fetch: number) => Promise<{ hits: ChunkHit[]; hidden?: number }>,
   ): Promise<ChunkHit[]> => {
-    const hits = await search(limit);
+    const { hits, hidden: counted } = await search(limit);
     if (hits.length >= limit) return hits;
-    const [row] = await sql.query<{ n: number }>(
-      `SELECT coalesce(sum(chunk_count), 0)::int AS n FROM knowledge_sources
-       WHERE tenant_id = $1 AND agent_id = $2 AND state <> 'live'`,
-      [tenantId, agentId],
-    );
+    const hidden = counted ?? (await hiddenChunks(tenantId, agentId));
     // At most `maxSearchLimit`: a large retired version (until purged) must not make a visitor's turn fetch it all.
-    const wanted = Math.max(limit, Math.min(limit + row!.n, maxSearchLimit));
-    return row!.n === 0 ? hits : (await search(wanted)).slice(0, limit);
+    const wanted = Math.max(limit, Math.min(limit + hidden, maxSearchLimit));
+    return hidden === 0 ? hits : (await search(wanted)).hits.slice(0, limit);
   };
+
+  const hiddenChunks = async (tenantId: string, agentId: string) =>
+    (
+      await sql.query<{ n: number }>(
+        `SELECT coalesce(sum(chunk_count), 0)::int AS n FROM knowledge_sources
+         WHERE tenant_id = $1 AND agent_id = $2 AND state <> 'live'`,
+        [tenantId, agentId],
+      )
+    )[0]!.n;
 
   return {
     ...createPostgresStaging(sql, lockIndex),
@@ -266,9 +274,9 @@ export function createPostgresKnowledge(
         const expected = `${index.embedding_model} (${index.embedding_dimension} dimensions)`;
         throw vectorMismatch(expected, `a query vector of ${vector.length} dimensions`, ["vector"]);
       }
-      return searchLive(tenantId, agentId, limit, async (n) =>
-        loadHits(sql, tenantId, agentId, await vectors.search(sql, index, vector, n)),
-      );
+      return searchLive(tenantId, agentId, limit, async (n) => ({
+        hits: await loadHits(sql, tenantId, agentId, await vectors.search(sql, index, vector, n)),
+      }));
     },
   };
 }

@@ -35,6 +35,28 @@ export function createPostgresMessages(sql: Sql): StoreRepositories["messages"] 
       );
       return toMessage(row!);
     },
+    // One statement: migration 8's function called once per message, in order (a LATERAL call per row of the
+    // ordered unnest, each call's statements seeing the ones before: they are volatile), so the seqs follow
+    // one another as with `append`; a failing call fails the statement, and with it every message.
+    appendAll: async (conversationId, entries) => {
+      if (entries.length === 0) return [];
+      const at = nowIso();
+      const rows = await sql.query<MessageRow>(
+        `SELECT m.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+           AS x(id, role, content, metadata, n)
+         CROSS JOIN LATERAL alambique_append_message(x.id, $5, x.role, x.content, x.metadata::json, $6) AS m
+         ORDER BY x.n`,
+        [
+          entries.map(() => newId()),
+          entries.map((entry) => entry.role),
+          entries.map((entry) => entry.content),
+          entries.map((entry) => toJsonText(entry.metadata ?? {}, "metadata")),
+          conversationId,
+          at,
+        ],
+      );
+      return rows.map(toMessage);
+    },
     list: async (conversationId, options = {}) =>
       (
         await sql.query<MessageRow>(

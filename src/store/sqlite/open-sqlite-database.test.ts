@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { latestSchemaVersion, migrations } from "./migrations.js";
-import { openSqliteDatabase } from "./open-sqlite-database.js";
+import { openSqliteDatabase, sqlitePageCacheKiB } from "./open-sqlite-database.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alambique-open-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,6 +20,9 @@ describe("openSqliteDatabase", () => {
       expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(db.pragma("synchronous", { simple: true })).toBe(2);
       expect(db.pragma("busy_timeout", { simple: true })).toBe(1234);
+      // The page cache's cap is ours, not the driver build's; no database pages are mmapped.
+      expect(db.pragma("cache_size", { simple: true })).toBe(-sqlitePageCacheKiB);
+      expect(db.pragma("mmap_size", { simple: true })).toBe(0);
     } finally {
       db.close();
     }

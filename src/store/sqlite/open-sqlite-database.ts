@@ -31,6 +31,19 @@ export interface OpenedSqliteDatabase {
   applied: Migration[];
 }
 
+/**
+ * The page cache of one connection, in KiB (SQLite's `cache_size = -N`: pages
+ * and their headers together, about 15.6 MiB). It is malloc'd memory that
+ * grows as pages are read or written and stops at this cap (least recently
+ * used pages out), so a server's RSS climbs by up to this much while its
+ * database grows past it (bench/agent-turns.ts's memory phase), then stays.
+ * The same figure better-sqlite3 is built with (SQLITE_DEFAULT_CACHE_SIZE),
+ * stated here so that another build of the driver cannot change it. One
+ * connection per store; mmap stays off (mmap_size 0), so database pages are
+ * never file-backed memory.
+ */
+export const sqlitePageCacheKiB = 16_000;
+
 const sqliteHeader = Buffer.from("SQLite format 3\0", "latin1");
 
 /** `file` is a path or `:memory:`. */
@@ -45,6 +58,7 @@ export function openSqliteDatabase(file: string, options: OpenSqliteDatabaseOpti
     db.pragma("foreign_keys = ON");
     // FULL: a write is acknowledged only once it is on disk, so it survives a power cut.
     db.pragma("synchronous = FULL");
+    db.pragma(`cache_size = -${sqlitePageCacheKiB}`);
     sqliteVec.load(db);
     assertSchemaUsable(db, file);
     const journalMode = String(db.pragma("journal_mode = WAL", { simple: true })).toLowerCase();

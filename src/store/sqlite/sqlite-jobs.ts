@@ -9,9 +9,11 @@
 import type { Database } from "better-sqlite3";
 import { NotFoundError, StoreError, ValidationError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
+import { maxClaimableJobs } from "../../spec/store/jobs.js";
 import type { Job, JobStatus } from "../../spec/store.js";
 import { assertLeaseMs, JOB_LEASE_HINT } from "../assert-lease-ms.js";
 import { newId } from "../ids.js";
+import { assertLimit } from "./assert-limit.js";
 import { fromJsonText, isoAfter, nowIso, toJsonText } from "./column-values.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
@@ -66,6 +68,16 @@ export function createSqliteJobs(db: Database): Jobs {
          AND (@tenantId IS NULL OR tenant_id = @tenantId)
        ORDER BY created_at DESC, id DESC LIMIT @newest
      ) ORDER BY created_at, id`,
+  );
+  const unfinished = db.prepare<[{ kind: string; tenantId: string | null }], { n: number }>(
+    `SELECT count(*) AS n FROM jobs
+     WHERE kind = @kind AND status IN ('queued', 'running', 'paused') AND (@tenantId IS NULL OR tenant_id = @tenantId)`,
+  );
+  const claimable = db.prepare<[{ kinds: string; now: string; limit: number }], { id: string; kind: string }>(
+    `SELECT id, kind FROM jobs
+     WHERE kind IN (SELECT value FROM json_each(@kinds))
+       AND (status = 'queued' OR (status = 'running' AND lease_expires_at < @now))
+     ORDER BY created_at, id LIMIT @limit`,
   );
   // One statement, run under BEGIN IMMEDIATE: the write lock is held from the
   // choice of the job to its update, so two claimers cannot pick the same one.
@@ -153,6 +165,11 @@ export function createSqliteJobs(db: Database): Jobs {
           newest: filter.newest ?? -1, // LIMIT -1: no limit
         })
         .map(toJob),
+    countUnfinished: ({ kind, tenantId }) => unfinished.get({ kind, tenantId: tenantId ?? null })!.n,
+    claimable({ kinds, limit }) {
+      assertLimit(limit, maxClaimableJobs);
+      return claimable.all({ kinds: JSON.stringify(kinds), now: nowIso(), limit });
+    },
     claim({ kinds, owner, leaseMs, id }) {
       assertLeaseMs(leaseMs, JOB_LEASE_HINT);
       if (kinds.length === 0) return undefined;

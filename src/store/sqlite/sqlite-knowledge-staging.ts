@@ -17,7 +17,10 @@ import { type KnowledgeIndexRow, type SourceRow, toSource } from "./sqlite-knowl
 import type { SyncRepositories } from "./sync-repositories.js";
 
 type Knowledge = SyncRepositories["knowledge"];
-type Staging = Pick<Knowledge, "stageSource" | "publishSource" | "abandonedSources" | "purgeSource">;
+type Staging = Pick<
+  Knowledge,
+  "stageSource" | "publishSource" | "abandonedSources" | "allAbandonedSources" | "purgeSource"
+>;
 
 /** What staging needs of the repository it belongs to. */
 export interface StagingParts {
@@ -30,6 +33,8 @@ export interface StagingParts {
 
 /** Most chunks one `purgeSource` call removes. */
 export const maxPurgeLimit = 10_000;
+/** Most sources one `allAbandonedSources` call lists. */
+export const maxAbandonedLimit = 1000;
 
 export function createSqliteStaging(db: Database, parts: StagingParts): Staging {
   const insertStaged = db.prepare<[Record<string, unknown>], SourceRow>(
@@ -57,6 +62,11 @@ export function createSqliteStaging(db: Database, parts: StagingParts): Staging 
   const abandoned = db.prepare<[string, string, string], { id: string }>(
     `SELECT id FROM knowledge_sources WHERE tenant_id = ? AND agent_id = ? AND state <> 'live'
        AND (state = 'retired' OR updated_at < ?) ORDER BY updated_at, id`,
+  );
+  // INDEXED BY: only the hidden rows' partial index is read, however many live sources the store holds.
+  const abandonedAnywhere = db.prepare<[string, number], { tenantId: string; id: string }>(
+    `SELECT tenant_id AS tenantId, id FROM knowledge_sources INDEXED BY knowledge_sources_hidden
+     WHERE state <> 'live' AND (state = 'retired' OR updated_at < ?) ORDER BY updated_at, id LIMIT ?`,
   );
   const hiddenSource = db.prepare<[string, string], SourceRow>(
     "SELECT * FROM knowledge_sources WHERE id = ? AND tenant_id = ? AND state <> 'live'",
@@ -127,6 +137,10 @@ export function createSqliteStaging(db: Database, parts: StagingParts): Staging 
       }
     },
     abandonedSources: (tenantId, agentId, staleBefore) => abandoned.all(tenantId, agentId, staleBefore),
+    allAbandonedSources(staleBefore, limit) {
+      assertLimit(limit, maxAbandonedLimit);
+      return abandonedAnywhere.all(staleBefore, limit);
+    },
     purgeSource(tenantId, id, limit) {
       assertLimit(limit, maxPurgeLimit);
       const { source, left } = purge.immediate(tenantId, id, limit);

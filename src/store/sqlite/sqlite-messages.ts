@@ -54,17 +54,36 @@ export function createSqliteMessages(db: Database): SyncRepositories["messages"]
       return toMessage(setMetadata.get(toJsonText(metadata, "metadata"), messageId)!);
     },
   );
-  const append = db.transaction((input: Parameters<SyncRepositories["messages"]["append"]>[0]): Message => {
-    const now = nowIso();
+  type NewMessage = Parameters<SyncRepositories["messages"]["append"]>[0];
+  /** Inserts one message; the caller touches the conversation (once for several) and holds the transaction. */
+  const insertOne = (input: NewMessage, now: string): Message => {
     const metadata = toJsonText(input.metadata ?? {}, "metadata");
     const { conversationId, role, content } = input;
-    const row = insert.get({ id: newId(), conversationId, role, content, metadata, now });
+    return toMessage(insert.get({ id: newId(), conversationId, role, content, metadata, now })!);
+  };
+  const append = db.transaction((input: NewMessage): Message => {
+    const now = nowIso();
+    const message = insertOne(input, now);
     touchConversation.run(now, input.conversationId);
-    return toMessage(row!);
+    return message;
   });
+
+  // One write lock and one commit for all, and one touch of the conversation (its last message's time).
+  const appendAll = db.transaction(
+    (conversationId: string, entries: Parameters<SyncRepositories["messages"]["appendAll"]>[1]) => {
+      let now = "";
+      const messages = entries.map((entry) => {
+        now = nowIso();
+        return insertOne({ conversationId, ...entry }, now);
+      });
+      if (messages.length > 0) touchConversation.run(now, conversationId);
+      return messages;
+    },
+  );
 
   return {
     append: (input) => append.immediate(input),
+    appendAll: (conversationId, entries) => appendAll.immediate(conversationId, entries),
     // LIMIT -1 is SQLite for "no limit".
     list: (conversationId, options = {}) =>
       page.all(conversationId, options.afterSeq ?? 0, options.limit ?? -1).map(toMessage),

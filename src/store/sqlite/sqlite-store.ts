@@ -97,6 +97,11 @@ class SqliteStore implements Store {
   readonly #sync: SyncRepositories;
   readonly #mutex = new AsyncMutex();
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
+  /**
+   * The `tx` handle of every transaction, made once (wrapping every repository method anew was a few
+   * hundred closures a transaction): a call is accepted only within an open transaction's scope.
+   */
+  readonly #tx: StoreRepositories;
   readonly #group: GroupCommit;
   /** Set by close(): new calls are refused. */
   #closing: Promise<void> | undefined;
@@ -107,6 +112,14 @@ class SqliteStore implements Store {
     this.#db = db;
     this.#context = context;
     this.#sync = createSqliteRepositories(db);
+    this.#tx = toAsyncRepositories(this.#sync, async (call) => {
+      if (this.#transactionScope.getStore()?.active !== true) {
+        throw new StoreError("unknown", "a transaction handle was used after its transaction ended", {
+          hint: "Use `tx` only inside the function passed to store.transaction(), and await every call.",
+        });
+      }
+      return this.#execute(call);
+    });
     this.#group = new GroupCommit(
       db,
       (call) => this.#execute(call),
@@ -114,7 +127,7 @@ class SqliteStore implements Store {
         const release = await this.#mutex.acquire();
         try {
           this.#assertNotClosed();
-          batch();
+          await batch();
         } finally {
           release();
         }
@@ -140,40 +153,17 @@ class SqliteStore implements Store {
     this.uploads = repositories.uploads;
   }
 
+  /** Runs in the next group commit (its writes share that commit's fsync), in a SAVEPOINT of its own. */
   async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
     this.#assertCallable("transaction");
-    const release = await this.#mutex.acquire();
-    try {
-      this.#assertNotClosed();
-      this.#execute(() => this.#db.exec("BEGIN IMMEDIATE"));
+    return this.#group.transaction(async () => {
       const scope: TransactionScope = { active: true };
-      const tx = toAsyncRepositories(this.#sync, async (call) => {
-        if (!scope.active) {
-          throw new StoreError("unknown", "a transaction handle was used after its transaction ended", {
-            hint: "Use `tx` only inside the function passed to store.transaction(), and await every call.",
-          });
-        }
-        return this.#execute(call);
-      });
-      let result: T;
       try {
-        result = await this.#transactionScope.run(scope, () => fn(tx));
-      } catch (error) {
+        return await this.#transactionScope.run(scope, () => fn(this.#tx));
+      } finally {
         scope.active = false;
-        this.#rollback();
-        throw error;
       }
-      scope.active = false;
-      try {
-        this.#execute(() => this.#db.exec("COMMIT"));
-      } catch (error) {
-        this.#rollback();
-        throw error;
-      }
-      return result;
-    } finally {
-      release();
-    }
+    });
   }
 
   async health(): Promise<StoreHealth> {
@@ -236,11 +226,6 @@ class SqliteStore implements Store {
     } catch (error) {
       throw normalizeSqliteError(error, this.#context);
     }
-  }
-
-  #rollback(): void {
-    // SQLite may already have rolled back (e.g. after SQLITE_FULL); ROLLBACK would then fail.
-    if (this.#db.open && this.#db.inTransaction) this.#db.exec("ROLLBACK");
   }
 
   #assertCallable(what: string): void {
