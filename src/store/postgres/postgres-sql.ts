@@ -10,6 +10,7 @@
  * cost one round trip.
  */
 import type pg from "pg";
+import { isIdempotentRead } from "./idempotent-read.js";
 
 export interface Sql {
   /**
@@ -28,12 +29,24 @@ export interface Sql {
   atomic<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
-/** `Sql` on the pool. Every `atomic` holds one client from BEGIN to COMMIT. */
+/**
+ * `Sql` on the pool. Every `atomic` holds one client from BEGIN to COMMIT. A
+ * statement outside a transaction whose connection fails under it (the server
+ * restarted, a proxy dropped it, an operator ended the backend) is run once
+ * more on another connection when it only reads (`isIdempotentRead`); a write
+ * is not, and fails `unavailable`: applied whole or not at all, never twice.
+ */
 export function poolSql(pool: pg.Pool): Sql {
   return {
-    query: async <R>(text: string, values?: readonly unknown[], prepared?: string) =>
-      (await pool.query({ text, values: values as unknown[], ...(prepared ? { name: prepared } : {}) }))
-        .rows as R[],
+    async query<R>(text: string, values?: readonly unknown[], prepared?: string) {
+      const config = { text, values: values as unknown[], ...(prepared ? { name: prepared } : {}) };
+      try {
+        return (await pool.query(config)).rows as R[];
+      } catch (error) {
+        if (!isConnectionError(error) || !isIdempotentRead(text)) throw error;
+        return (await pool.query(config)).rows as R[];
+      }
+    },
     async atomic(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
