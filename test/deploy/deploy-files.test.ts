@@ -22,7 +22,9 @@ interface Service {
 const compose = parse(readFileSync(join(deploy, "compose.yaml"), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
 };
-const alambique = Object.entries(compose.services).filter(([, service]) => service.image === "alambique:local");
+const alambique = Object.entries(compose.services).filter(
+  ([, service]) => service.image === "alambique:local",
+);
 
 describe("deploy/", () => {
   it("alambique.yaml passes the configuration's schema: replicas behind a proxy, migrations and uploads left to their services", () => {
@@ -36,7 +38,13 @@ describe("deploy/", () => {
 
   it("runs two replicas, two workers and one migration, each a command the CLI accepts with the flags given", async () => {
     const commands = alambique.map(([name, service]) => [name, service.command ?? []] as const);
-    expect(commands.map(([name]) => name).sort()).toEqual(["api-1", "api-2", "migrate", "worker-1", "worker-2"]);
+    expect(commands.map(([name]) => name).sort()).toEqual([
+      "api-1",
+      "api-2",
+      "migrate",
+      "worker-1",
+      "worker-2",
+    ]);
     for (const [name, command] of commands) {
       const words = command.filter((word) => !word.startsWith("-"));
       const verb = words[0]!;
