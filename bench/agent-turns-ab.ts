@@ -14,11 +14,10 @@
  * each side's median CPU per turn and per search, and the median of the
  * per-pair ratios this / other, with their range.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { customerQuestions } from "./agent-turns-customers.js";
+import { demoWorld, thisTree } from "./lib/demo-world.js";
 import { loadAverage } from "./lib/spread.js";
 
 const { values: args } = parseArgs({
@@ -47,19 +46,7 @@ interface Side {
 
 /** The demo agent on a fresh store, built from the tree at `root`'s own modules. */
 async function side(root: string, name: string): Promise<Side> {
-  const load = (path: string) => import(join(root, path));
-  const { openStore } = await load("src/store/open-store.ts");
-  const { seedDemoAgent } = await load("src/agents/demo-agent.fixture.ts");
-  const { AgentRuntime } = await load("src/agents/agent-runtime.ts");
-  const { ModelRegistry } = await load("src/models/model-registry.ts");
-  const { createRetriever } = await load("src/knowledge/create-retriever.ts");
-  const dir = mkdtempSync(join(tmpdir(), `alq-bench-ab-${name}-`));
-  const store = await openStore(join(dir, "alambique.db"));
-  const tenant = await store.tenants.create({ slug: "la-espiga", name: "Panadería La Espiga" });
-  const { agent } = await seedDemoAgent(store, tenant.id);
-  const registry = new ModelRegistry({ store, llamacpp: { threads: 1 } });
-  const runtime = new AgentRuntime({ store, models: registry });
-  const retriever = createRetriever({ store });
+  const { tenant, agent, runtime, retriever, close } = await demoWorld(root, `ab-${name}`);
   let customer = 0;
   const question = (n: number) => customerQuestions[n % customerQuestions.length]!;
   return {
@@ -78,12 +65,7 @@ async function side(root: string, name: string): Promise<Side> {
         limit: 5,
         mode: "bm25",
       }),
-    close: async () => {
-      await runtime.dispose();
-      await registry.dispose();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
@@ -108,7 +90,7 @@ async function measure(
 }
 
 const sides = {
-  this: await side(resolve(import.meta.dirname, ".."), "this"),
+  this: await side(thisTree, "this"),
   other: await side(resolve(args.other), "other"),
 };
 const figures = {

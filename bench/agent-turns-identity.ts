@@ -12,28 +12,17 @@
  * excerpt) and the turn's answer (text, citations, mode, status). Row ids are
  * random per store, so hits are named by source and location.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AgentRuntime } from "../src/agents/agent-runtime.js";
-import { seedDemoAgent } from "../src/agents/demo-agent.fixture.js";
-import { createRetriever } from "../src/knowledge/create-retriever.js";
-import { ModelRegistry } from "../src/models/model-registry.js";
-import { openStore } from "../src/store/open-store.js";
+import { writeFileSync } from "node:fs";
 import { customerQuestions } from "./agent-turns-customers.js";
+import { demoWorld } from "./lib/demo-world.js";
 
 const out = process.argv[2];
 if (out === undefined) {
   console.error("usage: npx tsx bench/agent-turns-identity.ts OUT.json");
   process.exit(2);
 }
-const dir = mkdtempSync(join(tmpdir(), "alq-bench-identity-"));
-const store = await openStore(join(dir, "alambique.db"));
-const tenant = await store.tenants.create({ slug: "la-espiga", name: "Panadería La Espiga" });
-const { agent } = await seedDemoAgent(store, tenant.id);
-const registry = new ModelRegistry({ store, llamacpp: { threads: 1 } });
-const runtime = new AgentRuntime({ store, models: registry });
-const retriever = createRetriever({ store });
+const world = await demoWorld(undefined, "identity");
+const { tenant, agent, runtime, retriever } = world;
 const results: unknown[] = [];
 let customer = 0;
 for (const pass of [1, 2]) {
@@ -73,7 +62,4 @@ for (const pass of [1, 2]) {
 }
 writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
 console.log(`${results.length} results written to ${out}`);
-await runtime.dispose();
-await registry.dispose();
-await store.close();
-rmSync(dir, { recursive: true, force: true });
+await world.close();

@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ServerReply, ServerRequest, ServerSide } from "./agent-turns-server.js";
 
 /** A server of bench/agent-turns.ts, running in its child process (see agent-turns-server.ts). */
@@ -12,14 +14,18 @@ export interface Server {
 }
 
 /**
- * Forks the child for `side` and waits until it listens. Its replies come in the order of the requests.
+ * Forks the child for `side` (from `tree`'s bench/ when given) and waits until it listens. Its replies come in the order of the requests.
  * `execArgv` adds Node/V8 flags to the child's; `env` replaces its environment (default: this one's).
  */
 export async function startServer(
   side: ServerSide,
-  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; tree?: string } = {},
 ): Promise<Server> {
-  const child: ChildProcess = fork(new URL("./agent-turns-server.ts", import.meta.url), [side], {
+  // `tree`: another checkout's server file (an A/B against the code before a change).
+  const file = options.tree
+    ? pathToFileURL(join(options.tree, "bench/agent-turns-server.ts"))
+    : new URL("./agent-turns-server.ts", import.meta.url);
+  const child: ChildProcess = fork(file, [side], {
     execArgv: [...process.execArgv, "--expose-gc", ...(options.execArgv ?? [])],
     env: options.env ?? process.env,
   });

@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/agent-turns.ts [--concurrency 1,8,32] [--rounds 3] [--seconds 2]
  *     [--conversations 1000] [--turns-per-conversation 2] [--model-concurrency 1,8] [--model-turns 2]
- *     [--skip model,inprocess,memory] [--profile FILE.cpuprofile] [--strict]
+ *     [--skip model,inprocess,memory] [--profile FILE.cpuprofile] [--other TREE] [--strict]
  *
  * Each server runs in a child process (bench/agent-turns-server.ts): the
  * server's CPU is that process's `process.cpuUsage()` over the measured
@@ -20,6 +20,10 @@
  *   embedded llama.cpp (one thread): the text is nonsense, the mechanics real;
  * - runtime in-process: `AgentRuntime.turn` called in the retrieval server's
  *   process, no HTTP: what the turn itself costs, as a second view.
+ * - other (`--other TREE`): the retrieval server of another checkout (the
+ *   tree before a change, with its node_modules), measured in every round
+ *   beside this tree's, so that a change is judged on paired ratios taken
+ *   under the same load (printed after the table).
  * The load is a closed loop (bench/lib/closed-loop.ts): `c` customers, each
  * sending its next message when the last is answered, talking in
  * conversations of `--turns-per-conversation` messages.
@@ -41,7 +45,7 @@ import { reportTurns, type TurnsRun } from "./agent-turns-report.js";
 import type { ServerReply, ServerSide } from "./agent-turns-server.js";
 import { type Server, startServer } from "./agent-turns-server-process.js";
 import { closedLoop } from "./lib/closed-loop.js";
-import { loadAverage } from "./lib/spread.js";
+import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 import { percentile } from "./lib/stats.js";
 
 const { values: args } = parseArgs({
@@ -55,6 +59,7 @@ const { values: args } = parseArgs({
     "model-turns": { type: "string", default: "2" },
     profile: { type: "string" },
     skip: { type: "string", default: "" },
+    other: { type: "string" },
     strict: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -62,7 +67,7 @@ const { values: args } = parseArgs({
 const usage =
   "npx tsx bench/agent-turns.ts [--concurrency 1,8,32] [--rounds 3] [--seconds 2] [--conversations 1000]\n" +
   "  [--turns-per-conversation 2] [--model-concurrency 1,8] [--model-turns 2] [--skip model,inprocess,memory]\n" +
-  "  [--profile FILE.cpuprofile] [--strict]";
+  "  [--profile FILE.cpuprofile] [--other TREE] [--strict]";
 if (args.help) {
   console.log(usage);
   process.exit(0);
@@ -88,7 +93,8 @@ if (
 const command =
   `npx tsx bench/agent-turns.ts --concurrency ${args.concurrency} --rounds ${rounds} --seconds ${seconds} ` +
   `--conversations ${conversations} --turns-per-conversation ${turnsPerConversation} ` +
-  `--model-concurrency ${args["model-concurrency"]} --model-turns ${modelTurns}${args.skip ? ` --skip ${args.skip}` : ""}`;
+  `--model-concurrency ${args["model-concurrency"]} --model-turns ${modelTurns}${args.skip ? ` --skip ${args.skip}` : ""}` +
+  (args.other ? ` --other ${args.other}` : "");
 console.log(`reproduce: ${command}`);
 console.log(
   `${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}; load average before: ${loadAverage()}`,
@@ -101,6 +107,8 @@ console.log(
 const sides: ServerSide[] = ["fastify", "retrieval", ...(skip.has("model") ? [] : ["model" as const])];
 const servers = new Map<ServerSide, Server>();
 for (const side of sides) servers.set(side, await startServer(side));
+const other = args.other ? await startServer("retrieval", { tree: resolve(args.other) }) : undefined;
+const otherRuns: TurnsRun[] = [];
 
 const runs: TurnsRun[] = [];
 let customerPrefix = 0;
@@ -108,12 +116,14 @@ let customerPrefix = 0;
 // JIT, the page cache and llama.cpp's first context: not measured.
 await measure("fastify", 8, { durationMs: 1000 }, -1);
 await measure("retrieval", 8, { durationMs: 1000 }, -1);
+if (other) await measure("other", 8, { durationMs: 1000 }, -1);
 if (servers.has("model")) await measure("model", 1, { total: 1 }, -1);
 
 const profile = args.profile ? resolve(args.profile) : undefined;
 if (profile) await servers.get("retrieval")!.ask({ op: "profile" });
 for (let round = 0; round < rounds; round++) {
-  const order: ServerSide[] = round % 2 === 0 ? ["fastify", "retrieval"] : ["retrieval", "fastify"];
+  const pair: Array<ServerSide | "other"> = other ? ["retrieval", "other"] : ["retrieval"];
+  const order = round % 2 === 0 ? ["fastify" as const, ...pair] : [...pair.reverse(), "fastify" as const];
   for (const c of levels) {
     for (const side of order) await measure(side, c, { durationMs: seconds * 1000 }, round);
     if (!skip.has("inprocess")) await measureInProcess(c, round);
@@ -144,17 +154,19 @@ const memory: MemoryResult | undefined = skip.has("memory")
     });
 
 for (const server of servers.values()) await server.close();
+await other?.close();
 const failed = reportTurns({ runs, memory, rounds, conversations, command });
+if (other) reportOther();
 process.exitCode = failed && args.strict ? 1 : 0;
 
 /** One closed-loop window against `side` at concurrency `c`; a negative round is a warm-up, not recorded. */
 async function measure(
-  side: ServerSide,
+  side: ServerSide | "other",
   c: number,
   window: { durationMs: number } | { total: number },
   round: number,
 ): Promise<void> {
-  const server = servers.get(side)!;
+  const server = side === "other" ? other! : servers.get(side)!;
   const customers = new Customers(`r${round}-c${c}-${side}-${customerPrefix++}-`, turnsPerConversation);
   const model = `agent:${server.agent}`;
   const before = await server.sample();
@@ -174,8 +186,8 @@ async function measure(
   }
   if (round < 0 || result.latencies.length === 0) return;
   const turnsPerSecond = (result.latencies.length / result.elapsedMs) * 1000;
-  runs.push({
-    side,
+  (side === "other" ? otherRuns : runs).push({
+    side: side === "other" ? "retrieval" : side,
     concurrency: c,
     round,
     turnsPerSecond,
@@ -206,4 +218,27 @@ async function measureInProcess(c: number, round: number): Promise<void> {
     p99: percentile(result.latencies, 99),
     cpuPerTurn: result.cpuMs / result.latencies.length,
   });
+}
+
+/** This tree's retrieval server over `--other`'s, per concurrency: medians of the per-round ratios. */
+function reportOther(): void {
+  console.log(
+    `\nThis tree over ${args.other} (retrieval mode, the same rounds; < 1 is less for CPU and p99, > 1 is more for turns/s):`,
+  );
+  for (const c of levels) {
+    const pairs = otherRuns
+      .filter((o) => o.concurrency === c)
+      .map((o) => ({
+        o,
+        t: runs.find((r) => r.side === "retrieval" && r.round === o.round && r.concurrency === c),
+      }))
+      .filter((p): p is { o: TurnsRun; t: TurnsRun } => p.t !== undefined);
+    if (pairs.length === 0) continue;
+    const ratio = (pick: (run: TurnsRun) => number) =>
+      formatSpread(spread(pairs.map(({ t, o }) => pick(t) / pick(o))), 3);
+    console.log(
+      `  c=${c}: CPU per turn ${ratio((r) => r.cpuPerTurn)}, turns/s ${ratio((r) => r.turnsPerSecond)}, ` +
+        `p99 ${ratio((r) => r.p99)}; other's CPU per turn ${formatSpread(spread(pairs.map(({ o }) => o.cpuPerTurn)), 3)} ms`,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../spec/json.js";
+import { deepFreeze } from "../store/deep-freeze.js";
 import { AgentSpecCache } from "./agent-spec-cache.js";
 import { demoAgentFile } from "./demo-agent.fixture.js";
 import { loadAgentFile } from "./load-agent-file.js";
@@ -46,5 +47,20 @@ describe("AgentSpecCache", () => {
     expect(cache.parse(read("a"))).toBe(a);
     cache.delete("a");
     expect(cache.parse(read("a"))).not.toBe(a);
+  });
+
+  it("recognises a frozen stored spec by identity, and a changed one by its text", () => {
+    const cache = new AgentSpecCache();
+    const shared = deepFreeze(read("a").spec);
+    const first = cache.parse({ id: "a", spec: shared });
+    expect(cache.parse({ id: "a", spec: shared })).toBe(first);
+    // A fresh object with the same text is the same spec; one with other text is parsed anew.
+    expect(cache.parse(read("a"))).toBe(first);
+    const changed = deepFreeze(read("a", { ...stored, persona: "Otra persona." }).spec);
+    expect(cache.parse({ id: "a", spec: changed }).persona).toBe("Otra persona.");
+    // A frozen spec that does not validate is refused every time, never remembered.
+    const broken = deepFreeze(read("a", { ...stored, languages: [] }).spec);
+    expect(() => cache.parse({ id: "a", spec: broken })).toThrow(/languages/);
+    expect(() => cache.parse({ id: "a", spec: broken })).toThrow(/languages/);
   });
 });

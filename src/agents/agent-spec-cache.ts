@@ -1,6 +1,6 @@
 import { type AgentSpec, agentSpecSchema } from "../spec/agent.js";
-import type { JsonValue } from "../spec/json.js";
 import type { AgentRecord } from "../spec/store.js";
+import { deepFreeze } from "../store/deep-freeze.js";
 
 /** Agents whose parsed spec is kept; past it, the least recently used is dropped (and parsed again when next served). */
 const DEFAULT_CAPACITY = 1000;
@@ -22,11 +22,27 @@ const DEFAULT_CAPACITY = 1000;
  */
 export class AgentSpecCache {
   private readonly entries = new Map<string, { text: string; spec: AgentSpec }>();
+  /**
+   * Specs validated from a frozen stored spec, by that object: a store that hands
+   * out the same frozen object while the stored text is unchanged (the SQLite
+   * store) is recognised without serialising it again.
+   */
+  private readonly bySource = new WeakMap<object, AgentSpec>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
   /** The record's spec, parsed (throws zod's error for an invalid one, as `agentSpecSchema.parse` does). */
   parse(record: Pick<AgentRecord, "id" | "spec">): AgentSpec {
+    const source = record.spec;
+    const shared = typeof source === "object" && source !== null && Object.isFrozen(source);
+    const known = shared ? this.bySource.get(source) : undefined;
+    if (known) return known;
+    const spec = this.parseText(record);
+    if (shared) this.bySource.set(source, spec);
+    return spec;
+  }
+
+  private parseText(record: Pick<AgentRecord, "id" | "spec">): AgentSpec {
     const text = JSON.stringify(record.spec);
     const cached = this.entries.get(record.id);
     if (cached) {
@@ -50,12 +66,4 @@ export class AgentSpecCache {
   get size(): number {
     return this.entries.size;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value as Record<string, JsonValue>)) deepFreeze(item);
-  }
-  return value;
 }

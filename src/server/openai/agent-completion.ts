@@ -98,6 +98,12 @@ export function agentCompletions(
       model: body.model,
     };
     let stateless: StatelessConversation | undefined;
+    /** Closes the stateless conversation once, when there is one; a failure is logged, never the request's. */
+    let closing: Promise<void> | undefined;
+    const closeStateless = () =>
+      (closing ??= stateless?.close().catch((error: unknown) => {
+        request.log.warn({ err: error }, "could not close a stateless conversation");
+      }));
     try {
       if (history) {
         const keyPrefix = request.auth ? externalUserIdFor(request.auth, "") : "";
@@ -133,7 +139,18 @@ export function agentCompletions(
           throw admission.failure(error);
         }
       }
-      const source = agentTurnParts((onDelta) => turn(onDelta).then(counted), extra);
+      // A stateless conversation is closed before the finish chunk goes out (as before a whole answer is
+      // sent), so a client that has read the whole stream never finds it open.
+      const source = agentTurnParts(
+        (onDelta) =>
+          turn(onDelta)
+            .then(counted)
+            .then(async (result) => {
+              await closeStateless();
+              return result;
+            }),
+        extra,
+      );
       await streamChatCompletion(source, {
         ...options,
         request,
@@ -145,9 +162,7 @@ export function agentCompletions(
       return undefined;
     } finally {
       admission.release();
-      await stateless?.close().catch((error: unknown) => {
-        request.log.warn({ err: error }, "could not close a stateless conversation");
-      });
+      await closeStateless();
     }
   };
 }

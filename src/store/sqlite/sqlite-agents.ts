@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { AgentRecord, AgentVersionSummary } from "../../spec/store.js";
+import { deepFreeze } from "../deep-freeze.js";
 import { newId } from "../ids.js";
 import { assertLimit } from "./assert-limit.js";
 import { fromJsonText, nowIso, toJsonText } from "./column-values.js";
@@ -27,7 +28,20 @@ interface VersionRow {
 /** The most versions one `listVersions` call returns. */
 export const maxAgentVersionsListed = 1000;
 
+/** Agents whose parsed spec is kept for reuse (see `SpecTexts`); past it, the least recently read is dropped. */
+const KEPT_SPECS = 1000;
+
 export function createSqliteAgents(db: Database): SyncRepositories["agents"] {
+  const specs = new SpecTexts(KEPT_SPECS);
+  const toAgent = (row: AgentRow): AgentRecord => ({
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    spec: specs.parse(row.id, row.spec),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+  const optional = (row: AgentRow | undefined): AgentRecord | undefined => row && toAgent(row);
   const insert = db.prepare<[string, string, string, string, string, string], AgentRow>(
     `INSERT INTO agents (id, tenant_id, name, spec, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -99,17 +113,26 @@ function toSummary(row: VersionRow): AgentVersionSummary {
   return { agentId: row.agent_id, version: row.version, savedAt: row.saved_at, savedBy: row.saved_by };
 }
 
-function optional(row: AgentRow | undefined): AgentRecord | undefined {
-  return row && toAgent(row);
-}
+/**
+ * Every turn reads its agent, and parsing the spec's JSON again was most of
+ * that read (bench/agent-turns.ts): the parsed spec is kept per agent and
+ * handed out again while the stored text is the very same (compared whole, so
+ * an update from any process or connection is seen on the next read). The
+ * objects are deep-frozen, since every reader shares them; the runtime's
+ * `AgentSpecCache` recognises a spec it has validated by its identity.
+ */
+class SpecTexts {
+  readonly #kept = new Map<string, { text: string; spec: Record<string, JsonValue> }>();
 
-function toAgent(row: AgentRow): AgentRecord {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    name: row.name,
-    spec: fromJsonText<Record<string, JsonValue>>(row.spec),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  constructor(readonly capacity: number) {}
+
+  parse(agentId: string, text: string): Record<string, JsonValue> {
+    const kept = this.#kept.get(agentId);
+    if (kept) this.#kept.delete(agentId);
+    const entry =
+      kept?.text === text ? kept : { text, spec: deepFreeze(fromJsonText<Record<string, JsonValue>>(text)) };
+    this.#kept.set(agentId, entry);
+    if (this.#kept.size > this.capacity) this.#kept.delete(this.#kept.keys().next().value!);
+    return entry.spec;
+  }
 }
