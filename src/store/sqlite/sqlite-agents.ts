@@ -2,10 +2,10 @@ import type { Database } from "better-sqlite3";
 import { NotFoundError } from "../../spec/errors.js";
 import type { JsonValue } from "../../spec/json.js";
 import type { AgentRecord, AgentVersionSummary } from "../../spec/store.js";
-import { deepFreeze } from "../deep-freeze.js";
 import { newId } from "../ids.js";
 import { assertLimit } from "./assert-limit.js";
 import { fromJsonText, nowIso, toJsonText } from "./column-values.js";
+import { SpecTexts } from "./spec-texts.js";
 import type { SyncRepositories } from "./sync-repositories.js";
 
 interface AgentRow {
@@ -28,11 +28,8 @@ interface VersionRow {
 /** The most versions one `listVersions` call returns. */
 export const maxAgentVersionsListed = 1000;
 
-/** Agents whose parsed spec is kept for reuse (see `SpecTexts`); past it, the least recently read is dropped. */
-const KEPT_SPECS = 1000;
-
 export function createSqliteAgents(db: Database): SyncRepositories["agents"] {
-  const specs = new SpecTexts(KEPT_SPECS);
+  const specs = new SpecTexts();
   const toAgent = (row: AgentRow): AgentRecord => ({
     id: row.id,
     tenantId: row.tenant_id,
@@ -111,28 +108,4 @@ export function createSqliteAgents(db: Database): SyncRepositories["agents"] {
 
 function toSummary(row: VersionRow): AgentVersionSummary {
   return { agentId: row.agent_id, version: row.version, savedAt: row.saved_at, savedBy: row.saved_by };
-}
-
-/**
- * Every turn reads its agent, and parsing the spec's JSON again was most of
- * that read (bench/agent-turns.ts): the parsed spec is kept per agent and
- * handed out again while the stored text is the very same (compared whole, so
- * an update from any process or connection is seen on the next read). The
- * objects are deep-frozen, since every reader shares them; the runtime's
- * `AgentSpecCache` recognises a spec it has validated by its identity.
- */
-class SpecTexts {
-  readonly #kept = new Map<string, { text: string; spec: Record<string, JsonValue> }>();
-
-  constructor(readonly capacity: number) {}
-
-  parse(agentId: string, text: string): Record<string, JsonValue> {
-    const kept = this.#kept.get(agentId);
-    if (kept) this.#kept.delete(agentId);
-    const entry =
-      kept?.text === text ? kept : { text, spec: deepFreeze(fromJsonText<Record<string, JsonValue>>(text)) };
-    this.#kept.set(agentId, entry);
-    if (this.#kept.size > this.capacity) this.#kept.delete(this.#kept.keys().next().value!);
-    return entry.spec;
-  }
 }
