@@ -62,10 +62,11 @@ export function reportTurns(input: {
   const names = {
     fastify: "bare Fastify hello world",
     retrieval: "agent:la-espiga retrieval mode",
+    floor: "floor: durable SQLite turn, no code of ours",
     model: "agent:la-espiga forged model",
     inprocess: "AgentRuntime.turn in-process",
   };
-  for (const side of ["fastify", "retrieval", "model", "inprocess"] as const) {
+  for (const side of ["fastify", "retrieval", "floor", "model", "inprocess"] as const) {
     for (const c of concurrencies) {
       // Fastify's row is its rounds; the windows paired with the forged model's only serve those ratios.
       const of = runs.filter(
@@ -125,6 +126,8 @@ export function reportTurns(input: {
       },
     );
   } else console.log("\n(concurrency 8 not measured: the targets are judged there)");
+  const floorAt8 = runs.filter((r) => r.side === "floor" && r.concurrency === 8);
+  if (at8.length > 0 && floorAt8.length > 0) console.log(`\n${floorLine(at8, floorAt8, throughputRatio)}`);
   if (memory) verdicts.push(memoryVerdict(memory, conversations));
   console.log(`\nload average after: ${loadAverage()}`);
   if (Math.max(...loadavg()) > cpus().length) {
@@ -137,6 +140,35 @@ export function reportTurns(input: {
     console.log(`${v.judged === false ? "NOT JUDGED" : v.ok ? "PASS" : "FAIL"}: ${v.line}`);
   console.log(`\nreproduce: ${command}`);
   return verdicts.some((v) => !v.ok && v.judged !== false);
+}
+
+/**
+ * What the floor (bench/agent-turns-floor.ts: a durable turn on raw SQLite,
+ * none of our code) gives against each target, and the real server over the
+ * floor, paired per round: the part of each figure that is ours.
+ */
+function floorLine(
+  at8: TurnsRun[],
+  floorAt8: TurnsRun[],
+  throughputRatio: (run: TurnsRun) => number,
+): string {
+  const pairs = floorAt8
+    .map((f) => ({ f, r: at8.find((r) => r.round === f.round) }))
+    .filter((p): p is { f: TurnsRun; r: TurnsRun } => p.r !== undefined);
+  const over = (pick: (run: TurnsRun) => number) =>
+    formatSpread(spread(pairs.map(({ r, f }) => pick(r) / pick(f))), 2);
+  const cpu = spread(floorAt8.map((r) => r.cpuPerTurn));
+  const ratio = spread(floorAt8.map(throughputRatio));
+  const p99 = spread(floorAt8.map((r) => r.p99));
+  const mark = (ok: boolean) => (ok ? "within" : "misses");
+  return (
+    `floor at c=8 (durable SQLite turn, no code of ours): CPU ${formatSpread(cpu, 3)} ms a turn ` +
+    `(${mark(cpu.median <= TARGET_CPU_MS)} ≤ ${TARGET_CPU_MS}), ${formatSpread(ratio, 3)}× Fastify ` +
+    `(${mark(ratio.median >= TARGET_RATIO)} ≥ ${TARGET_RATIO}), p99 ${formatSpread(p99, 2)} ms ` +
+    `(${mark(p99.median <= TARGET_P99_MS)} ≤ ${TARGET_P99_MS}).\n` +
+    `Alambique's retrieval turn over the floor, paired per round: CPU ${over((r) => r.cpuPerTurn)}×, ` +
+    `turns/s ${over((r) => r.turnsPerSecond)}×, p99 ${over((r) => r.p99)}×.`
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * `process.cpuUsage()` here (every thread: JS, GC, libuv, SQLite, llama.cpp)
  * is the server's CPU alone, never the load generator's.
  *
- *   tsx bench/agent-turns-server.ts fastify|retrieval|model
+ *   tsx bench/agent-turns-server.ts fastify|retrieval|floor|model
  *
  * - fastify: a bare Fastify server that parses the same JSON body and answers
  *   `{"hello":"world"}` on the same URL: the floor any Node HTTP server pays.
@@ -12,7 +12,11 @@
  *   rate limit set too high to refuse, logging at `warn` into /dev/null), a
  *   fresh SQLite store in a temporary folder, the demo agent `la-espiga` with
  *   its knowledge ingested, in a tenant of its own, no model (retrieval mode).
- * - model: the same, with the agent on a forged tiny random-weight GGUF run
+ * - floor: the same database (demo agent, knowledge, key), served by
+ *   bench/agent-turns-floor.ts: the least work a durable retrieval turn takes
+ *   on SQLite (key, agent, one FTS5 query, the conversation and two messages
+ *   in a group commit with fsync), none of Alambique's code.
+ * - model: the same as retrieval, with the agent on a forged tiny random-weight GGUF run
  *   in-process by the embedded llama.cpp provider on one thread (the webhook
  *   tool is left out: it would call a port nobody serves). The generation
  *   queue may hold 256 waiting turns, so that concurrency 32 is queued, not refused.
@@ -33,10 +37,11 @@ import { createServer } from "../src/server/create-server.js";
 import type { Store } from "../src/spec/store.js";
 import { openStore } from "../src/store/open-store.js";
 import { Customers } from "./agent-turns-customers.js";
+import { floorServer } from "./agent-turns-floor.js";
 import { type ProcessMemory, processMemory } from "./lib/process-memory.js";
 import { startTailProbe, type TailProbeReport } from "./lib/tail-probe.js";
 
-export type ServerSide = "fastify" | "retrieval" | "model";
+export type ServerSide = "fastify" | "retrieval" | "floor" | "model";
 
 export type ServerRequest =
   /** CPU so far, memory (after a full GC when `gc`), database files' size. */
@@ -71,8 +76,8 @@ export type ServerReply =
   | { op: "closed" };
 
 const side = process.argv[2] as ServerSide;
-if (!["fastify", "retrieval", "model"].includes(side)) {
-  console.error("usage: tsx bench/agent-turns-server.ts fastify|retrieval|model");
+if (!["fastify", "retrieval", "floor", "model"].includes(side)) {
+  console.error("usage: tsx bench/agent-turns-server.ts fastify|retrieval|floor|model");
   process.exit(2);
 }
 const reply = (message: ServerReply) => process.send?.(message);
@@ -81,7 +86,7 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-let app: FastifyInstance;
+let app!: FastifyInstance;
 let runtime: AgentRuntime | undefined;
 let store: Store | undefined;
 let registry: ModelRegistry | undefined;
@@ -89,6 +94,7 @@ let dataDir: string | undefined;
 let tenantId = "";
 let agentName = "";
 let apiKey = "";
+let floor: ReturnType<typeof floorServer> | undefined;
 const profiler = new Session();
 let probe: ReturnType<typeof startTailProbe> | undefined;
 
@@ -124,6 +130,15 @@ if (side === "fastify") {
   );
   agentName = agent.name;
   apiKey = (await store.apiKeys.create({ tenantId, name: "bench", scopes: ["admin"] })).secret;
+  if (side === "floor") {
+    // The store made the data; the floor serves it on a connection of its own.
+    await store.close();
+    store = undefined;
+    floor = floorServer(join(dataDir, "alambique.db"));
+    app = floor.app;
+  }
+}
+if (store) {
   registry = new ModelRegistry({ store, llamacpp: { threads: 1 } });
   runtime = new AgentRuntime({ store, models: registry });
   app = createServer({
@@ -178,6 +193,7 @@ async function handle(message: ServerRequest): Promise<void> {
     await runtime?.dispose();
     await registry?.dispose();
     await store?.close();
+    floor?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     reply({ op: "closed" });
     process.disconnect();

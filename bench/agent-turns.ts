@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/agent-turns.ts [--concurrency 1,8,32] [--rounds 3] [--seconds 2]
  *     [--conversations 1000] [--turns-per-conversation 2] [--model-concurrency 1,8] [--model-turns 2]
- *     [--skip model,inprocess,memory] [--profile FILE.cpuprofile] [--other TREE] [--strict]
+ *     [--skip model,floor,inprocess,memory] [--profile FILE.cpuprofile] [--other TREE] [--strict]
  *
  * Each server runs in a child process (bench/agent-turns-server.ts): the
  * server's CPU is that process's `process.cpuUsage()` over the measured
@@ -18,6 +18,11 @@
  * - retrieval: the demo agent with no model, served as `alambique serve` does;
  * - model: the demo agent on a forged tiny random-weight model run by the
  *   embedded llama.cpp (one thread): the text is nonsense, the mechanics real;
+ * - floor: the same database served by bench/agent-turns-floor.ts, raw
+ *   SQLite and Fastify with none of Alambique's code: the least a durable
+ *   retrieval turn costs here (key, agent, one FTS5 query, the conversation
+ *   and two messages in a group commit with fsync). Whatever the floor misses
+ *   of a target, no code of ours on this store and contract can meet.
  * - runtime in-process: `AgentRuntime.turn` called in the retrieval server's
  *   process, no HTTP: what the turn itself costs, as a second view.
  * - other (`--other TREE`): the retrieval server of another checkout (the
@@ -66,7 +71,7 @@ const { values: args } = parseArgs({
 });
 const usage =
   "npx tsx bench/agent-turns.ts [--concurrency 1,8,32] [--rounds 3] [--seconds 2] [--conversations 1000]\n" +
-  "  [--turns-per-conversation 2] [--model-concurrency 1,8] [--model-turns 2] [--skip model,inprocess,memory]\n" +
+  "  [--turns-per-conversation 2] [--model-concurrency 1,8] [--model-turns 2] [--skip model,floor,inprocess,memory]\n" +
   "  [--profile FILE.cpuprofile] [--other TREE] [--strict]";
 if (args.help) {
   console.log(usage);
@@ -84,7 +89,7 @@ const positiveInts = [rounds, conversations, turnsPerConversation, modelTurns, .
 if (
   positiveInts.some((n) => !Number.isInteger(n) || n < 1) ||
   !(seconds > 0) ||
-  [...skip].some((s) => !["model", "inprocess", "memory"].includes(s))
+  [...skip].some((s) => !["model", "floor", "inprocess", "memory"].includes(s))
 ) {
   console.error(`Bad arguments: counts are positive whole numbers, seconds positive.\n${usage}`);
   process.exit(2);
@@ -104,7 +109,12 @@ console.log(
     "the load generator (this process) is not in it.\n",
 );
 
-const sides: ServerSide[] = ["fastify", "retrieval", ...(skip.has("model") ? [] : ["model" as const])];
+const sides: ServerSide[] = [
+  "fastify",
+  "retrieval",
+  ...(skip.has("floor") ? [] : ["floor" as const]),
+  ...(skip.has("model") ? [] : ["model" as const]),
+];
 const servers = new Map<ServerSide, Server>();
 for (const side of sides) servers.set(side, await startServer(side));
 const other = args.other ? await startServer("retrieval", { tree: resolve(args.other) }) : undefined;
@@ -116,13 +126,18 @@ let customerPrefix = 0;
 // JIT, the page cache and llama.cpp's first context: not measured.
 await measure("fastify", 8, { durationMs: 1000 }, -1);
 await measure("retrieval", 8, { durationMs: 1000 }, -1);
+if (servers.has("floor")) await measure("floor", 8, { durationMs: 1000 }, -1);
 if (other) await measure("other", 8, { durationMs: 1000 }, -1);
 if (servers.has("model")) await measure("model", 1, { total: 1 }, -1);
 
 const profile = args.profile ? resolve(args.profile) : undefined;
 if (profile) await servers.get("retrieval")!.ask({ op: "profile" });
 for (let round = 0; round < rounds; round++) {
-  const pair: Array<ServerSide | "other"> = other ? ["retrieval", "other"] : ["retrieval"];
+  const pair: Array<ServerSide | "other"> = [
+    "retrieval",
+    ...(other ? ["other" as const] : []),
+    ...(servers.has("floor") ? ["floor" as const] : []),
+  ];
   const order = round % 2 === 0 ? ["fastify" as const, ...pair] : [...pair.reverse(), "fastify" as const];
   for (const c of levels) {
     for (const side of order) await measure(side, c, { durationMs: seconds * 1000 }, round);

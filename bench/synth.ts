@@ -3,7 +3,7 @@
  * share of wall time the pipeline itself takes, and whether enough
  * concurrency keeps the server busy.
  *
- *   npx tsx bench/synth.ts [--rows 600] [--concurrency 1,8,64] [--steps qa|full] [--latency-ms 50]
+ *   npx tsx bench/synth.ts [--rows 600] [--concurrency 1,8,64] [--steps qa|full] [--latency-ms 50] [--rounds 3]
  *
  * The server is Alambique's own OpenAI-compatible server
  * (src/server/create-server.ts) in a child process on a loopback port
@@ -27,14 +27,20 @@
  *   process) and engine share (the engine's cost per row × rows ÷ wall time);
  * - the reference: the same structured calls from a bare AI SDK loop (no
  *   engine, no store) at the highest concurrency.
- * PASS: the server ≥ 95% busy at the highest concurrency with the slow model
+ * Every job runs once per round, `--rounds` interleaved rounds (the order of
+ * the models and the clients turning each round, so that drift in the
+ * machine's load hits all alike); each cell is the median over rounds with
+ * their range, the load average is printed before, after and per round, and
+ * the pipeline's busy share is also given over the bare loop's of the same
+ * round (the median of those paired ratios).
+ * PASS: the median over rounds of the server's busy share is ≥ 95% at the highest concurrency with the slow model
  * (`--latency-ms`, default 50: a fast engine; a real teacher takes longer).
  * With the instant model the server can only be busy while the client is
  * faster than it, which no client is (the bare AI SDK loop shows the
  * ceiling): that row is reported, not judged. Exit code 1 on FAIL.
  */
 import { rmSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import { defaultSynthSteps } from "../src/distill/pipeline/default-synth-steps.js";
 import { enqueueSynthJob } from "../src/distill/pipeline/enqueue-synth-job.js";
 import { runSynthJob } from "../src/distill/pipeline/run-synth-job.js";
@@ -42,6 +48,7 @@ import type { SynthSteps } from "../src/distill/pipeline/synth-step.js";
 import { forgedQaSteps } from "../src/distill/pipeline/synth-test.fixture.js";
 import { ModelRegistry } from "../src/models/model-registry.js";
 import { formatTable } from "./lib/format-table.js";
+import { formatSpread, loadAverage, spread } from "./lib/spread.js";
 import {
   bareClientLoop,
   benchStore,
@@ -59,8 +66,22 @@ const rows = Number(option("rows", "600"));
 const levels = option("concurrency", "1,8,64").split(",").map(Number);
 const stepsKind = option("steps", "qa");
 const slowMs = Number(option("latency-ms", "50"));
+const rounds = Number(option("rounds", "3"));
 const top = Math.max(...levels);
-const command = `npx tsx bench/synth.ts --rows ${rows} --concurrency ${levels.join(",")} --steps ${stepsKind} --latency-ms ${slowMs}`;
+if (
+  !(Number.isInteger(rows) && rows > 0) ||
+  !(Number.isInteger(rounds) && rounds > 0) ||
+  levels.some((n) => !(Number.isInteger(n) && n > 0)) ||
+  !(slowMs >= 0) ||
+  !["qa", "full"].includes(stepsKind)
+) {
+  console.error(
+    "usage: npx tsx bench/synth.ts [--rows 600] [--concurrency 1,8,64] [--steps qa|full] [--latency-ms 50] [--rounds 3]\n" +
+      "(rows, rounds and concurrencies are positive whole numbers)",
+  );
+  process.exit(2);
+}
+const command = `npx tsx bench/synth.ts --rows ${rows} --concurrency ${levels.join(",")} --steps ${stepsKind} --latency-ms ${slowMs} --rounds ${rounds}`;
 
 const server = await startBenchServer();
 const { dir, store, tenant } = await benchStore(server.port);
@@ -70,7 +91,8 @@ let jobNumber = 0;
 
 console.log(command);
 console.log(
-  `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} before; ${rows} rows per job, steps ${stepsKind}\n`,
+  `${cpus().length} cores, load average ${loadAverage()} before; ${rows} rows per job, steps ${stepsKind}, ` +
+    `${rounds} interleaved rounds\n`,
 );
 
 interface Measured {
@@ -151,67 +173,122 @@ const engineMsPerRow = (engine.genS * 1000) / engine.rows;
 const engineFixedMs = engine.fixedS * 1000;
 await runJob(top, chosen);
 
+/** One cell of the table, by model latency and concurrency (`bare` for the AI SDK loop): a figure per round. */
+interface Cell {
+  rowsPerS: number[];
+  callsPerS: number[];
+  busy: number[];
+  share: number[];
+}
+const cells = new Map<string, Cell>();
+const cell = (key: string) => {
+  let c = cells.get(key);
+  if (!c) {
+    c = { rowsPerS: [], callsPerS: [], busy: [], share: [] };
+    cells.set(key, c);
+  }
+  return c;
+};
+const latencies = [0, slowMs];
+for (let round = 0; round < rounds; round++) {
+  // The order turns every round, so that drift in the machine's load falls on every cell alike.
+  const forward = round % 2 === 0;
+  for (const latency of forward ? latencies : [...latencies].reverse()) {
+    await server.setLatency(latency);
+    const sides: Array<number | "bare"> = [...levels, "bare"];
+    for (const side of forward ? sides : sides.reverse()) {
+      if (side === "bare") {
+        const reference = await bare(top);
+        const c = cell(`${latency}:bare`);
+        c.callsPerS.push(reference.calls / reference.wallS);
+        c.busy.push(reference.busy);
+        continue;
+      }
+      const m = await runJob(side, chosen);
+      const c = cell(`${latency}:${side}`);
+      c.rowsPerS.push(m.rows / m.wallS);
+      c.callsPerS.push(m.calls / m.genS);
+      c.busy.push(m.busy);
+      c.share.push((engineMsPerRow * m.rows + engineFixedMs) / (m.wallS * 1000));
+    }
+  }
+  console.log(`round ${round + 1}/${rounds} done; load average ${loadAverage()}`);
+}
+
 const table: string[][] = [
-  ["model", "client", "concurrency", "rows/s", "calls/s", "server busy", "engine share"],
+  [
+    "model",
+    "client",
+    "concurrency",
+    "rows/s",
+    "calls/s",
+    "server busy",
+    "engine share",
+    "busy ÷ bare loop's",
+  ],
 ];
-const shares = new Map<string, number>();
-const busies = new Map<string, number>();
-for (const latency of [0, slowMs]) {
-  await server.setLatency(latency);
+const of = (values: number[], digits: number) => (values.length ? formatSpread(spread(values), digits) : "-");
+const pcts = (values: number[]) =>
+  values.length ? formatSpread(spread(values.map((v) => v * 100)), 1) : "-";
+/** The pipeline's busy share over the bare loop's of the same round and latency: the median of per-round ratios. */
+const overBare = (latency: number, concurrency: number) => {
+  const busy = cell(`${latency}:${concurrency}`).busy;
+  const bareBusy = cell(`${latency}:bare`).busy;
+  return spread(busy.map((b, round) => b / bareBusy[round]!));
+};
+for (const latency of latencies) {
   const model = latency === 0 ? "instant" : `${latency} ms/call`;
   for (const concurrency of levels) {
-    const m = await runJob(concurrency, chosen);
-    const share = (engineMsPerRow * m.rows + engineFixedMs) / (m.wallS * 1000);
-    shares.set(`${latency}:${concurrency}`, share);
-    busies.set(`${latency}:${concurrency}`, m.busy);
+    const c = cell(`${latency}:${concurrency}`);
     table.push([
       model,
       `pipeline (${stepsKind})`,
       String(concurrency),
-      (m.rows / m.wallS).toFixed(1),
-      (m.calls / m.genS).toFixed(0),
-      pct(m.busy),
-      pct(share),
+      of(c.rowsPerS, 1),
+      of(c.callsPerS, 0),
+      `${pcts(c.busy)} %`,
+      `${pcts(c.share)} %`,
+      concurrency === top ? formatSpread(overBare(latency, concurrency), 3) : "",
     ]);
   }
-  const reference = await bare(top);
+  const reference = cell(`${latency}:bare`);
   table.push([
     model,
     "bare AI SDK loop",
     String(top),
     "-",
-    (reference.calls / reference.wallS).toFixed(0),
-    pct(reference.busy),
+    of(reference.callsPerS, 0),
+    `${pcts(reference.busy)} %`,
     "-",
+    "",
   ]);
 }
 
-const instantBusy = busies.get(`0:${top}`)!;
-const slowBusy = busies.get(`${slowMs}:${top}`)!;
-const pass = slowBusy >= 0.95;
+const slowBusy = spread(cell(`${slowMs}:${top}`).busy);
+const pass = slowBusy.median >= 0.95;
 console.log(formatTable(table, [0, 1]));
+console.log(
+  "(each cell: the median over rounds, then the rounds' range; busy ÷ bare loop's: the median of per-round ratios)",
+);
 console.log(
   `\nengine alone: ${(engineMsPerRow * 1000).toFixed(0)} µs per row while generating ` +
     `(${(1000 / engineMsPerRow).toFixed(0)} rows/s) + ${engineFixedMs.toFixed(0)} ms per job for planning, dedup and the dataset ` +
     `(${rows} rows, concurrency ${top}, a model-free step)`,
 );
 console.log(
-  `engine share of the wall time at concurrency ${top}: ${pct(shares.get(`0:${top}`)!)} with the instant model, ` +
-    `${pct(shares.get(`${slowMs}:${top}`)!)} with the ${slowMs} ms model`,
+  `engine share of the wall time at concurrency ${top}: ${pcts(cell(`0:${top}`).share)} % with the instant model, ` +
+    `${pcts(cell(`${slowMs}:${top}`).share)} % with the ${slowMs} ms model`,
 );
 console.log(
-  `${pass ? "PASS" : "FAIL"}: at concurrency ${top} the server was busy ${pct(slowBusy)} of the generation phase ` +
-    `with a ${slowMs} ms model (needs >= 95%); with the instant model ${pct(instantBusy)} ` +
+  `${pass ? "PASS" : "FAIL"}: at concurrency ${top} the server was busy ${pcts(cell(`${slowMs}:${top}`).busy)} % of the ` +
+    `generation phase with a ${slowMs} ms model, median over ${rounds} rounds (needs >= 95%; ` +
+    `${formatSpread(overBare(slowMs, top), 3)}× the bare AI SDK loop's); with the instant model ${pcts(cell(`0:${top}`).busy)} % ` +
     "(a model that costs nothing leaves the server idle whenever the client is busy: compare the bare AI SDK loop)",
 );
-console.log(`load average ${loadavg()[0]!.toFixed(2)} after\nreproduce: ${command}`);
+console.log(`load average ${loadAverage()} after\nreproduce: ${command}`);
 
 await models.dispose();
 await store.close();
 server.stop();
 rmSync(dir, { recursive: true, force: true });
 process.exitCode = pass ? 0 : 1;
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}

@@ -61,7 +61,9 @@ describe("processMemory", () => {
     // 64 MiB outside the V8 heap, touched so that it is resident.
     const buffer = Buffer.alloc(64 * 1024 * 1024, 1);
     const after = processMemory();
-    expect(after.externalBytes - before.externalBytes).toBeGreaterThanOrEqual(buffer.length);
+    // Within 1 MiB: allocating 64 MiB outside the heap may start a GC that frees other external memory
+    // (a full run saw 26 KB less than the buffer).
+    expect(after.externalBytes - before.externalBytes).toBeGreaterThan(buffer.length - 1024 * 1024);
     expect(after.nativeBytes - before.nativeBytes).toBeGreaterThan(48 * 1024 * 1024);
     expect(after.fileBytes - before.fileBytes).toBeLessThan(16 * 1024 * 1024);
   });

@@ -59,6 +59,8 @@ const pendingSchema = z.object({
   summary: z.string(),
   requestedAt: z.iso.datetime(),
 });
+/** Built once: a zod schema made per call cost a retrieval-mode turn ~10 µs of CPU (every turn reads it). */
+const pendingListSchema = z.array(pendingSchema);
 
 export function needsConfirmation(
   tool: { name: string; description: string },
@@ -101,11 +103,6 @@ export function collectPendingConfirmations(
 }
 
 /**
- * The pending calls stored under `pendingConfirmationsKey` in an assistant
- * message's metadata; pass that value (or the whole metadata object). [] when
- * there are none or they cannot be read: a damaged record confirms nothing.
- */
-/**
  * The calls awaiting the customer's yes: those the agent's last reply
  * proposed, unless a person has written since (a staff reply, or a hand-back
  * after one, makes an old proposal stale: "ok" to the person must not run it).
@@ -117,12 +114,18 @@ export function pendingFromHistory(
   return last?.role === "assistant" ? readPendingConfirmations(last.metadata) : [];
 }
 
+/**
+ * The pending calls stored under `pendingConfirmationsKey` in an assistant
+ * message's metadata; pass that value (or the whole metadata object). [] when
+ * there are none or they cannot be read: a damaged record confirms nothing.
+ */
 export function readPendingConfirmations(stored: JsonValue | undefined): PendingConfirmation[] {
   const value =
     typeof stored === "object" && stored !== null && !Array.isArray(stored)
       ? stored[pendingConfirmationsKey]
       : stored;
-  const parsed = z.array(pendingSchema).safeParse(value);
+  if (value === undefined) return []; // the common case: the last reply proposed nothing
+  const parsed = pendingListSchema.safeParse(value);
   return parsed.success ? (parsed.data as PendingConfirmation[]) : [];
 }
 
