@@ -1,9 +1,11 @@
 /**
- * The floor of a durable retrieval-mode turn on SQLite: the least work any
- * server keeping Alambique's contract must do for one customer message, with
- * none of Alambique's own code. bench/agent-turns.ts runs it as the `floor`
- * side, beside the real server and bare Fastify, to tell what the hot-path
- * targets ask of the store itself from what our layers add on top.
+ * A floor for a durable retrieval-mode turn on SQLite: a subset of the work
+ * Alambique's server does for one customer message, with none of Alambique's
+ * code, in the same shape (one Node thread, better-sqlite3, the store's group
+ * commit with its fsync on that thread). bench/agent-turns.ts runs it as the
+ * `floor` side, beside the real server and bare Fastify, to tell what the
+ * hot-path targets ask of this store and disk from what our layers add on top:
+ * our server does all of this and more, so it cannot beat it.
  *
  * On the same database file the real server uses (the demo agent, its
  * knowledge, the API key), with raw better-sqlite3 prepared statements, one
@@ -11,18 +13,24 @@
  * - Fastify parses the body;
  * - the bearer key's SHA-256 is looked up (one indexed read), the agent by
  *   name (one);
- * - one FTS5 query over the knowledge: the message's words OR'ed, SQLite's
- *   own BM25 rank, the best 5 chunks' text joined;
+ * - one FTS5 query over the knowledge: the message's words OR'ed, ranked by
+ *   SQLite's own BM25, the best 5 chunks read (as a retriever's limit 5);
  * - the customer's open conversation found, or a new one made, and two
- *   messages (the customer's, the answer) appended to it, written in a group commit with `synchronous = FULL`, as the store does: the
- *   requests that arrive in one loop turn share one transaction and one
- *   fsync, and each is answered only once that commit is durable;
+ *   messages (the customer's, the answer) appended to it, in a group commit
+ *   with `synchronous = FULL`, as the store does: the requests that arrive in
+ *   one loop turn share one transaction and one fsync, and each is answered
+ *   only once that commit is durable (a failed commit fails its batch);
  * - the best chunk's text returned in the OpenAI chat.completion shape.
  *
  * Left out on purpose (so this is a floor, not a rival): the retriever's
  * planning and re-ranking, excerpts and citations, language detection,
  * guardrails, PII redaction, handoff rules, rate limits, usage records,
- * validation of the request beyond reading its fields, the agent's spec.
+ * validation of the request beyond reading its fields, the key's scope, the
+ * agent's spec; the search is not limited to the agent's own live chunks
+ * (the bench's database holds one agent, all live). A server built otherwise
+ * (fsync off the JS thread, several processes) has a different floor: on
+ * these 2 cores those variants were measured and did not win (README,
+ * `agent-turns-tail.ts` row).
  */
 import { createHash, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
@@ -35,7 +43,7 @@ interface Body {
 }
 
 /** A Fastify app answering `POST /v1/chat/completions` at the floor's cost, on the SQLite file `file`. */
-export function floorServer(file: string): { app: FastifyInstance; close(): void } {
+export function floorServer(file: string): { app: FastifyInstance; db: Database.Database; close(): void } {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
@@ -70,20 +78,29 @@ export function floorServer(file: string): { app: FastifyInstance; close(): void
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
 
+  const rollback = db.prepare("ROLLBACK");
+
   // Group commit: the writes queued in one loop turn, one transaction, one fsync; answered after COMMIT.
-  let pending: { write: () => void; done: () => void }[] = [];
+  // A failure anywhere (busy, disk full, I/O) rolls the batch back and fails each of its requests.
+  let pending: { write: () => void; done: () => void; fail: (error: unknown) => void }[] = [];
   const flush = () => {
     const batch = pending;
     pending = [];
-    begin.run();
-    for (const entry of batch) entry.write();
-    commit.run();
+    try {
+      begin.run();
+      for (const entry of batch) entry.write();
+      commit.run();
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      for (const entry of batch) entry.fail(error);
+      return;
+    }
     for (const entry of batch) entry.done();
   };
   const durably = (write: () => void) =>
-    new Promise<void>((done) => {
+    new Promise<void>((done, fail) => {
       if (pending.length === 0) setImmediate(flush);
-      pending.push({ write, done });
+      pending.push({ write, done, fail });
     });
 
   const app = Fastify({ logger: false });
@@ -117,5 +134,5 @@ export function floorServer(file: string): { app: FastifyInstance; close(): void
       choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
     };
   });
-  return { app, close: () => db.close() };
+  return { app, db, close: () => db.close() };
 }

@@ -19,10 +19,11 @@
  * - model: the demo agent on a forged tiny random-weight model run by the
  *   embedded llama.cpp (one thread): the text is nonsense, the mechanics real;
  * - floor: the same database served by bench/agent-turns-floor.ts, raw
- *   SQLite and Fastify with none of Alambique's code: the least a durable
- *   retrieval turn costs here (key, agent, one FTS5 query, the conversation
- *   and two messages in a group commit with fsync). Whatever the floor misses
- *   of a target, no code of ours on this store and contract can meet.
+ *   SQLite and Fastify with none of Alambique's code, doing a subset of what
+ *   our turn does (key, agent, one FTS5 query, the conversation and two
+ *   messages in the same group commit with fsync on the JS thread): what a
+ *   target misses on the floor, our server, built the same way and doing
+ *   more, misses too.
  * - runtime in-process: `AgentRuntime.turn` called in the retrieval server's
  *   process, no HTTP: what the turn itself costs, as a second view.
  * - other (`--other TREE`): the retrieval server of another checkout (the

@@ -63,7 +63,8 @@ const option = (name: string, fallback: string) => {
   return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
 };
 const rows = Number(option("rows", "600"));
-const levels = option("concurrency", "1,8,64").split(",").map(Number);
+// Each concurrency once: a repeated one would put two jobs a round into one cell.
+const levels = [...new Set(option("concurrency", "1,8,64").split(",").map(Number))];
 const stepsKind = option("steps", "qa");
 const slowMs = Number(option("latency-ms", "50"));
 const rounds = Number(option("rounds", "3"));

@@ -45,6 +45,11 @@ const ask = (content: string, user: string, key = secret) =>
   });
 
 describe("the agent-turns floor", () => {
+  it("writes as the store does: WAL, an fsync per commit", () => {
+    expect(floor.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(floor.db.pragma("synchronous", { simple: true })).toBe(2); // FULL
+  });
+
   it("answers from the knowledge, and the turn is in the file when it answers", async () => {
     const replies = await Promise.all([
       ask("¿A qué hora abrís los domingos?", "ana"),
@@ -60,18 +65,19 @@ describe("the agent-turns floor", () => {
     try {
       const rows = reader
         .prepare(
-          `SELECT c.external_user_id AS user, m.seq, m.role FROM messages m
+          `SELECT c.external_user_id AS user, m.seq, m.role, m.content FROM messages m
            JOIN conversations c ON c.id = m.conversation_id ORDER BY c.external_user_id, m.seq`,
         )
         .all();
       expect(reader.prepare("SELECT count(*) AS n FROM chunks WHERE text = ?").get(answer)).toEqual({ n: 1 });
+      const replyText = (i: number) => replies[i]!.json().choices[0].message.content as string;
       expect(rows).toEqual([
-        { user: "ana", seq: 1, role: "user" },
-        { user: "ana", seq: 2, role: "assistant" },
-        { user: "ana", seq: 3, role: "user" },
-        { user: "ana", seq: 4, role: "assistant" },
-        { user: "ben", seq: 1, role: "user" },
-        { user: "ben", seq: 2, role: "assistant" },
+        { user: "ana", seq: 1, role: "user", content: "¿A qué hora abrís los domingos?" },
+        { user: "ana", seq: 2, role: "assistant", content: replyText(0) },
+        { user: "ana", seq: 3, role: "user", content: "¿Y los sábados?" },
+        { user: "ana", seq: 4, role: "assistant", content: replyText(2) },
+        { user: "ben", seq: 1, role: "user", content: "¿Tenéis pan sin gluten?" },
+        { user: "ben", seq: 2, role: "assistant", content: replyText(1) },
       ]);
     } finally {
       reader.close();
