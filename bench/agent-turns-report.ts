@@ -143,6 +143,25 @@ export function reportTurns(input: {
 }
 
 /**
+ * `runs` over `reference`, each run paired with the reference run of the same
+ * round and concurrency: the median and range of `pick(run) / pick(reference)`,
+ * printed with `digits`; "n/a" when no round has both. How a change (another
+ * tree) or a floor is judged under the same load as this tree.
+ */
+export function pairedRatio(
+  runs: readonly TurnsRun[],
+  reference: readonly TurnsRun[],
+  pick: (run: TurnsRun) => number,
+  digits: number,
+): string {
+  const ratios = reference.flatMap((ref) => {
+    const run = runs.find((r) => r.round === ref.round && r.concurrency === ref.concurrency);
+    return run ? [pick(run) / pick(ref)] : [];
+  });
+  return ratios.length > 0 ? formatSpread(spread(ratios), digits) : "n/a";
+}
+
+/**
  * What the floor (bench/agent-turns-floor.ts: a durable turn on raw SQLite,
  * none of our code) gives against each target, and the real server over the
  * floor, paired per round: the part of each figure that is ours.
@@ -152,11 +171,7 @@ function floorLine(
   floorAt8: TurnsRun[],
   throughputRatio: (run: TurnsRun) => number,
 ): string {
-  const pairs = floorAt8
-    .map((f) => ({ f, r: at8.find((r) => r.round === f.round) }))
-    .filter((p): p is { f: TurnsRun; r: TurnsRun } => p.r !== undefined);
-  const over = (pick: (run: TurnsRun) => number) =>
-    formatSpread(spread(pairs.map(({ r, f }) => pick(r) / pick(f))), 2);
+  const over = (pick: (run: TurnsRun) => number) => pairedRatio(at8, floorAt8, pick, 2);
   const cpu = spread(floorAt8.map((r) => r.cpuPerTurn));
   const ratio = spread(floorAt8.map(throughputRatio));
   const p99 = spread(floorAt8.map((r) => r.p99));

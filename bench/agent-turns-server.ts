@@ -13,9 +13,9 @@
  *   fresh SQLite store in a temporary folder, the demo agent `la-espiga` with
  *   its knowledge ingested, in a tenant of its own, no model (retrieval mode).
  * - floor: the same database (demo agent, knowledge, key), served by
- *   bench/agent-turns-floor.ts: the least work a durable retrieval turn takes
- *   on SQLite (key, agent, one FTS5 query, the conversation and two messages
- *   in a group commit with fsync), none of Alambique's code.
+ *   bench/agent-turns-floor.ts: a subset of a retrieval turn's work, built as
+ *   ours is (key, agent, one FTS5 query, the conversation and two messages in
+ *   a group commit with fsync on the JS thread), none of Alambique's code.
  * - model: the same as retrieval, with the agent on a forged tiny random-weight GGUF run
  *   in-process by the embedded llama.cpp provider on one thread (the webhook
  *   tool is left out: it would call a port nobody serves). The generation

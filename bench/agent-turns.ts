@@ -47,7 +47,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Customers } from "./agent-turns-customers.js";
 import { type MemoryResult, memoryPhase } from "./agent-turns-memory.js";
-import { reportTurns, type TurnsRun } from "./agent-turns-report.js";
+import { pairedRatio, reportTurns, type TurnsRun } from "./agent-turns-report.js";
 import type { ServerReply, ServerSide } from "./agent-turns-server.js";
 import { type Server, startServer } from "./agent-turns-server-process.js";
 import { closedLoop } from "./lib/closed-loop.js";
@@ -241,20 +241,14 @@ function reportOther(): void {
   console.log(
     `\nThis tree over ${args.other} (retrieval mode, the same rounds; < 1 is less for CPU and p99, > 1 is more for turns/s):`,
   );
+  const retrieval = runs.filter((r) => r.side === "retrieval");
   for (const c of levels) {
-    const pairs = otherRuns
-      .filter((o) => o.concurrency === c)
-      .map((o) => ({
-        o,
-        t: runs.find((r) => r.side === "retrieval" && r.round === o.round && r.concurrency === c),
-      }))
-      .filter((p): p is { o: TurnsRun; t: TurnsRun } => p.t !== undefined);
-    if (pairs.length === 0) continue;
-    const ratio = (pick: (run: TurnsRun) => number) =>
-      formatSpread(spread(pairs.map(({ t, o }) => pick(t) / pick(o))), 3);
+    const theirs = otherRuns.filter((o) => o.concurrency === c);
+    if (theirs.length === 0) continue;
+    const ratio = (pick: (run: TurnsRun) => number) => pairedRatio(retrieval, theirs, pick, 3);
     console.log(
       `  c=${c}: CPU per turn ${ratio((r) => r.cpuPerTurn)}, turns/s ${ratio((r) => r.turnsPerSecond)}, ` +
-        `p99 ${ratio((r) => r.p99)}; other's CPU per turn ${formatSpread(spread(pairs.map(({ o }) => o.cpuPerTurn)), 3)} ms`,
+        `p99 ${ratio((r) => r.p99)}; other's CPU per turn ${formatSpread(spread(theirs.map((o) => o.cpuPerTurn)), 3)} ms`,
     );
   }
 }
